@@ -1,0 +1,26 @@
+// Parks the workflow until the parcel ships. Called with a task token: if the ship call or a carrier scan is
+// already in the inbox it resumes its own token at once; otherwise it stores the token with the order, where the
+// ship call and the webhook find it.
+import { z } from 'zod';
+import type { Deps } from '../shared/deps';
+import { hasShipTrigger } from '../shared/inbox';
+import { commitStep, orderInput } from '../shared/step';
+import { wakeSignal } from '../shared/workflow';
+
+export const parkInput = orderInput.extend({
+  token: z.string().min(1),
+  until: z.iso.datetime(),
+});
+export type ParkInput = z.infer<typeof parkInput>;
+
+export const awaitShipment = async (deps: Deps, input: ParkInput): Promise<void> => {
+  const { result } = await commitStep(deps, input.orderId, (order) =>
+    hasShipTrigger(order)
+      ? { next: undefined, result: 'ship' as const }
+      : {
+          next: { ...order, wait: { stage: 'shipment' as const, token: input.token, until: input.until } },
+          result: 'parked' as const,
+        },
+  );
+  if (result === 'ship') await deps.workflow.resume(input.token, wakeSignal('ship', input.until, deps.now()));
+};

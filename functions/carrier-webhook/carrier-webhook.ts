@@ -1,0 +1,53 @@
+// Carrier tracking events: each is written into its order's inbox (idempotent by event id; duplicates and
+// out-of-order scans add nothing), and the waiting workflow is resumed when the event matters to it. Events for
+// tracking numbers we do not know are kept for operators and acknowledged.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../shared/deps';
+import { wakeAction, withCarrierEvent } from '../shared/inbox';
+import type { CarrierEvent } from '../shared/providers/types';
+import { findOrderIdByTracking, isConditionFailure, mutateOrder } from '../shared/store';
+import { addDays } from '../shared/time';
+import { wakeSignal } from '../shared/workflow';
+
+export type EventOutcome = 'recorded' | 'ignored' | 'unmatched';
+
+/** Keeps an event of an unknown tracking number for operators (90 days) and alerts them once per number. */
+const recordUnmatched = async (deps: Deps, event: CarrierEvent, receivedAt: string): Promise<void> => {
+  const expiresAt = Math.floor(Date.parse(addDays(receivedAt, 90, 86_400)) / 1000);
+  try {
+    await deps.db.doc.send(
+      new PutCommand({
+        TableName: deps.db.tables.orders,
+        Item: { pk: `UNMATCHED#${event.trackingNumber}`, sk: 'UNMATCHED', event, receivedAt, expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return; // already recorded and alerted
+    throw error;
+  }
+  await deps.messaging.alertOps({
+    kind: 'unknown_tracking',
+    subject: 'Carrier event for an unknown tracking number',
+    text: `A carrier event (${event.status}) arrived for tracking number ${event.trackingNumber}, which belongs to no order.`,
+  });
+};
+
+export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Promise<EventOutcome> => {
+  const receivedAt = deps.now().toISOString();
+  const orderId = await findOrderIdByTracking(deps.db, event.trackingNumber);
+  if (!orderId) {
+    await recordUnmatched(deps, event, receivedAt);
+    return 'unmatched';
+  }
+  const { order, changed } = await mutateOrder(
+    deps.db,
+    orderId,
+    (current) => ({ next: withCarrierEvent(current, event, receivedAt), result: undefined }),
+    deps.now,
+  );
+  if (!changed) return 'ignored';
+  const action = wakeAction(order);
+  if (action && order.wait) await deps.workflow.resume(order.wait.token, wakeSignal(action, order.wait.until, deps.now()));
+  return 'recorded';
+};

@@ -1,0 +1,28 @@
+// HTTP adapter of carrier webhooks: no API key; the signature over the raw body is checked before anything else.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { defaultDeps, type Deps } from '../shared/deps';
+import { HttpError } from '../shared/errors';
+import { httpErrors, json, lowerCaseHeaders, rawBody } from '../shared/http';
+import { logging } from '../shared/observability';
+import { receiveCarrierEvent } from './carrier-webhook';
+
+const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const provider = event.pathParameters?.provider ?? '';
+  const parser = Object.hasOwn(deps.webhookParsers, provider) ? deps.webhookParsers[provider] : undefined;
+  if (!parser) throw new HttpError(404, 'NOT_FOUND', `no webhook for carrier ${provider}`);
+  const body = rawBody(event);
+  if (!parser.verify(body, lowerCaseHeaders(event), await deps.webhookSecret())) {
+    throw new HttpError(401, 'UNAUTHORIZED', 'missing or invalid webhook signature');
+  }
+  const outcomes = [];
+  for (const carrierEvent of parser.parse(body)) outcomes.push(await receiveCarrierEvent(deps, carrierEvent));
+  return json(200, { received: outcomes.length, outcomes });
+};
+
+export const createHandler = (deps = defaultDeps) =>
+  middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
+    .use(logging())
+    .use(httpErrors());
+
+export const handler = createHandler();

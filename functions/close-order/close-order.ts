@@ -1,0 +1,95 @@
+// Ends an order that will not be fulfilled, after the compensations have run. The error the workflow caught
+// decides how: a business outcome rejects the order and tells the customer; a lapsed authorization cancels it;
+// anything else marks it FAILED and alerts the operators.
+import { z } from 'zod';
+import type { Deps } from '../shared/deps';
+import { rejectionCodeByError } from '../shared/errors';
+import { finalStatuses, withTimeline, type OrderRecord } from '../shared/model';
+import { noticeContext } from '../shared/notice-context';
+import { planNotice, type PlannedNotice } from '../shared/notices';
+import type { OrderStatus } from '../shared/schemas';
+import { commitStep, orderInput } from '../shared/step';
+
+export const closeInput = orderInput.extend({
+  error: z.object({ Error: z.string(), Cause: z.unknown().optional() }),
+});
+export type CloseInput = z.infer<typeof closeInput>;
+
+/**
+ * The message of a caught error. In AWS `Cause` is the Lambda error as a JSON string
+ * (`{"errorType","errorMessage",...}`); the local engine passes the message itself.
+ */
+export const causeMessage = (cause: unknown): string => {
+  if (typeof cause !== 'string') return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the message itself
+  }
+  return cause;
+};
+
+const customerReason: Record<string, string> = {
+  VALIDATION_FAILED: 'some order details could not be verified',
+  OUT_OF_STOCK: 'an item is out of stock',
+  PAYMENT_DECLINED: 'the payment was declined',
+  FRAUD_SUSPECTED: 'it could not pass our security checks',
+  ADDRESS_UNDELIVERABLE: 'the carrier cannot deliver to the shipping address',
+};
+
+export interface Closing {
+  status: OrderStatus;
+  next: OrderRecord;
+  notices: PlannedNotice[];
+  alert: boolean;
+}
+
+export const planClosing = (order: OrderRecord, input: CloseInput, at: string, deps: Deps): Closing => {
+  const message = causeMessage(input.error.Cause).slice(0, 500);
+  const code = rejectionCodeByError[input.error.Error];
+  const ctx = noticeContext(deps);
+  if (code) {
+    const next = withTimeline({ ...order, status: 'REJECTED', rejection: { code, message } }, at, 'ORDER_REJECTED', {
+      code,
+    });
+    const notices = planNotice(next, 'order_rejected', 'rejected', ctx, at, { reason: customerReason[code] ?? '' });
+    return { status: 'REJECTED', next, notices, alert: false };
+  }
+  if (input.error.Error === 'AuthorizationExpiredError') {
+    const reason = 'authorization_expired';
+    const next = withTimeline({ ...order, status: 'CANCELLED', cancellation: { reason, at } }, at, 'ORDER_CANCELLED', {
+      reason,
+    });
+    const notices = planNotice(next, 'cancellation_confirmation', reason, ctx, at, {
+      reason: 'the payment authorization expired before the parcel shipped',
+    });
+    return { status: 'CANCELLED', next, notices, alert: false };
+  }
+  const next = withTimeline(
+    { ...order, status: 'FAILED', failure: { error: input.error.Error, at } },
+    at,
+    'ORDER_FAILED',
+    { error: input.error.Error },
+  );
+  return { status: 'FAILED', next, notices: [], alert: true };
+};
+
+export const closeOrder = async (deps: Deps, input: CloseInput): Promise<{ status: OrderStatus }> => {
+  const at = deps.now().toISOString();
+  const { order, result } = await commitStep(deps, input.orderId, (current) => {
+    // Shipped or already closed orders keep their status; a failure after shipment is for operators to resolve.
+    if (finalStatuses.has(current.status)) return { next: undefined, result: { status: current.status, alert: false } };
+    const closing = planClosing(current, input, at, deps);
+    return { next: { ...closing.next, wait: undefined }, notices: closing.notices, result: closing };
+  });
+  if (result.alert) {
+    await deps.messaging.alertOps({
+      kind: 'workflow_failed',
+      subject: `Order ${order.orderId} failed`,
+      text: `The workflow of order ${order.orderId} stopped on ${input.error.Error}. Stock, authorization and label were released; see the execution history.`,
+      orderId: order.orderId,
+    });
+  }
+  return { status: order.status };
+};

@@ -1,0 +1,28 @@
+// Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
+// they opted in).
+import { z } from 'zod';
+import type { Deps } from '../shared/deps';
+import { isForward, withTimeline } from '../shared/model';
+import { noticeContext } from '../shared/notice-context';
+import { planNotice } from '../shared/notices';
+import { commitStep, orderInput } from '../shared/step';
+
+export const confirmInput = orderInput.extend({
+  risk: z.object({
+    score: z.number(),
+    decision: z.enum(['approve', 'review', 'reject']),
+    reasons: z.array(z.string()),
+  }),
+});
+
+export const confirmOrder = async (deps: Deps, input: z.infer<typeof confirmInput>): Promise<void> => {
+  const at = deps.now().toISOString();
+  await commitStep(deps, input.orderId, (order) => {
+    if (!isForward(order.status, 'CONFIRMED')) return { next: undefined, result: undefined };
+    return {
+      next: withTimeline({ ...order, status: 'CONFIRMED', risk: input.risk }, at, 'ORDER_CONFIRMED'),
+      notices: planNotice(order, 'order_confirmation', 'order', noticeContext(deps), at),
+      result: undefined,
+    };
+  });
+};

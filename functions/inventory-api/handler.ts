@@ -1,0 +1,31 @@
+// HTTP adapter of the inventory API (operators only): read and set the available stock of a SKU.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { defaultDeps, type Deps } from '../shared/deps';
+import { HttpError } from '../shared/errors';
+import { httpErrors, identify, json, jsonBody, parseWith, requireOps } from '../shared/http';
+import { getStock, setAvailable } from '../shared/inventory';
+import { logging } from '../shared/observability';
+import { inventoryPutSchema, skuSchema } from '../shared/schemas';
+
+const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  requireOps(identify(event, deps.config));
+  const sku = parseWith(skuSchema, event.pathParameters?.sku, 'sku');
+  switch (event.httpMethod) {
+    case 'GET':
+      return json(200, await getStock(deps.db, sku));
+    case 'PUT': {
+      const { available } = parseWith(inventoryPutSchema, jsonBody(event));
+      return json(200, await setAvailable(deps.db, sku, available));
+    }
+    default:
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${event.httpMethod} is not supported here`);
+  }
+};
+
+export const createHandler = (deps = defaultDeps) =>
+  middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
+    .use(logging())
+    .use(httpErrors());
+
+export const handler = createHandler();

@@ -1,0 +1,86 @@
+// HTTP adapter of the orders API: routes by API Gateway resource, parses with the shared schemas, calls the
+// domain functions in orders.ts.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { defaultDeps, type Deps } from '../shared/deps';
+import { HttpError } from '../shared/errors';
+import { header, httpErrors, identify, json, jsonBody, parseWith, type Principal } from '../shared/http';
+import { toOrderView } from '../shared/model';
+import { logging } from '../shared/observability';
+import { containsCardNumber, createOrderRequestSchema, listOrdersQuerySchema, shipRequestSchema } from '../shared/schemas';
+import { InvalidCursorError } from '../shared/store';
+import { z } from 'zod';
+import { findOrders, markShipped, submitOrder, visibleOrder } from './orders';
+
+const orderIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an order id');
+const idempotencyKeyHeader = z.string().min(1).max(255).optional();
+
+const storefrontOf = (principal: Principal): string => {
+  if (principal.role === 'ops') throw new HttpError(403, 'FORBIDDEN', 'orders are placed with a storefront key');
+  return principal.id;
+};
+
+const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const principal = identify(event, deps.config);
+  const routeKey = `${event.httpMethod} ${event.resource}`;
+  switch (routeKey) {
+    case 'POST /orders': {
+      const storefrontId = storefrontOf(principal);
+      const body = jsonBody(event);
+      if (event.body && containsCardNumber(event.body)) {
+        throw new HttpError(400, 'VALIDATION_FAILED', 'card numbers are not accepted; send a payment token', [
+          { path: '(body)', message: 'contains a card number' },
+        ]);
+      }
+      const request = parseWith(createOrderRequestSchema, body);
+      if (request.payment.provider !== deps.config.paymentProvider) {
+        throw new HttpError(400, 'VALIDATION_FAILED', 'this payment provider is not enabled', [
+          { path: 'payment.provider', message: `must be ${deps.config.paymentProvider}` },
+        ]);
+      }
+      const key = parseWith(idempotencyKeyHeader, header(event, 'idempotency-key'), 'Idempotency-Key');
+      const { created, view } = await submitOrder(deps, storefrontId, request, key);
+      return json(created ? 202 : 200, view, { location: `/orders/${view.orderId}` });
+    }
+    case 'GET /orders': {
+      const query = parseWith(
+        listOrdersQuerySchema.extend({ storefrontId: z.string().min(1).max(64).optional() }),
+        event.queryStringParameters ?? {},
+      );
+      const storefrontId = principal.role === 'ops' ? query.storefrontId : principal.id;
+      if (!storefrontId) {
+        throw new HttpError(400, 'VALIDATION_FAILED', 'operators list one storefront at a time', [
+          { path: 'storefrontId', message: 'is required for operators' },
+        ]);
+      }
+      try {
+        return json(200, await findOrders(deps, storefrontId, query));
+      } catch (error) {
+        if (error instanceof InvalidCursorError) {
+          throw new HttpError(400, 'VALIDATION_FAILED', error.message, [{ path: 'cursor', message: error.message }]);
+        }
+        throw error;
+      }
+    }
+    case 'GET /orders/{orderId}': {
+      const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');
+      return json(200, toOrderView(await visibleOrder(deps, principal, orderId)));
+    }
+    case 'POST /orders/{orderId}/ship': {
+      const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');
+      if (event.body) parseWith(shipRequestSchema, jsonBody(event));
+      const order = await visibleOrder(deps, principal, orderId);
+      const { accepted, view } = await markShipped(deps, order);
+      return json(accepted ? 202 : 200, view);
+    }
+    default:
+      throw new HttpError(404, 'NOT_FOUND', `no route ${routeKey}`);
+  }
+};
+
+export const createHandler = (deps = defaultDeps) =>
+  middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
+    .use(logging())
+    .use(httpErrors());
+
+export const handler = createHandler();

@@ -1,0 +1,58 @@
+// The parcel has not shipped and the authorization is about to lapse: renew it. A declined renewal ends the order
+// (AuthorizationExpiredError → compensation → CANCELLED with reason `authorization_expired`).
+import type { Deps } from '../shared/deps';
+import { AuthorizationExpiredError, PaymentDeclinedError } from '../shared/errors';
+import { withTimeline } from '../shared/model';
+import { commitStep } from '../shared/step';
+import { requireOrder } from '../shared/store';
+import { shipmentWait } from '../shared/waits';
+import type { WakeSignal } from '../shared/workflow';
+
+export const reauthorizePayment = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
+  const order = await requireOrder(deps.db, input.orderId);
+  const { payment } = order;
+  const now = deps.now();
+  if (payment.status !== 'AUTHORIZED' || !payment.paymentId) {
+    throw new AuthorizationExpiredError(`payment is ${payment.status}, nothing to renew`);
+  }
+  // One renewal per expiry date: a retried step renews the same authorization, not a second time.
+  const renewalKey = `reauthorize:${order.orderId}:${payment.authorizationExpiresAt ?? 'none'}`;
+  try {
+    const renewed = await deps.payment(payment.provider).reauthorize({
+      orderId: order.orderId,
+      paymentId: payment.paymentId,
+      amount: payment.authorizedAmount,
+      currency: order.currency,
+      token: order.paymentToken,
+      idempotencyKey: renewalKey,
+    });
+    const { order: stored } = await commitStep(deps, order.orderId, (current) => ({
+      next: withTimeline(
+        {
+          ...current,
+          payment: {
+            ...current.payment,
+            paymentId: renewed.paymentId,
+            authorizedAmount: renewed.amount,
+            authorizationExpiresAt: renewed.expiresAt,
+          },
+        },
+        now.toISOString(),
+        'PAYMENT_REAUTHORIZED',
+      ),
+      result: undefined,
+    }));
+    return shipmentWait(stored, now, deps.config.daySeconds);
+  } catch (error) {
+    if (!(error instanceof PaymentDeclinedError)) throw error;
+    await commitStep(deps, order.orderId, (current) => ({
+      next: withTimeline(
+        { ...current, payment: { ...current.payment, status: 'EXPIRED' } },
+        now.toISOString(),
+        'PAYMENT_AUTHORIZATION_EXPIRED',
+      ),
+      result: undefined,
+    }));
+    throw new AuthorizationExpiredError('the authorization could not be renewed before shipment', { cause: error });
+  }
+};

@@ -1,0 +1,142 @@
+// Runtime configuration of every handler, read once from the environment and checked up front: a missing or
+// malformed variable fails at cold start with its name, not deep inside a step. Domain modules never read
+// process.env; they get this object.
+import { z } from 'zod';
+
+const days = z.coerce.number().positive();
+
+const envSchema = z.object({
+  ORDERS_TABLE: z.string().min(1),
+  INVENTORY_TABLE: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().default(''),
+  /** SES sender identity, e.g. `orders@shop.example`. */
+  SENDER_EMAIL: z.string().default('orders@orderflow.local'),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  OPS_TOPIC_ARN: z.string().default(''),
+  ORDER_EVENTS_TOPIC_ARN: z.string().default(''),
+  PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  CARRIER_PROVIDER: z.enum(['sandbox', 'easypost']).default('sandbox'),
+  /** Secrets Manager names of the real providers' API keys (only read when that provider is selected). */
+  STRIPE_SECRET_NAME: z.string().default(''),
+  EASYPOST_SECRET_NAME: z.string().default(''),
+  /** Secrets Manager name of the carrier webhook HMAC secret; locally the secret itself comes in WEBHOOK_SECRET. */
+  WEBHOOK_SECRET_NAME: z.string().default(''),
+  WEBHOOK_SECRET: z.string().default(''),
+  /** JSON object mapping API Gateway API key ids to principals (`{"abc123": "demo-store", "def456": "ops"}`). */
+  API_KEY_PRINCIPALS: z.string().default('{}'),
+  /** Local mode: `principal:key` pairs, comma-separated (ORDERFLOW_API_KEYS). */
+  API_KEYS: z.string().default(''),
+  /** Seconds in a business day: 86400 in AWS, ORDERFLOW_DAY_SECONDS locally. */
+  DAY_SECONDS: z.coerce.number().positive().default(86_400),
+  /** Base URL of the API, for tracking links in customer messages. */
+  PUBLIC_BASE_URL: z.string().default('http://localhost:3000'),
+  /** HMAC key of customer tracking links. */
+  TRACKING_LINK_SECRET: z.string().default(''),
+  AUTHORIZATION_VALIDITY_DAYS: days.default(7),
+  DELAY_GRACE_DAYS: days.default(1),
+  RETURN_WINDOW_DAYS: days.default(30),
+  REVIEW_TIMEOUT_DAYS: days.default(2),
+  /** After this many days past the promised date without delivery, the parcel is treated as lost. */
+  LOST_PARCEL_DAYS: days.default(30),
+  /** JSON of the warehouse address labels are bought from (real carriers need it). */
+  SHIP_FROM_ADDRESS: z
+    .string()
+    .default(
+      '{"name":"Orderflow Warehouse","line1":"100 Harbor Way","city":"Oakland","region":"CA","postalCode":"94607","country":"US"}',
+    ),
+});
+
+const shipFromSchema = z.object({
+  name: z.string().min(1),
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string().min(1),
+  region: z.string().optional(),
+  postalCode: z.string().min(1),
+  country: z.string().length(2),
+});
+
+export interface Config {
+  tables: { orders: string; inventory: string };
+  stateMachineArn: string;
+  senderEmail: string;
+  sesConfigurationSet: string | undefined;
+  opsTopicArn: string;
+  orderEventsTopicArn: string;
+  paymentProvider: 'sandbox' | 'stripe';
+  carrierProvider: 'sandbox' | 'easypost';
+  secretNames: { stripe: string; easypost: string; webhook: string };
+  webhookSecret: string;
+  /** Principal by API Gateway key id (AWS) or by raw key value (local). */
+  principalsByKeyId: ReadonlyMap<string, string>;
+  principalsByKey: ReadonlyMap<string, string>;
+  daySeconds: number;
+  publicBaseUrl: string;
+  trackingLinkSecret: string;
+  shipFrom: z.infer<typeof shipFromSchema>;
+  durations: {
+    authorizationValidityDays: number;
+    delayGraceDays: number;
+    returnWindowDays: number;
+    reviewTimeoutDays: number;
+    lostParcelDays: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `principal:key,principal:key` into key → principal. */
+export const parseApiKeys = (pairs: string): Map<string, string> => {
+  const map = new Map<string, string>();
+  for (const pair of pairs.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf(':');
+    if (at <= 0 || at === pair.length - 1) throw new ConfigError(`API_KEYS: "${pair}" is not principal:key`);
+    map.set(pair.slice(at + 1), pair.slice(0, at));
+  }
+  return map;
+};
+
+const parseJson = <S extends z.ZodType>(name: string, text: string, schema: S): z.output<S> => {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    throw new ConfigError(`${name}: not valid JSON of the expected shape`);
+  }
+};
+
+export const loadConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${names}`);
+  }
+  const e = parsed.data;
+  const keyIds = parseJson('API_KEY_PRINCIPALS', e.API_KEY_PRINCIPALS, z.record(z.string(), z.string()));
+  return {
+    tables: { orders: e.ORDERS_TABLE, inventory: e.INVENTORY_TABLE },
+    stateMachineArn: e.STATE_MACHINE_ARN,
+    senderEmail: e.SENDER_EMAIL,
+    sesConfigurationSet: e.SES_CONFIGURATION_SET,
+    opsTopicArn: e.OPS_TOPIC_ARN,
+    orderEventsTopicArn: e.ORDER_EVENTS_TOPIC_ARN,
+    paymentProvider: e.PAYMENT_PROVIDER,
+    carrierProvider: e.CARRIER_PROVIDER,
+    secretNames: { stripe: e.STRIPE_SECRET_NAME, easypost: e.EASYPOST_SECRET_NAME, webhook: e.WEBHOOK_SECRET_NAME },
+    webhookSecret: e.WEBHOOK_SECRET,
+    principalsByKeyId: new Map(Object.entries(keyIds)),
+    principalsByKey: parseApiKeys(e.API_KEYS),
+    daySeconds: e.DAY_SECONDS,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    trackingLinkSecret: e.TRACKING_LINK_SECRET,
+    shipFrom: parseJson('SHIP_FROM_ADDRESS', e.SHIP_FROM_ADDRESS, shipFromSchema),
+    durations: {
+      authorizationValidityDays: e.AUTHORIZATION_VALIDITY_DAYS,
+      delayGraceDays: e.DELAY_GRACE_DAYS,
+      returnWindowDays: e.RETURN_WINDOW_DAYS,
+      reviewTimeoutDays: e.REVIEW_TIMEOUT_DAYS,
+      lostParcelDays: e.LOST_PARCEL_DAYS,
+    },
+  };
+};

@@ -1,0 +1,240 @@
+// The order as stored (one DynamoDB item per order) and as shown to API callers. Every write of the order item is
+// a whole-item put conditional on `version`, so concurrent writers (workflow steps, webhooks, the ship call) never
+// lose each other's changes; see store.ts `mutateOrder`.
+import type { Address, Customer, LineItem, OrderStatus, ServiceLevel } from './schemas';
+import type { TrackingStatus } from './providers/types';
+
+export type PaymentStatus =
+  | 'PENDING'
+  | 'AUTHORIZED'
+  | 'DECLINED'
+  | 'CAPTURED'
+  | 'VOIDED'
+  | 'EXPIRED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'FAILED';
+
+export interface PaymentState {
+  provider: string;
+  status: PaymentStatus;
+  paymentId?: string | undefined;
+  authorizedAmount: number;
+  capturedAmount: number;
+  refundedAmount: number;
+  authorizationExpiresAt?: string | undefined;
+}
+
+export interface ShipmentState {
+  carrier: string;
+  service: ServiceLevel;
+  shipmentId: string;
+  trackingNumber: string;
+  labelUrl: string;
+  trackingUrl: string;
+  /** The estimate at label purchase: what the customer was promised. */
+  promisedDelivery: string;
+  /** The carrier's latest estimate. */
+  estimatedDelivery: string;
+  /** The carrier's latest tracking status word (never moves backwards). */
+  status: TrackingStatus | 'label_created' | 'voided';
+  delayed: boolean;
+  shippedAt?: string | undefined;
+  deliveredAt?: string | undefined;
+  /** The estimate for which the customer was last told of a delay. */
+  delayNotifiedFor?: string | undefined;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  detail: Record<string, string | number | boolean>;
+}
+
+export type Channel = 'email' | 'sms';
+
+export interface NotificationEntry {
+  at: string;
+  channel: Channel;
+  template: string;
+  to: string;
+}
+
+/** An outside event waiting to be applied by the workflow: the ship call or a carrier scan. */
+export interface InboxEvent {
+  kind: 'ship' | 'carrier';
+  receivedAt: string;
+  occurredAt: string;
+  status?: TrackingStatus | undefined;
+  estimatedDelivery?: string | undefined;
+  location?: string | undefined;
+  applied: boolean;
+}
+
+export interface WaitState {
+  stage: 'shipment' | 'delivery';
+  token: string;
+  /** When the wait times out (absolute), so a wake-up can resume with the remaining time. */
+  until: string;
+}
+
+export interface RiskAssessment {
+  score: number;
+  decision: 'approve' | 'review' | 'reject';
+  reasons: string[];
+}
+
+export interface OrderRecord {
+  pk: string;
+  sk: 'ORDER';
+  orderId: string;
+  storefrontId: string;
+  externalId?: string | undefined;
+  /** SHA-256 of the canonical request body: same key + other body = idempotency conflict. */
+  requestHash: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Sort key of the byStorefront index: createdAt + orderId. */
+  createdKey: string;
+  /** Partition key of the byCustomer index: storefront + SHA-256 of the email (no PII in the key). */
+  customerKey: string;
+  /** Present once a label exists: the byTracking index key. */
+  trackingNumber?: string | undefined;
+  status: OrderStatus;
+  version: number;
+  customer: Customer;
+  shippingAddress: Address;
+  billingAddress?: Address | undefined;
+  items: LineItem[];
+  currency: string;
+  shippingService: ServiceLevel;
+  shippingAmount: number;
+  tax: number;
+  total: number;
+  paymentToken: string;
+  payment: PaymentState;
+  shipment?: ShipmentState | undefined;
+  risk?: RiskAssessment | undefined;
+  rejection?: { code: string; message: string } | undefined;
+  failure?: { error: string; at: string } | undefined;
+  /** Why the order was cancelled (only `authorization_expired` here; customer cancellations come with returns). */
+  cancellation?: { reason: string; at: string } | undefined;
+  timeline: TimelineEntry[];
+  /** Sent notices keyed by `template:cause:channel`, the key that makes each notice once per cause. */
+  notices: Record<string, NotificationEntry>;
+  inbox: Record<string, InboxEvent>;
+  wait?: WaitState | undefined;
+}
+
+export const finalStatuses: ReadonlySet<OrderStatus> = new Set([
+  'REJECTED',
+  'CANCELLED',
+  'RETURNED',
+  'DELIVERY_FAILED',
+  'FAILED',
+  'DELIVERED',
+]);
+
+/** The forward order of the fulfillment statuses; a status never moves back along it. */
+const progress: Partial<Record<OrderStatus, number>> = {
+  RECEIVED: 0,
+  IN_REVIEW: 1,
+  CONFIRMED: 2,
+  LABEL_CREATED: 3,
+  SHIPPED: 4,
+  IN_TRANSIT: 5,
+  OUT_FOR_DELIVERY: 6,
+  DELIVERED: 7,
+};
+
+/** True when moving from `from` to `to` is forward along the fulfillment path. */
+export const isForward = (from: OrderStatus, to: OrderStatus): boolean =>
+  (progress[to] ?? -1) > (progress[from] ?? Number.POSITIVE_INFINITY);
+
+export const trackingRank: Record<ShipmentState['status'], number> = {
+  voided: -1,
+  label_created: 0,
+  unknown: 0,
+  pre_transit: 1,
+  in_transit: 2,
+  available_for_pickup: 3,
+  out_for_delivery: 3,
+  delivered: 4,
+  return_to_sender: 4,
+  failure: 4,
+  cancelled: 4,
+  error: 0,
+};
+
+/** A carrier scan that means the parcel is in the carrier's hands: it counts as shipment. */
+export const shipmentScans: ReadonlySet<TrackingStatus> = new Set([
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+]);
+
+export const withTimeline = (
+  order: OrderRecord,
+  at: string,
+  type: string,
+  detail: TimelineEntry['detail'] = {},
+): OrderRecord => ({ ...order, timeline: [...order.timeline, { at, type, detail }] });
+
+export interface OrderView {
+  orderId: string;
+  storefrontId: string;
+  externalId: string | null;
+  status: OrderStatus;
+  createdAt: string;
+  updatedAt: string;
+  customer: Customer;
+  shippingAddress: Address;
+  billingAddress: Address | null;
+  items: LineItem[];
+  currency: string;
+  shipping: { service: ServiceLevel; amount: number };
+  tax: number;
+  total: number;
+  payment: Omit<PaymentState, 'provider' | 'paymentId'> & { provider: string };
+  shipment: Omit<ShipmentState, 'shipmentId' | 'delayNotifiedFor'> | null;
+  risk: RiskAssessment | null;
+  cancellation: { reason: string; at: string } | null;
+  rejection: { code: string; message: string } | null;
+  returns: never[];
+  timeline: TimelineEntry[];
+  notifications: NotificationEntry[];
+}
+
+export const toOrderView = (order: OrderRecord): OrderView => {
+  const { paymentId: _paymentId, ...payment } = order.payment;
+  let shipment: OrderView['shipment'] = null;
+  if (order.shipment) {
+    const { shipmentId: _shipmentId, delayNotifiedFor: _notified, ...visible } = order.shipment;
+    shipment = visible;
+  }
+  return {
+    orderId: order.orderId,
+    storefrontId: order.storefrontId,
+    externalId: order.externalId ?? null,
+    status: order.status,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    customer: order.customer,
+    shippingAddress: order.shippingAddress,
+    billingAddress: order.billingAddress ?? null,
+    items: order.items,
+    currency: order.currency,
+    shipping: { service: order.shippingService, amount: order.shippingAmount },
+    tax: order.tax,
+    total: order.total,
+    payment,
+    shipment,
+    risk: order.risk ?? null,
+    cancellation: order.cancellation ?? null,
+    rejection: order.rejection ?? null,
+    returns: [],
+    timeline: order.timeline,
+    notifications: Object.values(order.notices).sort((a, b) => a.at.localeCompare(b.at)),
+  };
+};

@@ -1,0 +1,149 @@
+// Request and message shapes, once: the API handlers parse with them, the OpenAPI document and the API Gateway
+// request models are generated from them, and the tests build their fixtures against them.
+import { z } from 'zod';
+import { trackingStatuses } from './providers/types';
+
+const money = z.number().int('must be an integer amount in minor units').nonnegative();
+const text = (max: number) => z.string().trim().max(max);
+
+/** 13 to 19 digits, optionally grouped by spaces or dashes, passing the Luhn check: a card number. */
+const cardNumberPattern = /\b(?:\d[ -]?){12,18}\d\b/g;
+const luhn = (digits: string): boolean => {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+};
+export const containsCardNumber = (value: string): boolean =>
+  (value.match(cardNumberPattern) ?? []).some((candidate) => luhn(candidate.replace(/[ -]/g, '')));
+
+export const addressSchema = z.object({
+  line1: text(200).min(1),
+  line2: text(200).optional(),
+  city: text(100).min(1),
+  region: text(100).optional(),
+  postalCode: text(20).min(1),
+  country: z
+    .string()
+    .length(2, 'must be an ISO 3166-1 alpha-2 country code')
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+    .transform((c) => c.toUpperCase()),
+});
+
+export const customerSchema = z.object({
+  name: text(200).min(1),
+  email: z.email().max(254),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 format, e.g. +14155550100')
+    .optional(),
+  smsOptIn: z.boolean().default(false),
+});
+
+export const lineItemSchema = z.object({
+  sku: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dot, dash or underscore'),
+  name: text(200).min(1),
+  quantity: z.number().int().min(1).max(1000),
+  unitPrice: money,
+});
+
+export const serviceLevels = ['standard', 'express', 'overnight'] as const;
+
+export const createOrderRequestSchema = z
+  .object({
+    externalId: text(100).min(1).optional(),
+    customer: customerSchema,
+    shippingAddress: addressSchema,
+    billingAddress: addressSchema.optional(),
+    items: z.array(lineItemSchema).min(1).max(100),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code')
+      .transform((c) => c.toUpperCase()),
+    shipping: z.object({ service: z.enum(serviceLevels), amount: money }),
+    tax: money.default(0),
+    total: money,
+    payment: z.object({
+      provider: z.enum(['sandbox', 'stripe']),
+      token: z.string().regex(/^[A-Za-z0-9_]{3,255}$/, 'must be a payment token such as tok_visa'),
+    }),
+  })
+  .strict()
+  .superRefine((order, ctx) => {
+    const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+    const expected = itemsTotal + order.shipping.amount + order.tax;
+    if (order.total !== expected) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total'],
+        message: `must equal items + shipping + tax (${expected})`,
+      });
+    }
+    if (order.customer.smsOptIn && !order.customer.phone) {
+      ctx.addIssue({ code: 'custom', path: ['customer', 'phone'], message: 'is required when smsOptIn is true' });
+    }
+    const skus = order.items.map((item) => item.sku);
+    const duplicate = skus.find((sku, i) => skus.indexOf(sku) !== i);
+    if (duplicate) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: `lists SKU ${duplicate} more than once` });
+    }
+  });
+
+export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
+export type Address = z.infer<typeof addressSchema>;
+export type Customer = z.infer<typeof customerSchema>;
+export type LineItem = z.infer<typeof lineItemSchema>;
+export type ServiceLevel = (typeof serviceLevels)[number];
+
+export const orderStatuses = [
+  'RECEIVED',
+  'IN_REVIEW',
+  'CONFIRMED',
+  'LABEL_CREATED',
+  'SHIPPED',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'CANCELLATION_REQUESTED',
+  'INTERCEPT_REQUESTED',
+  'RETURN_REQUESTED',
+  'REJECTED',
+  'CANCELLED',
+  'RETURNED',
+  'DELIVERY_FAILED',
+  'FAILED',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const listOrdersQuerySchema = z
+  .object({
+    status: z.enum(orderStatuses).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const inventoryPutSchema = z.object({ available: z.number().int().min(0).max(10_000_000) }).strict();
+export const skuSchema = lineItemSchema.shape.sku;
+
+export const shipRequestSchema = z
+  .object({ trackingNumber: z.string().max(64).optional(), note: text(500).optional() })
+  .strict();
+
+export const carrierWebhookSchema = z.object({
+  eventId: z.string().min(1).max(200),
+  trackingNumber: z.string().min(1).max(64),
+  status: z.enum(trackingStatuses),
+  occurredAt: z.iso.datetime({ offset: true }),
+  estimatedDelivery: z.iso.datetime({ offset: true }).optional(),
+  location: z.string().max(200).optional(),
+  message: z.string().max(500).optional(),
+});

@@ -1,0 +1,24 @@
+// Compensation: voids a label that was bought but never used (the parcel did not ship).
+import type { Deps } from '../shared/deps';
+import { withTimeline } from '../shared/model';
+import { commitStep } from '../shared/step';
+import { requireOrder } from '../shared/store';
+
+export const voidLabel = async (deps: Deps, input: { orderId: string }): Promise<void> => {
+  const order = await requireOrder(deps.db, input.orderId);
+  const shipment = order.shipment;
+  if (!shipment || shipment.shippedAt || shipment.status === 'voided') return;
+  await deps.carrier.voidLabel({ shipmentId: shipment.shipmentId, idempotencyKey: `void-label:${order.orderId}` });
+  await commitStep(deps, order.orderId, (current) =>
+    current.shipment && current.shipment.status !== 'voided'
+      ? {
+          next: withTimeline(
+            { ...current, shipment: { ...current.shipment, status: 'voided' } },
+            deps.now().toISOString(),
+            'LABEL_VOIDED',
+          ),
+          result: undefined,
+        }
+      : { next: undefined, result: undefined },
+  );
+};

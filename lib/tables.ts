@@ -1,0 +1,58 @@
+// DynamoDB table definitions: the single source for the CDK stack and for the local engine's table creation,
+// so the two cannot drift. See docs/data-model.md for the items and access patterns.
+
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface IndexSpec {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableSpec {
+  /** Logical id in the stack and environment variable suffix (`ORDERS_TABLE`). */
+  id: 'Orders' | 'Inventory';
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalSecondaryIndexes: IndexSpec[];
+  timeToLiveAttribute?: string;
+}
+
+/**
+ * Orders: one partition per order (`ORDER#<id>`), holding the order item and nothing else on the hot path; plus
+ * sandbox-provider records (`SANDBOX#...`) and operator records (`UNMATCHED#...`).
+ */
+export const ordersTable: TableSpec = {
+  id: 'Orders',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    // A storefront's orders, newest first.
+    {
+      indexName: 'byStorefront',
+      partitionKey: { name: 'storefrontId', type: 'S' },
+      sortKey: { name: 'createdKey', type: 'S' },
+    },
+    // Webhooks find the order of a tracking number (outbound and return parcels).
+    { indexName: 'byTracking', partitionKey: { name: 'trackingNumber', type: 'S' } },
+    // Risk velocity: a customer's (hashed email) recent orders within a storefront.
+    {
+      indexName: 'byCustomer',
+      partitionKey: { name: 'customerKey', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+/** Inventory: one item per SKU with `available`, `reserved` and the set of orders holding a reservation. */
+export const inventoryTable: TableSpec = {
+  id: 'Inventory',
+  partitionKey: { name: 'sku', type: 'S' },
+  globalSecondaryIndexes: [],
+};
+
+export const tableSpecs: readonly TableSpec[] = [ordersTable, inventoryTable];

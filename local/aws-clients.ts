@@ -1,0 +1,165 @@
+// The real AWS SDK clients, pointed at local parts. DynamoDB talks to dynalite over HTTP and SES to
+// aws-ses-v2-local; SNS and Step Functions have no npm emulator that fits, so a middleware answers their commands
+// in-process (SNS: SMS and topic messages into the outbox; Step Functions: the local engine). Handlers cannot
+// tell the difference: they get an SNSClient, an SFNClient, as in AWS.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { SFNClient, type SendTaskFailureCommandInput, type SendTaskSuccessCommandInput, type StartExecutionCommandInput } from '@aws-sdk/client-sfn';
+import { SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
+import type { Counters } from './counters';
+import type { Outbox } from './outbox';
+import type { LocalStepFunctions } from './step-functions';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const region = 'local';
+
+interface CommandArgs {
+  input: Record<string, unknown>;
+}
+
+/** Answers a command in-process instead of sending it. */
+type Answer = (commandName: string, input: unknown) => Promise<object>;
+
+const answerLocally =
+  (answer: Answer): InitializeMiddleware<object, MetadataBearer> =>
+  (_next, context) =>
+  async (args) => {
+    const output = await answer(context.commandName ?? '', args.input);
+    return { output: { ...output, $metadata: { httpStatusCode: 200 } }, response: {} };
+  };
+const answerOptions = { step: 'initialize', name: 'answerLocally' } as const;
+
+/** DynamoDB over HTTP to dynalite; each call against the application tables is counted with its capacity. */
+export const dynamoClient = (endpoint: string, counters?: Counters): DynamoDBClient => {
+  const client = new DynamoDBClient({ endpoint, region, credentials, maxAttempts: 3 });
+  if (counters) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = (args as CommandArgs).input;
+        input.ReturnConsumedCapacity ??= 'TOTAL';
+        const result = await next(args);
+        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] })
+          .ConsumedCapacity;
+        const units = Array.isArray(consumed)
+          ? consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0)
+          : (consumed?.CapacityUnits ?? 0);
+        counters.dynamo(context.commandName ?? '', units);
+        return result;
+      },
+      { step: 'initialize', name: 'countCapacity' },
+    );
+  }
+  return client;
+};
+
+const tag = (input: SendEmailCommandInput, name: string): string =>
+  input.EmailTags?.find((t) => t.Name === name)?.Value ?? '';
+
+/** SES v2 against aws-ses-v2-local (its mail viewer shows the messages); each sent email also goes to the outbox. */
+export const sesClient = (endpoint: string, outbox: Outbox, counters: Counters): SESv2Client => {
+  const client = new SESv2Client({ endpoint, region, credentials });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'SendEmailCommand') {
+        const input = (args as unknown as { input: SendEmailCommandInput }).input;
+        counters.email();
+        await outbox.record({
+          at: new Date().toISOString(),
+          channel: 'email',
+          to: (input.Destination?.ToAddresses ?? []).join(', '),
+          subject: input.Content?.Simple?.Subject?.Data ?? '',
+          text: input.Content?.Simple?.Body?.Text?.Data ?? '',
+          template: tag(input, 'template'),
+          orderId: tag(input, 'orderId'),
+        });
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'recordOutbox' },
+  );
+  return client;
+};
+
+export interface PublishedEvent {
+  topicArn: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+/** SNS: SMS and ops-topic messages land in the outbox; other topics (order events) in `topicMessages`. */
+export const snsClient = (
+  opsTopicArn: string,
+  outbox: Outbox,
+  counters: Counters,
+  topicMessages: PublishedEvent[],
+): SNSClient => {
+  const client = new SNSClient({ region, credentials });
+  const answer: Answer = async (commandName, raw) => {
+    if (commandName !== 'PublishCommand') throw new Error(`local SNS does not implement ${commandName}`);
+    const input = raw as PublishCommandInput;
+    const attributes = Object.fromEntries(
+      Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+    );
+    const at = new Date().toISOString();
+    if (input.PhoneNumber) {
+      counters.smsMessage();
+      await outbox.record({
+        at,
+        channel: 'sms',
+        to: input.PhoneNumber,
+        subject: '',
+        text: input.Message ?? '',
+        template: attributes.template ?? '',
+        orderId: attributes.orderId ?? '',
+      });
+    } else if (input.TopicArn === opsTopicArn) {
+      counters.snsPublish();
+      await outbox.record({
+        at,
+        channel: 'ops',
+        to: 'ops',
+        subject: input.Subject ?? '',
+        text: input.Message ?? '',
+        template: attributes.kind ?? '',
+        orderId: attributes.orderId ?? '',
+      });
+    } else {
+      counters.snsPublish();
+      topicMessages.push({ topicArn: input.TopicArn ?? '', message: input.Message ?? '', attributes });
+      if (topicMessages.length > 10_000) topicMessages.splice(0, topicMessages.length - 10_000);
+    }
+    return { MessageId: randomUUID() };
+  };
+  client.middlewareStack.add(answerLocally(answer), answerOptions);
+  return client;
+};
+
+/** Step Functions: StartExecution and the task-token callbacks go to the local engine. */
+export const sfnClient = (engine: () => LocalStepFunctions): SFNClient => {
+  const client = new SFNClient({ region, credentials });
+  const answer: Answer = async (commandName, input) => {
+    switch (commandName) {
+      case 'StartExecutionCommand': {
+        const { name, input: executionInput } = input as StartExecutionCommandInput;
+        return engine().start(name ?? randomUUID(), executionInput ?? '{}');
+      }
+      case 'SendTaskSuccessCommand': {
+        const { taskToken, output } = input as SendTaskSuccessCommandInput;
+        await engine().sendTaskSuccess(taskToken ?? '', output ?? '{}');
+        return {};
+      }
+      case 'SendTaskFailureCommand': {
+        const { taskToken, error, cause } = input as SendTaskFailureCommandInput;
+        await engine().sendTaskFailure(taskToken ?? '', error ?? '', cause ?? '');
+        return {};
+      }
+      default:
+        throw new Error(`local Step Functions does not implement ${commandName}`);
+    }
+  };
+  client.middlewareStack.add(answerLocally(answer), answerOptions);
+  return client;
+};

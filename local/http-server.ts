@@ -1,0 +1,198 @@
+// The local API Gateway: a Node HTTP server that turns each request into the same REST proxy event API Gateway
+// sends (resource, path parameters, headers, query string, raw body) and calls the same handler. Local-only pages
+// (outbox, sandbox carrier, dashboard) are plain routes beside it.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Route } from '../lib/function-catalog';
+import type { Counters } from './counters';
+import type { LambdaRuntime } from './lambda-runtime';
+
+/** API Gateway refuses bodies over 10 MB; locally we stop reading far earlier (the handlers allow 64 KB). */
+const maxReadBytes = 1024 * 1024;
+
+export interface ApiRoute extends Route {
+  functionId: string;
+}
+
+export interface LocalResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type LocalRoute = (method: string, url: URL) => Promise<LocalResponse | undefined>;
+
+interface CompiledRoute extends ApiRoute {
+  pattern: RegExp;
+  params: string[];
+}
+
+const compile = (route: ApiRoute): CompiledRoute => {
+  const params: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_match, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { ...route, pattern: new RegExp(`^${source}$`), params };
+};
+
+class BodyTooLargeError extends Error {}
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxReadBytes) {
+        reject(new BodyTooLargeError());
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, result: APIGatewayProxyResult): void => {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
+  response.writeHead(result.statusCode, headers);
+  response.end(result.body);
+};
+
+const errorResult = (statusCode: number, code: string, message: string): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ error: { code, message, details: [] } }),
+});
+
+export const proxyEvent = (
+  route: CompiledRoute,
+  match: RegExpExecArray,
+  request: IncomingMessage,
+  url: URL,
+  body: string,
+): APIGatewayProxyEvent => {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[key] = values.join(', ');
+    multiValueHeaders[key] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    query[key] = value;
+    (multiQuery[key] ??= []).push(value);
+  }
+  const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+  const requestId = randomUUID();
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: url.searchParams.size > 0 ? query : null,
+    multiValueQueryStringParameters: url.searchParams.size > 0 ? multiQuery : null,
+    pathParameters: route.params.length > 0 ? pathParameters : null,
+    stageVariables: null,
+    body: body === '' ? null : body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: route.method,
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: route.path,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+    },
+  };
+};
+
+export const startHttpServer = async (options: {
+  port: number;
+  host?: string;
+  routes: ApiRoute[];
+  lambdas: LambdaRuntime;
+  counters: Counters;
+  localRoutes: LocalRoute;
+}): Promise<Server> => {
+  const routes = options.routes.map(compile);
+  const server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = request.method ?? 'GET';
+      try {
+        for (const route of routes) {
+          const match = route.method === method ? route.pattern.exec(url.pathname) : null;
+          if (!match) continue;
+          options.counters.apiCall();
+          let body: string;
+          try {
+            body = await readBody(request);
+          } catch (error) {
+            if (error instanceof BodyTooLargeError) {
+              send(response, errorResult(413, 'PAYLOAD_TOO_LARGE', 'the body is too large'));
+              return;
+            }
+            throw error;
+          }
+          const event = proxyEvent(route, match, request, url, body);
+          send(response, (await options.lambdas.invoke(route.functionId, event)) as APIGatewayProxyResult);
+          return;
+        }
+        const local = await options.localRoutes(method, url);
+        if (local) {
+          response.writeHead(local.status, { 'content-type': local.contentType });
+          response.end(local.body);
+          return;
+        }
+        const known = routes.some((route) => route.pattern.test(url.pathname));
+        send(
+          response,
+          known
+            ? errorResult(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`)
+            : errorResult(404, 'NOT_FOUND', `no route for ${method} ${url.pathname}`),
+        );
+      } catch (error) {
+        console.error('local API error', error);
+        if (!response.headersSent) send(response, errorResult(500, 'INTERNAL', 'something went wrong'));
+        else response.end();
+      }
+    })();
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  return server;
+};

@@ -1,0 +1,116 @@
+// Pages and endpoints that exist only on a laptop: the outbox of sent messages, the sandbox carrier's label and
+// tracking pages, execution records, and the operator dashboard at `/`.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { parseApiKeys } from '../functions/shared/config';
+import { findOrderIdByTracking, getOrder, type Db } from '../functions/shared/store';
+import { getSandboxShipment } from '../functions/shared/providers/carrier/sandbox-carrier';
+import type { OrderRecord } from '../functions/shared/model';
+import type { LocalResponse, LocalRoute } from './http-server';
+import type { Outbox } from './outbox';
+import type { LocalSettings } from './settings';
+import type { LocalStepFunctions } from './step-functions';
+
+const jsonResponse = (status: number, body: unknown): LocalResponse => ({
+  status,
+  contentType: 'application/json',
+  body: JSON.stringify(body),
+});
+
+const notFound = (what: string): LocalResponse =>
+  jsonResponse(404, { error: { code: 'NOT_FOUND', message: `${what} not found`, details: [] } });
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
+
+const recentOrders = async (db: Db, storefrontId: string): Promise<OrderRecord[]> => {
+  const { Items } = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tables.orders,
+      IndexName: 'byStorefront',
+      KeyConditionExpression: 'storefrontId = :s',
+      ExpressionAttributeValues: { ':s': storefrontId },
+      ScanIndexForward: false,
+      Limit: 50,
+    }),
+  );
+  return (Items ?? []) as OrderRecord[];
+};
+
+const dashboard = async (db: Db, settings: LocalSettings, mailUrl: string, outbox: Outbox): Promise<string> => {
+  const storefronts = [...new Set(parseApiKeys(settings.apiKeys).values())].filter((p) => p !== 'ops');
+  const sections = await Promise.all(
+    storefronts.map(async (storefront) => {
+      const rows = (await recentOrders(db, storefront))
+        .map(
+          (o) =>
+            `<tr><td><code>${escapeHtml(o.orderId)}</code></td><td>${escapeHtml(o.externalId ?? '')}</td>` +
+            `<td class="s">${o.status}</td><td>${o.payment.status}</td><td>${money(o.total, o.currency)}</td>` +
+            `<td>${escapeHtml(o.shipment?.trackingNumber ?? '')}</td><td>${o.updatedAt}</td></tr>`,
+        )
+        .join('');
+      return `<h2>${escapeHtml(storefront)}</h2><table><tr><th>order</th><th>external id</th><th>status</th>` +
+        `<th>payment</th><th>total</th><th>tracking</th><th>updated</th></tr>${rows || '<tr><td colspan="7">no orders yet</td></tr>'}</table>`;
+    }),
+  );
+  const sent = (await outbox.list()).length;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orderflow (local)</title>
+<meta http-equiv="refresh" content="5">
+<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left}th{background:#f4f4f4}.s{font-weight:600}</style>
+</head><body><h1>Orderflow — local operator view</h1>
+<p>Carrier simulation: <b>${settings.carrierSimulation}</b> · one business day = ${settings.daySeconds} s ·
+<a href="${escapeHtml(mailUrl)}">mail viewer</a> · <a href="/_local/outbox">outbox</a> (${sent} messages) ·
+<a href="/health">health</a></p>${sections.join('')}</body></html>`;
+};
+
+export const localRoutes =
+  (parts: { db: Db; outbox: Outbox; engine: LocalStepFunctions; mailUrl: string; settings: LocalSettings }): LocalRoute =>
+  async (method, url) => {
+    if (method !== 'GET') return undefined;
+    const path = url.pathname;
+    if (path === '/') {
+      return {
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: await dashboard(parts.db, parts.settings, parts.mailUrl, parts.outbox),
+      };
+    }
+    if (path === '/_local/outbox') {
+      return jsonResponse(200, await parts.outbox.list({ orderId: url.searchParams.get('orderId') ?? undefined }));
+    }
+    let match = /^\/_local\/executions\/([\w-]+)$/.exec(path);
+    if (match) {
+      const record = await parts.engine.describe(match[1]!);
+      return record ? jsonResponse(200, record) : notFound('execution');
+    }
+    match = /^\/_local\/carrier\/labels\/([\w-]+)$/.exec(path);
+    if (match) {
+      const shipment = await getSandboxShipment(parts.db.doc, parts.db.tables.orders, match[1]!);
+      if (!shipment) return notFound('label');
+      return {
+        status: 200,
+        contentType: 'text/plain; charset=utf-8',
+        body: `SANDBOX SHIPPING LABEL\n\nShipment ${shipment.shipmentId}\nTracking ${shipment.trackingNumber}\nService ${shipment.service}\n${shipment.voidedAt ? 'VOIDED\n' : ''}`,
+      };
+    }
+    match = /^\/_local\/carrier\/tracking\/([\w-]+)$/.exec(path);
+    if (match) {
+      const orderId = await findOrderIdByTracking(parts.db, match[1]!);
+      const order = orderId ? await getOrder(parts.db, orderId) : undefined;
+      if (!order?.shipment) return notFound('tracking number');
+      const scans = Object.values(order.inbox)
+        .filter((e) => e.kind === 'carrier')
+        .map(({ status, occurredAt, location, estimatedDelivery }) => ({ status, occurredAt, location, estimatedDelivery }))
+        .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      return jsonResponse(200, {
+        trackingNumber: order.shipment.trackingNumber,
+        status: order.shipment.status,
+        estimatedDelivery: order.shipment.estimatedDelivery,
+        scans,
+      });
+    }
+    return undefined;
+  };

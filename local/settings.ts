@@ -1,0 +1,58 @@
+// Local runtime settings (CONTRACT.md, "Local runtime settings"), read once from the environment and checked:
+// a bad value stops the start with the variable's name.
+import { z } from 'zod';
+import { parseApiKeys } from '../functions/shared/config';
+
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  ORDERFLOW_DATA_DIR: z.string().min(1).default('.orderflow'),
+  ORDERFLOW_API_KEYS: z
+    .string()
+    .default('demo-store:local-dev-key,ops:local-ops-key')
+    .refine((value) => {
+      try {
+        return parseApiKeys(value).size > 0;
+      } catch {
+        return false;
+      }
+    }, 'must be principal:key pairs separated by commas'),
+  ORDERFLOW_WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
+  ORDERFLOW_CARRIER_SIMULATION: z.enum(['auto', 'off']).default('auto'),
+  ORDERFLOW_DAY_SECONDS: z.coerce.number().positive().max(86_400).default(10),
+  /** Port of the SES emulator's mail viewer; 0 picks a free one. */
+  ORDERFLOW_MAIL_PORT: z.coerce.number().int().min(0).max(65_535).default(8005),
+  HOST: z.string().default('0.0.0.0'),
+});
+
+export interface LocalSettings {
+  port: number;
+  host: string;
+  /** A directory, or `:memory:` to keep nothing. */
+  dataDir: string;
+  apiKeys: string;
+  webhookSecret: string;
+  carrierSimulation: 'auto' | 'off';
+  daySeconds: number;
+  mailPort: number;
+}
+
+export const readSettings = (env: Readonly<Record<string, string | undefined>>): LocalSettings => {
+  const parsed = settingsSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid local settings: ${problems}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir: s.ORDERFLOW_DATA_DIR,
+    apiKeys: s.ORDERFLOW_API_KEYS,
+    webhookSecret: s.ORDERFLOW_WEBHOOK_SECRET,
+    carrierSimulation: s.ORDERFLOW_CARRIER_SIMULATION,
+    daySeconds: s.ORDERFLOW_DAY_SECONDS,
+    mailPort: s.ORDERFLOW_MAIL_PORT,
+  };
+};

@@ -1,0 +1,231 @@
+// Composes the whole system on one machine: dynalite (persisted under the data dir), the SES emulator, local SNS,
+// the local Step Functions running the project's ASL file, the HTTP server turning requests into API Gateway
+// events, the sandbox providers and the carrier simulator, all around the very handlers that run in AWS.
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import dynalite from 'dynalite';
+import sesEmulator from 'aws-ses-v2-local';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { arnPlaceholder, functionCatalog } from '../lib/function-catalog';
+import { loadConfig } from '../functions/shared/config';
+import type { Deps } from '../functions/shared/deps';
+import { sdkMessaging } from '../functions/shared/messaging';
+import { SandboxCarrier } from '../functions/shared/providers/carrier/sandbox-carrier';
+import { webhookParsers } from '../functions/shared/providers/carrier/webhooks';
+import { SandboxPaymentProvider } from '../functions/shared/providers/payment/sandbox-payment';
+import { documentClient, type Db } from '../functions/shared/store';
+import { sdkWorkflow } from '../functions/shared/workflow';
+import { dynamoClient, sesClient, sfnClient, snsClient, type PublishedEvent } from './aws-clients';
+import { CarrierSimulator } from './carrier-simulator';
+import { Counters } from './counters';
+import { startHttpServer, type ApiRoute } from './http-server';
+import { LambdaRuntime, type LambdaHandler } from './lambda-runtime';
+import { localRoutes } from './local-routes';
+import { Outbox } from './outbox';
+import { seedDemoCatalog } from './seed';
+import type { LocalSettings } from './settings';
+import { LocalStepFunctions } from './step-functions';
+import { createLocalTables, localEngineTable, localTableName } from './tables';
+import { ordersTable, inventoryTable } from '../lib/tables';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:order-fulfillment';
+const opsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-ops';
+const orderEventsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-order-events';
+const localFunctionArn = (id: string): string => `arn:aws:lambda:local:000000000000:function:orderflow-${id}`;
+
+export interface StartOptions {
+  /** Seed the demo catalog on a first start (default true). */
+  seed?: boolean;
+  /** Milliseconds between workflow Retry attempts (default 200). */
+  retryIntervalMs?: number;
+}
+
+export interface LocalSystem {
+  url: string;
+  port: number;
+  mailUrl: string;
+  settings: LocalSettings;
+  counters: Counters;
+  outbox: Outbox;
+  engine: LocalStepFunctions;
+  deps: Deps;
+  /** Messages published to topics other than ops (the order-events topic). */
+  topicMessages: PublishedEvent[];
+  stop(): Promise<void>;
+}
+
+/** The ASL file with every `${...FunctionArn}` replaced, as CDK's definitionSubstitutions does in AWS. */
+export const loadDefinition = (file: string, substitutions: Record<string, string>): StateMachineDefinition => {
+  const text = readFileSync(file, 'utf8').replace(/\$\{(\w+)\}/g, (match, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`${file}: no substitution for ${match}`);
+    return value;
+  });
+  return JSON.parse(text) as StateMachineDefinition;
+};
+
+const listen = (server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) =>
+  new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+
+const close = (server: Server | { close: (cb: (error?: Error) => void) => unknown }) =>
+  new Promise<void>((done) => {
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close(() => done());
+  });
+
+type HandlerModule = { createHandler?: (deps: () => Deps) => LambdaHandler; handler?: LambdaHandler };
+
+export const startLocalSystem = async (settings: LocalSettings, options: StartOptions = {}): Promise<LocalSystem> => {
+  // Store: dynalite, on disk under the data dir or in memory.
+  const inMemory = settings.dataDir === ':memory:';
+  const dbPath = inMemory ? undefined : join(resolve(settings.dataDir), 'dynamodb');
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const store = dynalite({ path: dbPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const storePort = await listen(store);
+  const storeEndpoint = `http://127.0.0.1:${storePort}`;
+  const counters = new Counters();
+  const appDynamo = dynamoClient(storeEndpoint, counters);
+  const engineDynamo = dynamoClient(storeEndpoint);
+  await createLocalTables(engineDynamo);
+  const engineDoc = documentClient(engineDynamo);
+  const db: Db = {
+    doc: documentClient(appDynamo),
+    tables: { orders: localTableName(ordersTable), inventory: localTableName(inventoryTable) },
+  };
+  const outbox = new Outbox(engineDoc, localEngineTable);
+
+  // Email: the SES v2 emulator (with its mail viewer); SMS and topics: local SNS.
+  const startSes = (typeof sesEmulator === 'function' ? sesEmulator : (sesEmulator as { default: typeof sesEmulator }).default);
+  const mailServer = await startSes({ host: '127.0.0.1', port: settings.mailPort });
+  const mailPort = (mailServer.address() as AddressInfo).port;
+  const topicMessages: PublishedEvent[] = [];
+
+  // The API first (the port goes into links), answering 503 until the handlers are in place.
+  const lambdas = new LambdaRuntime(counters);
+  const routes: ApiRoute[] = functionCatalog.flatMap((spec) =>
+    (spec.routes ?? []).map((route) => ({ ...route, functionId: spec.id })),
+  );
+  let routesReady: ReturnType<typeof localRoutes> | undefined;
+  const server = await startHttpServer({
+    port: settings.port,
+    host: settings.host,
+    routes,
+    lambdas,
+    counters,
+    localRoutes: (method, url) =>
+      routesReady
+        ? routesReady(method, url)
+        : Promise.resolve({ status: 503, contentType: 'text/plain', body: 'starting' }),
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  const config = loadConfig({
+    ORDERS_TABLE: db.tables.orders,
+    INVENTORY_TABLE: db.tables.inventory,
+    STATE_MACHINE_ARN: stateMachineArn,
+    SENDER_EMAIL: 'orders@orderflow.local',
+    OPS_TOPIC_ARN: opsTopicArn,
+    ORDER_EVENTS_TOPIC_ARN: orderEventsTopicArn,
+    WEBHOOK_SECRET: settings.webhookSecret,
+    API_KEYS: settings.apiKeys,
+    DAY_SECONDS: String(settings.daySeconds),
+    PUBLIC_BASE_URL: url,
+    TRACKING_LINK_SECRET: `${settings.webhookSecret}:tracking`,
+  });
+
+  const simulator = new CarrierSimulator({
+    doc: engineDoc,
+    table: db.tables.orders,
+    webhookUrl: `http://127.0.0.1:${port}/webhooks/carrier/sandbox`,
+    secret: settings.webhookSecret,
+  });
+  const substitutions = Object.fromEntries(functionCatalog.map((spec) => [arnPlaceholder(spec), localFunctionArn(spec.id)]));
+  const engineRef: { current?: LocalStepFunctions } = {};
+  const deps: Deps = {
+    config,
+    db,
+    payment: (provider) => {
+      if (provider !== 'sandbox') throw new Error(`payment provider ${provider} is not enabled locally`);
+      return sandboxPayment;
+    },
+    carrier: new SandboxCarrier({
+      doc: db.doc,
+      table: db.tables.orders,
+      daySeconds: settings.daySeconds,
+      baseUrl: url,
+      onLabelCreated: settings.carrierSimulation === 'auto' ? (shipment) => simulator.schedule(shipment) : undefined,
+    }),
+    webhookParsers,
+    webhookSecret: () => Promise.resolve(settings.webhookSecret),
+    messaging: sdkMessaging({
+      ses: sesClient(`http://127.0.0.1:${mailPort}`, outbox, counters),
+      sns: snsClient(opsTopicArn, outbox, counters, topicMessages),
+      senderEmail: config.senderEmail,
+      opsTopicArn,
+      orderEventsTopicArn,
+    }),
+    workflow: sdkWorkflow(
+      sfnClient(() => engineRef.current!),
+      stateMachineArn,
+    ),
+    now: () => new Date(),
+  };
+  const sandboxPayment = new SandboxPaymentProvider({
+    doc: db.doc,
+    table: db.tables.orders,
+    daySeconds: settings.daySeconds,
+    authorizationValidityDays: config.durations.authorizationValidityDays,
+  });
+
+  // The handlers: every function of the catalog, from its own module, with the local dependencies.
+  for (const spec of functionCatalog) {
+    const module = (await import(pathToFileURL(join(projectRoot, spec.entry)).href)) as HandlerModule;
+    const handler = module.createHandler ? module.createHandler(() => deps) : module.handler;
+    if (!handler) throw new Error(`${spec.entry} exports neither createHandler nor handler`);
+    lambdas.register(spec.id, handler);
+  }
+  const engine = new LocalStepFunctions({
+    definition: loadDefinition(join(projectRoot, 'statemachines/order-fulfillment.asl.json'), substitutions),
+    stateMachineArn,
+    functionIds: new Map(functionCatalog.map((spec) => [localFunctionArn(spec.id), spec.id])),
+    lambdas,
+    counters,
+    doc: engineDoc,
+    table: localEngineTable,
+    retryIntervalMs: options.retryIntervalMs ?? 200,
+  });
+  engineRef.current = engine;
+  routesReady = localRoutes({ db, outbox, engine, mailUrl: `http://localhost:${mailPort}`, settings });
+
+  if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
+  await engine.resumeAll();
+  if (settings.carrierSimulation === 'auto') await simulator.resumeAll();
+
+  let stopped = false;
+  return {
+    url,
+    port,
+    mailUrl: `http://localhost:${mailPort}`,
+    settings,
+    counters,
+    outbox,
+    engine,
+    deps,
+    topicMessages,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      simulator.stop();
+      await close(server);
+      await engine.stop();
+      await lambdas.drain();
+      await close(mailServer);
+      await close(store);
+    },
+  };
+};
