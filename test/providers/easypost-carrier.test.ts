@@ -1,0 +1,203 @@
+// The EasyPost adapter against recorded EasyPost exchanges (test/fixtures/easypost), replayed by a fake fetch that
+// checks each request's method, path, Basic auth and JSON body.
+import { describe, expect, it } from 'vitest';
+import { AddressUndeliverableError, TransientError } from '../../functions/shared/errors';
+import {
+  EasyPostCarrier,
+  decimalToMinorUnits,
+} from '../../functions/shared/providers/carrier/easypost-carrier';
+import type { LabelRequest } from '../../functions/shared/providers/types';
+import { replayFixture } from './recorded-fetch';
+
+const API_KEY = 'EZTK_test_orderflow';
+const BASE_URL = 'https://api.easypost.test';
+const SHIPMENT_ID = 'shp_6a1f2e3d4c5b4a69887766554433221a';
+const NOW = new Date('2030-01-01T10:00:00.000Z');
+
+const carrierFor = (fixture: string) => {
+  const recording = replayFixture(`easypost/${fixture}`, {
+    baseUrl: BASE_URL,
+    authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`,
+  });
+  const carrier = new EasyPostCarrier({
+    apiKey: () => Promise.resolve(API_KEY),
+    fromAddress: {
+      name: 'Orderflow Warehouse',
+      line1: '417 Montgomery St',
+      line2: 'Floor 5',
+      city: 'San Francisco',
+      region: 'CA',
+      postalCode: '94104',
+      country: 'US',
+    },
+    fetch: recording.fetch,
+    baseUrl: BASE_URL,
+    clock: () => NOW,
+  });
+  return { carrier, recording };
+};
+
+const labelRequest: LabelRequest = {
+  orderId: 'order-1001',
+  service: 'standard',
+  to: {
+    name: 'Ada Lovelace',
+    line1: '1 Main St',
+    line2: '',
+    city: 'San Francisco',
+    region: 'CA',
+    postalCode: '94105',
+    country: 'US',
+  },
+  weightGrams: 400,
+  idempotencyKey: 'order-1001:label',
+};
+
+describe('EasyPostCarrier', () => {
+  describe('buyLabel', () => {
+    it('verifies the address, rates the shipment and buys the cheapest standard rate', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('buy-label-standard.json');
+
+      // Act
+      const label = await carrier.buyLabel(labelRequest);
+
+      // Assess
+      expect(label).toEqual({
+        shipmentId: SHIPMENT_ID,
+        carrier: 'easypost',
+        service: 'standard',
+        trackingNumber: '9400100109361129278357',
+        labelUrl:
+          'https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20300101/e8f1c2a3b4d5.png',
+        trackingUrl: 'https://track.easypost.com/djE6dHJrXzBjM2YxYTllMmI3ZDRlNmY4YTFiMmMzZDRlNWY2YTdi',
+        rateAmount: 593,
+        // The rate has no delivery date: purchase time + its 3 delivery days.
+        estimatedDelivery: '2030-01-04T10:00:00.000Z',
+      });
+      recording.expectAllUsed();
+    });
+
+    it('buys the cheapest rate of the express services, dated by the rate’s delivery date', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('buy-label-express.json');
+
+      // Act
+      const label = await carrier.buyLabel({ ...labelRequest, service: 'express' });
+
+      // Assess
+      expect(label).toMatchObject({
+        service: 'express',
+        rateAmount: 820,
+        estimatedDelivery: '2030-01-03T18:00:00.000Z',
+      });
+      recording.expectAllUsed();
+    });
+
+    it('answers a retried purchase with the shipment bought before, buying nothing', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('buy-label-replay.json');
+
+      // Act
+      const label = await carrier.buyLabel(labelRequest);
+
+      // Assess
+      expect(label).toMatchObject({ shipmentId: SHIPMENT_ID, trackingNumber: '9400100109361129278357' });
+      recording.expectAllUsed();
+    });
+
+    it('reports an address EasyPost cannot verify as AddressUndeliverableError', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('buy-label-unverifiable.json');
+
+      // Act
+      const attempt = carrier.buyLabel(labelRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(AddressUndeliverableError);
+      recording.expectAllUsed();
+    });
+
+    it('reports a shipment without a rate for the level as AddressUndeliverableError, buying nothing', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('buy-label-no-rate.json');
+
+      // Act
+      const attempt = carrier.buyLabel(labelRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(AddressUndeliverableError);
+      recording.expectAllUsed();
+    });
+
+    it('reports throttling (HTTP 429) as TransientError', async () => {
+      // Prepare
+      const { carrier } = carrierFor('buy-label-rate-limited.json');
+
+      // Act
+      const attempt = carrier.buyLabel(labelRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(TransientError);
+    });
+
+    it('reports a network failure as TransientError', async () => {
+      // Prepare
+      const carrier = new EasyPostCarrier({
+        apiKey: API_KEY,
+        fromAddress: {
+          name: 'Warehouse',
+          line1: '1 Dock',
+          city: 'Oakland',
+          postalCode: '94607',
+          country: 'US',
+        },
+        fetch: () => Promise.reject(new TypeError('fetch failed')),
+      });
+
+      // Act
+      const attempt = carrier.buyLabel(labelRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(TransientError);
+    });
+  });
+
+  describe('voidLabel', () => {
+    it('asks EasyPost to refund the unused label', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('void-label.json');
+
+      // Act
+      await carrier.voidLabel({ shipmentId: SHIPMENT_ID, idempotencyKey: 'order-1001:void-label' });
+
+      // Assess
+      recording.expectAllUsed();
+    });
+
+    it('is a no-op when the refund was submitted before', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('void-label-again.json');
+
+      // Act
+      const attempt = carrier.voidLabel({ shipmentId: SHIPMENT_ID, idempotencyKey: 'order-1001:void-label' });
+
+      // Assess
+      await expect(attempt).resolves.toBeUndefined();
+      recording.expectAllUsed();
+    });
+  });
+});
+
+describe('decimalToMinorUnits', () => {
+  it.each([
+    ['5.93', 593],
+    ['21.4', 2140],
+    ['7', 700],
+    ['0.015', 2],
+    ['3.994', 399],
+  ])('reads %s as %i minor units', (amount, minor) => {
+    // Assess
+    expect(decimalToMinorUnits(amount)).toBe(minor);
+  });
+});

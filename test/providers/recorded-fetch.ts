@@ -1,0 +1,99 @@
+// Test helper: replays recorded HTTP exchanges (test/fixtures/<provider>/*.json) through a fake `fetch` that also
+// checks each request against its recording: method, path, authorization, idempotency header and body. Mismatches
+// are soft assertions, so the test fails with the real difference even though the adapter under test would
+// otherwise see (and map) a thrown error.
+import { expect } from 'vitest';
+import { loadFixture } from './fixtures';
+
+export interface RecordedRequest {
+  method: 'GET' | 'POST';
+  /** Path and query after the base URL. */
+  path: string;
+  /** The `Idempotency-Key` header; null or absent when the request must carry none. */
+  idempotencyKey?: string | null;
+  /** A form-encoded body (Stripe), as field → value. */
+  form?: Record<string, string>;
+  /** A JSON body (EasyPost). */
+  json?: unknown;
+}
+
+export interface RecordedExchange {
+  request: RecordedRequest;
+  response: { status: number; body: unknown };
+}
+
+export interface Recording {
+  description: string;
+  exchanges: RecordedExchange[];
+}
+
+export interface Replay {
+  fetch: typeof fetch;
+  /** Requests the adapter made so far. */
+  readonly requests: number;
+  /** Asserts every recorded exchange was used. */
+  expectAllUsed(): void;
+}
+
+const headerOf = (init: RequestInit | undefined, name: string): string | null =>
+  new Headers(init?.headers).get(name);
+
+/** A fake fetch that answers `exchanges` in order, for requests to `baseUrl` carrying `authorization`. */
+export const replay = (
+  exchanges: readonly RecordedExchange[],
+  options: { baseUrl: string; authorization: string },
+): Replay => {
+  let used = 0;
+  const fake = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const exchange = exchanges[used];
+    used += 1;
+    if (!exchange) {
+      expect
+        .soft(`${init?.method ?? 'GET'} ${url}`, `a request beyond the ${exchanges.length} recorded`)
+        .toBeUndefined();
+      return Promise.reject(new Error('no recorded exchange left'));
+    }
+    const { request, response } = exchange;
+    const label = `exchange ${used} (${request.method} ${request.path})`;
+    expect.soft(init?.method ?? 'GET', `${label}: method`).toBe(request.method);
+    expect.soft(url, `${label}: URL`).toBe(`${options.baseUrl}${request.path}`);
+    expect.soft(headerOf(init, 'authorization'), `${label}: authorization`).toBe(options.authorization);
+    expect
+      .soft(headerOf(init, 'idempotency-key'), `${label}: idempotency key`)
+      .toBe(request.idempotencyKey ?? null);
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    if (request.form) {
+      expect
+        .soft(headerOf(init, 'content-type'), `${label}: content type`)
+        .toBe('application/x-www-form-urlencoded');
+      expect
+        .soft(Object.fromEntries(new URLSearchParams(body ?? '')), `${label}: form body`)
+        .toEqual(request.form);
+    } else if (request.json !== undefined) {
+      expect.soft(headerOf(init, 'content-type'), `${label}: content type`).toBe('application/json');
+      expect.soft(JSON.parse(body ?? 'null'), `${label}: JSON body`).toEqual(request.json);
+    } else {
+      expect.soft(body, `${label}: body`).toBeUndefined();
+    }
+    return Promise.resolve(
+      new Response(JSON.stringify(response.body), {
+        status: response.status,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+  };
+  return {
+    fetch: fake,
+    get requests() {
+      return used;
+    },
+    expectAllUsed() {
+      expect(used, 'every recorded exchange is used').toBe(exchanges.length);
+    },
+  };
+};
+
+/** Loads a recording and returns a replay of it. */
+export const replayFixture = (path: string, options: { baseUrl: string; authorization: string }): Replay =>
+  replay(loadFixture<Recording>(path).exchanges, options);

@@ -1,0 +1,231 @@
+// The sandbox carrier against dynalite: deterministic labels, services and rates, the undeliverable and delay
+// magic, the stored tracking schedule, and voiding.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddressUndeliverableError } from '../../functions/shared/errors';
+import {
+  SandboxCarrier,
+  SandboxCarrierError,
+  getSandboxShipment,
+  sandboxShipmentIdentity,
+} from '../../functions/shared/providers/carrier/sandbox-carrier';
+import type { SandboxShipment } from '../../functions/shared/providers/carrier/sandbox-carrier';
+import type { LabelRequest, ServiceLevel } from '../../functions/shared/providers/types';
+import { startOrdersTable } from './dynalite-table';
+import type { TestTable } from './dynalite-table';
+
+const DAY_SECONDS = 0.02;
+const DAY_MS = DAY_SECONDS * 1000;
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+const BASE_URL = 'http://localhost:3000';
+
+let store: TestTable;
+let now: Date;
+let created: SandboxShipment[];
+let carrier: SandboxCarrier;
+let sequence = 0;
+
+const labelRequest = (overrides: Partial<LabelRequest> = {}): LabelRequest => {
+  sequence += 1;
+  return {
+    orderId: `order-${sequence}`,
+    service: 'standard',
+    to: {
+      name: 'Ada Lovelace',
+      line1: '1 Main St',
+      line2: '',
+      city: 'San Francisco',
+      region: 'CA',
+      postalCode: '94105',
+      country: 'US',
+    },
+    weightGrams: 400,
+    idempotencyKey: `order-${sequence}:label`,
+    ...overrides,
+  };
+};
+
+const at = (days: number): string => new Date(T0.getTime() + days * DAY_MS).toISOString();
+
+beforeAll(async () => {
+  store = await startOrdersTable();
+  now = T0;
+  created = [];
+  carrier = new SandboxCarrier({
+    doc: store.doc,
+    table: store.table,
+    daySeconds: DAY_SECONDS,
+    baseUrl: `${BASE_URL}/`,
+    clock: () => now,
+    onLabelCreated: (shipment) => created.push(shipment),
+  });
+});
+
+afterAll(async () => {
+  await store.close();
+});
+
+describe('SandboxCarrier', () => {
+  describe('buyLabel', () => {
+    it('derives the shipment id and tracking number from the idempotency key', async () => {
+      // Prepare
+      const request = labelRequest();
+
+      // Act
+      const label = await carrier.buyLabel(request);
+
+      // Assess
+      const identity = sandboxShipmentIdentity(request.idempotencyKey);
+      expect(label).toEqual({
+        shipmentId: identity.shipmentId,
+        carrier: 'sandbox',
+        service: 'standard',
+        trackingNumber: identity.trackingNumber,
+        labelUrl: `${BASE_URL}/_local/carrier/labels/${identity.shipmentId}`,
+        trackingUrl: `${BASE_URL}/_local/carrier/tracking/${identity.trackingNumber}`,
+        rateAmount: 500,
+        estimatedDelivery: at(5),
+      });
+      expect(label.trackingNumber).toMatch(/^SBX\d{12}$/);
+      expect(sandboxShipmentIdentity(request.idempotencyKey)).toEqual(identity);
+    });
+
+    it('answers a repeated purchase with the same key with the first label, announcing it once', async () => {
+      // Prepare
+      const request = labelRequest();
+      const first = await carrier.buyLabel(request);
+      const announced = created.length;
+      now = new Date(now.getTime() + DAY_MS);
+
+      // Act
+      const second = await carrier.buyLabel(request);
+
+      // Assess
+      expect(second).toEqual(first);
+      expect(created.length).toBe(announced);
+      expect(created.at(-1)?.shipmentId).toBe(first.shipmentId);
+      now = T0;
+    });
+
+    it.each([
+      ['standard', 5, 500],
+      ['express', 2, 1500],
+      ['overnight', 1, 3000],
+    ] as const)('sells %s for its rate, delivered in its days', async (service: ServiceLevel, days, rate) => {
+      // Prepare
+      const request = labelRequest({ service });
+
+      // Act
+      const label = await carrier.buyLabel(request);
+
+      // Assess
+      expect(label).toMatchObject({ service, rateAmount: rate, estimatedDelivery: at(days) });
+    });
+
+    it('refuses postal code 00000 as undeliverable and stores nothing', async () => {
+      // Prepare
+      const request = labelRequest({ to: { ...labelRequest().to, postalCode: '00000' } });
+
+      // Act
+      const attempt = carrier.buyLabel(request);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(AddressUndeliverableError);
+      const { shipmentId } = sandboxShipmentIdentity(request.idempotencyKey);
+      expect(await getSandboxShipment(store.doc, store.table, shipmentId)).toBeUndefined();
+    });
+
+    it('stores the schedule of an on-time parcel', async () => {
+      // Prepare
+      const request = labelRequest({ service: 'express' });
+
+      // Act
+      const label = await carrier.buyLabel(request);
+
+      // Assess
+      const shipment = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      expect(
+        shipment?.schedule.map(({ eventId, status, at: when }) => ({ eventId, status, at: when })),
+      ).toEqual([
+        { eventId: `${label.shipmentId}-1`, status: 'pre_transit', at: at(0.1) },
+        { eventId: `${label.shipmentId}-2`, status: 'in_transit', at: at(0.5) },
+        { eventId: `${label.shipmentId}-3`, status: 'out_for_delivery', at: at(1.75) },
+        { eventId: `${label.shipmentId}-4`, status: 'delivered', at: at(2) },
+      ]);
+      expect(shipment?.schedule[1]?.estimatedDelivery).toBe(at(2));
+      expect(shipment?.schedule.every((entry) => entry.sentAt === undefined)).toBe(true);
+    });
+
+    it.each(['line1', 'line2'] as const)('runs a parcel 2 days late when %s says "delay"', async (line) => {
+      // Prepare
+      const base = labelRequest();
+      const request = { ...base, to: { ...base.to, [line]: 'Please Delay me, Apt 4' } };
+
+      // Act
+      const label = await carrier.buyLabel(request);
+
+      // Assess
+      const shipment = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      expect(label.estimatedDelivery).toBe(at(5));
+      expect(shipment).toMatchObject({ promisedDelivery: at(5), estimatedDelivery: at(7), delayDays: 2 });
+      expect(shipment?.schedule.map((entry) => [entry.status, entry.at, entry.estimatedDelivery])).toEqual([
+        ['pre_transit', at(0.1), undefined],
+        ['in_transit', at(0.5), at(7)],
+        ['out_for_delivery', at(6.75), at(7)],
+        ['delivered', at(7), undefined],
+      ]);
+    });
+
+    it('stores the recipient name and address and nothing else about them, outside the tracking index', async () => {
+      // Prepare
+      const request = labelRequest();
+
+      // Act
+      const label = await carrier.buyLabel(request);
+
+      // Assess
+      const { Item } = await store.doc.send(
+        new GetCommand({
+          TableName: store.table,
+          Key: { pk: `SANDBOX#SHIPMENT#${label.shipmentId}`, sk: 'SANDBOX' },
+        }),
+      );
+      expect(Item?.to).toEqual({
+        name: 'Ada Lovelace',
+        line1: '1 Main St',
+        city: 'San Francisco',
+        region: 'CA',
+        postalCode: '94105',
+        country: 'US',
+      });
+      // The Orders table's byTracking index is keyed on `trackingNumber`; a sandbox record must stay out of it.
+      expect(Item).not.toHaveProperty('trackingNumber');
+    });
+  });
+
+  describe('voidLabel', () => {
+    it('marks the label voided, and voiding again changes nothing', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      await carrier.voidLabel({ shipmentId: label.shipmentId, idempotencyKey: 'void-1' });
+      const first = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      now = new Date(now.getTime() + DAY_MS);
+
+      // Act
+      await carrier.voidLabel({ shipmentId: label.shipmentId, idempotencyKey: 'void-2' });
+
+      // Assess
+      expect(first?.status).toBe('VOIDED');
+      expect(await getSandboxShipment(store.doc, store.table, label.shipmentId)).toEqual(first);
+      now = T0;
+    });
+
+    it('refuses an unknown shipment', async () => {
+      // Act
+      const attempt = carrier.voidLabel({ shipmentId: 'shp_sbx_nope', idempotencyKey: 'void' });
+
+      // Assess
+      await expect(attempt).rejects.toThrow(SandboxCarrierError);
+    });
+  });
+});
