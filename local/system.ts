@@ -52,6 +52,8 @@ export interface LocalSystem {
   counters: Counters;
   outbox: Outbox;
   engine: LocalStepFunctions;
+  /** The in-process Lambda runtime (tests swap a handler here to inject a fault). */
+  lambdas: LambdaRuntime;
   deps: Deps;
   /** Messages published to topics other than ops (the order-events topic). */
   topicMessages: PublishedEvent[];
@@ -215,6 +217,7 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
     counters,
     outbox,
     engine,
+    lambdas,
     deps,
     topicMessages,
     async stop() {
