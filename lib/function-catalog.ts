@@ -99,9 +99,13 @@ export const functionCatalog: readonly FunctionSpec[] = [
     Orders: 'read',
     Inventory: 'readWrite',
   }),
-  step('AuthorizePayment', 'authorize-payment', 'Authorizes the payment (capture later)', { Orders: 'readWrite' }, [
-    'paymentProvider',
-  ]),
+  step(
+    'AuthorizePayment',
+    'authorize-payment',
+    'Authorizes the payment (capture later)',
+    { Orders: 'readWrite' },
+    ['paymentProvider'],
+  ),
   step(
     'ReauthorizePayment',
     'reauthorize-payment',
@@ -116,12 +120,17 @@ export const functionCatalog: readonly FunctionSpec[] = [
     { Orders: 'readWrite' },
     ['paymentProvider'],
   ),
-  step('ConfirmOrder', 'confirm-order', 'Confirms the order and tells the customer', { Orders: 'readWrite' }, [
-    'sendEmail',
-    'sendSms',
+  step(
+    'ConfirmOrder',
+    'confirm-order',
+    'Confirms the order and tells the customer',
+    { Orders: 'readWrite' },
+    ['sendEmail', 'sendSms', 'orderEvents'],
+  ),
+  step('BuyLabel', 'buy-label', 'Buys the carrier label', { Orders: 'readWrite' }, [
+    'carrierProvider',
     'orderEvents',
   ]),
-  step('BuyLabel', 'buy-label', 'Buys the carrier label', { Orders: 'readWrite' }, ['carrierProvider', 'orderEvents']),
   step('VoidLabel', 'void-label', 'Voids an unused label (compensation)', { Orders: 'readWrite' }, [
     'carrierProvider',
   ]),

@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { SFNClient, type SendTaskFailureCommandInput, type SendTaskSuccessCommandInput, type StartExecutionCommandInput } from '@aws-sdk/client-sfn';
+import {
+  SFNClient,
+  type SendTaskFailureCommandInput,
+  type SendTaskSuccessCommandInput,
+  type StartExecutionCommandInput,
+} from '@aws-sdk/client-sfn';
 import { SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import type { Counters } from './counters';
@@ -40,8 +45,9 @@ export const dynamoClient = (endpoint: string, counters?: Counters): DynamoDBCli
         const input = (args as CommandArgs).input;
         input.ReturnConsumedCapacity ??= 'TOTAL';
         const result = await next(args);
-        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] })
-          .ConsumedCapacity;
+        const consumed = (
+          result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+        ).ConsumedCapacity;
         const units = Array.isArray(consumed)
           ? consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0)
           : (consumed?.CapacityUnits ?? 0);

@@ -30,10 +30,12 @@ interface CompiledRoute extends ApiRoute {
 
 const compile = (route: ApiRoute): CompiledRoute => {
   const params: string[] = [];
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_match, name: string) => {
-    params.push(name);
-    return '([^/]+)';
-  });
+  const source = route.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\{(\w+)\}/g, (_match, name: string) => {
+      params.push(name);
+      return '([^/]+)';
+    });
   return { ...route, pattern: new RegExp(`^${source}$`), params };
 };
 
@@ -90,7 +92,9 @@ export const proxyEvent = (
     query[key] = value;
     (multiQuery[key] ??= []).push(value);
   }
-  const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+  const pathParameters = Object.fromEntries(
+    route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
+  );
   const requestId = randomUUID();
   return {
     resource: route.path,

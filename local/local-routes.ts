@@ -20,7 +20,10 @@ const notFound = (what: string): LocalResponse =>
   jsonResponse(404, { error: { code: 'NOT_FOUND', message: `${what} not found`, details: [] } });
 
 const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
@@ -39,7 +42,12 @@ const recentOrders = async (db: Db, storefrontId: string): Promise<OrderRecord[]
   return (Items ?? []) as OrderRecord[];
 };
 
-const dashboard = async (db: Db, settings: LocalSettings, mailUrl: string, outbox: Outbox): Promise<string> => {
+const dashboard = async (
+  db: Db,
+  settings: LocalSettings,
+  mailUrl: string,
+  outbox: Outbox,
+): Promise<string> => {
   const storefronts = [...new Set(parseApiKeys(settings.apiKeys).values())].filter((p) => p !== 'ops');
   const sections = await Promise.all(
     storefronts.map(async (storefront) => {
@@ -51,8 +59,10 @@ const dashboard = async (db: Db, settings: LocalSettings, mailUrl: string, outbo
             `<td>${escapeHtml(o.shipment?.trackingNumber ?? '')}</td><td>${o.updatedAt}</td></tr>`,
         )
         .join('');
-      return `<h2>${escapeHtml(storefront)}</h2><table><tr><th>order</th><th>external id</th><th>status</th>` +
-        `<th>payment</th><th>total</th><th>tracking</th><th>updated</th></tr>${rows || '<tr><td colspan="7">no orders yet</td></tr>'}</table>`;
+      return (
+        `<h2>${escapeHtml(storefront)}</h2><table><tr><th>order</th><th>external id</th><th>status</th>` +
+        `<th>payment</th><th>total</th><th>tracking</th><th>updated</th></tr>${rows || '<tr><td colspan="7">no orders yet</td></tr>'}</table>`
+      );
     }),
   );
   const sent = (await outbox.list()).length;
@@ -67,7 +77,13 @@ td,th{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left}th{backg
 };
 
 export const localRoutes =
-  (parts: { db: Db; outbox: Outbox; engine: LocalStepFunctions; mailUrl: string; settings: LocalSettings }): LocalRoute =>
+  (parts: {
+    db: Db;
+    outbox: Outbox;
+    engine: LocalStepFunctions;
+    mailUrl: string;
+    settings: LocalSettings;
+  }): LocalRoute =>
   async (method, url) => {
     if (method !== 'GET') return undefined;
     const path = url.pathname;
@@ -79,7 +95,10 @@ export const localRoutes =
       };
     }
     if (path === '/_local/outbox') {
-      return jsonResponse(200, await parts.outbox.list({ orderId: url.searchParams.get('orderId') ?? undefined }));
+      return jsonResponse(
+        200,
+        await parts.outbox.list({ orderId: url.searchParams.get('orderId') ?? undefined }),
+      );
     }
     let match = /^\/_local\/executions\/([\w-]+)$/.exec(path);
     if (match) {
@@ -103,7 +122,12 @@ export const localRoutes =
       if (!order?.shipment) return notFound('tracking number');
       const scans = Object.values(order.inbox)
         .filter((e) => e.kind === 'carrier')
-        .map(({ status, occurredAt, location, estimatedDelivery }) => ({ status, occurredAt, location, estimatedDelivery }))
+        .map(({ status, occurredAt, location, estimatedDelivery }) => ({
+          status,
+          occurredAt,
+          location,
+          estimatedDelivery,
+        }))
         .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
       return jsonResponse(200, {
         trackingNumber: order.shipment.trackingNumber,

@@ -4,7 +4,8 @@ import { readSettings } from './settings';
 import { startLocalSystem } from './system';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+// Node 20 is supported here; the SDK's notice about its future Node 22 requirement is noise on every start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const main = async (): Promise<void> => {
   const settings = readSettings(process.env);

@@ -4,17 +4,24 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { isConditionFailure, type Db } from '../functions/shared/store';
 import { setAvailable } from '../functions/shared/inventory';
 
-export const demoCatalog: ReadonlyArray<{ sku: string; name: string; unitPrice: number; available: number }> = [
-  { sku: 'SKU-TSHIRT', name: 'T-shirt', unitPrice: 1999, available: 100 },
-  { sku: 'SKU-HOODIE', name: 'Hoodie', unitPrice: 4999, available: 40 },
-  { sku: 'SKU-MUG', name: 'Mug', unitPrice: 1299, available: 60 },
-  { sku: 'SKU-CAP', name: 'Cap', unitPrice: 1599, available: 30 },
-  { sku: 'SKU-POSTER', name: 'Poster (limited run)', unitPrice: 2500, available: 5 },
-];
+export const demoCatalog: ReadonlyArray<{ sku: string; name: string; unitPrice: number; available: number }> =
+  [
+    { sku: 'SKU-TSHIRT', name: 'T-shirt', unitPrice: 1999, available: 100 },
+    { sku: 'SKU-HOODIE', name: 'Hoodie', unitPrice: 4999, available: 40 },
+    { sku: 'SKU-MUG', name: 'Mug', unitPrice: 1299, available: 60 },
+    { sku: 'SKU-CAP', name: 'Cap', unitPrice: 1599, available: 30 },
+    { sku: 'SKU-POSTER', name: 'Poster (limited run)', unitPrice: 2500, available: 5 },
+  ];
 
 /** Seeds the catalog once per data directory; returns whether it did. */
-export const seedDemoCatalog = async (db: Db, engineDoc: DynamoDBDocumentClient, engineTable: string): Promise<boolean> => {
-  const marker = await engineDoc.send(new GetCommand({ TableName: engineTable, Key: { pk: 'SEED', sk: 'SEED' } }));
+export const seedDemoCatalog = async (
+  db: Db,
+  engineDoc: DynamoDBDocumentClient,
+  engineTable: string,
+): Promise<boolean> => {
+  const marker = await engineDoc.send(
+    new GetCommand({ TableName: engineTable, Key: { pk: 'SEED', sk: 'SEED' } }),
+  );
   if (marker.Item) return false;
   // Stock first, marker last: an interrupted seed runs again at the next start.
   for (const item of demoCatalog) await setAvailable(db, item.sku, item.available);

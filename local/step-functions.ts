@@ -4,7 +4,13 @@
 import './polyfills';
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Counters } from './counters';
 import type { LambdaRuntime } from './lambda-runtime';
 
@@ -25,12 +31,16 @@ export const localDefinition = (definition: StateMachineDefinition): StateMachin
   States: Object.fromEntries(
     Object.entries(definition.States).map(([name, state]) => {
       const task = state as unknown as StateDefinition;
-      if (task.Type !== 'Task' || typeof task.TimeoutSecondsPath !== 'string' || !task.Parameters) return [name, state];
+      if (task.Type !== 'Task' || typeof task.TimeoutSecondsPath !== 'string' || !task.Parameters)
+        return [name, state];
       return [
         name,
         {
           ...task,
-          Parameters: { ...(task.Parameters as Record<string, Json>), [`${timeoutKey}.$`]: task.TimeoutSecondsPath },
+          Parameters: {
+            ...(task.Parameters as Record<string, Json>),
+            [`${timeoutKey}.$`]: task.TimeoutSecondsPath,
+          },
           TimeoutSecondsPath: `$.${timeoutKey}`,
         },
       ];
@@ -128,7 +138,8 @@ const refreshWait = (input: Json): Json => {
   const flow = input.flow;
   if (!flow || typeof flow !== 'object' || Array.isArray(flow)) return input;
   const wait = flow.wait;
-  if (!wait || typeof wait !== 'object' || Array.isArray(wait) || typeof wait.until !== 'string') return input;
+  if (!wait || typeof wait !== 'object' || Array.isArray(wait) || typeof wait.until !== 'string')
+    return input;
   const seconds = Math.max(1, Math.ceil((Date.parse(wait.until) - Date.now()) / 1000));
   return { ...input, flow: { ...flow, wait: { ...wait, seconds } } };
 };
@@ -279,7 +290,10 @@ export class LocalStepFunctions {
           return async (stateInput: Json): Promise<Json> => {
             const input = withoutTimeout(stateInput);
             if (state.Resource === waitForTaskToken) {
-              const request = input as { FunctionName: string; Payload: { token: string } & Record<string, Json> };
+              const request = input as {
+                FunctionName: string;
+                Payload: { token: string } & Record<string, Json>;
+              };
               const functionId = functionIds.get(request.FunctionName);
               if (!functionId) throw new Error(`${stateName}: no local function for ${request.FunctionName}`);
               // One pending token per execution: an earlier one is stale (its wait timed out or was resumed).
@@ -291,7 +305,8 @@ export class LocalStepFunctions {
               return settled;
             }
             const functionId = functionIds.get(state.Resource ?? '');
-            if (!functionId) throw new Error(`${stateName}: no local function for ${state.Resource ?? '(none)'}`);
+            if (!functionId)
+              throw new Error(`${stateName}: no local function for ${state.Resource ?? '(none)'}`);
             return (await lambdas.invoke(functionId, input)) as Json;
           };
         },
@@ -301,7 +316,12 @@ export class LocalStepFunctions {
     const retryIntervalOverrides = new Proxy({}, { get: () => retryIntervalMs });
     const machine = this.machineFrom(record.state);
     const context = {
-      Execution: { Id: record.executionArn, Name: record.name, Input: JSON.parse(record.input) as Json, StartTime: record.startDate },
+      Execution: {
+        Id: record.executionArn,
+        Name: record.name,
+        Input: JSON.parse(record.input) as Json,
+        StartTime: record.startDate,
+      },
       Task: {
         get Token() {
           return `${execution}:${randomUUID()}`;
@@ -317,7 +337,7 @@ export class LocalStepFunctions {
       for await (const event of eventLogs) {
         if (event.type === 'StateEntered' || event.type === 'StateRetried') counters.transition();
         if (event.type === 'StateEntered' && topLevel.has(event.state.name) && event.index === undefined) {
-          current = { ...current, state: event.state.name, stateInput: event.state.input as Json };
+          current = { ...current, state: event.state.name, stateInput: event.state.input };
           if (!this.stopped) await this.save(current);
         }
       }

@@ -61,7 +61,10 @@ export interface LocalSystem {
 }
 
 /** The ASL file with every `${...FunctionArn}` replaced, as CDK's definitionSubstitutions does in AWS. */
-export const loadDefinition = (file: string, substitutions: Record<string, string>): StateMachineDefinition => {
+export const loadDefinition = (
+  file: string,
+  substitutions: Record<string, string>,
+): StateMachineDefinition => {
   const text = readFileSync(file, 'utf8').replace(/\$\{(\w+)\}/g, (match, name: string) => {
     const value = substitutions[name];
     if (value === undefined) throw new Error(`${file}: no substitution for ${match}`);
@@ -70,8 +73,13 @@ export const loadDefinition = (file: string, substitutions: Record<string, strin
   return JSON.parse(text) as StateMachineDefinition;
 };
 
-const listen = (server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) =>
-  new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+const listen = (server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  address: () => unknown;
+}) =>
+  new Promise<number>((done) =>
+    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+  );
 
 const close = (server: Server | { close: (cb: (error?: Error) => void) => unknown }) =>
   new Promise<void>((done) => {
@@ -81,7 +89,10 @@ const close = (server: Server | { close: (cb: (error?: Error) => void) => unknow
 
 type HandlerModule = { createHandler?: (deps: () => Deps) => LambdaHandler; handler?: LambdaHandler };
 
-export const startLocalSystem = async (settings: LocalSettings, options: StartOptions = {}): Promise<LocalSystem> => {
+export const startLocalSystem = async (
+  settings: LocalSettings,
+  options: StartOptions = {},
+): Promise<LocalSystem> => {
   // Store: dynalite, on disk under the data dir or in memory.
   const inMemory = settings.dataDir === ':memory:';
   const dbPath = inMemory ? undefined : join(resolve(settings.dataDir), 'dynamodb');
@@ -101,7 +112,10 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
   const outbox = new Outbox(engineDoc, localEngineTable);
 
   // Email: the SES v2 emulator (with its mail viewer); SMS and topics: local SNS.
-  const startSes = (typeof sesEmulator === 'function' ? sesEmulator : (sesEmulator as { default: typeof sesEmulator }).default);
+  const startSes =
+    typeof sesEmulator === 'function'
+      ? sesEmulator
+      : (sesEmulator as { default: typeof sesEmulator }).default;
   const mailServer = await startSes({ host: '127.0.0.1', port: settings.mailPort });
   const mailPort = (mailServer.address() as AddressInfo).port;
   const topicMessages: PublishedEvent[] = [];
@@ -111,7 +125,7 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
   const routes: ApiRoute[] = functionCatalog.flatMap((spec) =>
     (spec.routes ?? []).map((route) => ({ ...route, functionId: spec.id })),
   );
-  let routesReady: ReturnType<typeof localRoutes> | undefined;
+  const ready: { routes?: ReturnType<typeof localRoutes> } = {};
   const server = await startHttpServer({
     port: settings.port,
     host: settings.host,
@@ -119,8 +133,8 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
     lambdas,
     counters,
     localRoutes: (method, url) =>
-      routesReady
-        ? routesReady(method, url)
+      ready.routes
+        ? ready.routes(method, url)
         : Promise.resolve({ status: 503, contentType: 'text/plain', body: 'starting' }),
   });
   const port = (server.address() as AddressInfo).port;
@@ -146,7 +160,9 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
     webhookUrl: `http://127.0.0.1:${port}/webhooks/carrier/sandbox`,
     secret: settings.webhookSecret,
   });
-  const substitutions = Object.fromEntries(functionCatalog.map((spec) => [arnPlaceholder(spec), localFunctionArn(spec.id)]));
+  const substitutions = Object.fromEntries(
+    functionCatalog.map((spec) => [arnPlaceholder(spec), localFunctionArn(spec.id)]),
+  );
   const engineRef: { current?: LocalStepFunctions } = {};
   const deps: Deps = {
     config,
@@ -160,7 +176,8 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
       table: db.tables.orders,
       daySeconds: settings.daySeconds,
       baseUrl: url,
-      onLabelCreated: settings.carrierSimulation === 'auto' ? (shipment) => simulator.schedule(shipment) : undefined,
+      onLabelCreated:
+        settings.carrierSimulation === 'auto' ? (shipment) => simulator.schedule(shipment) : undefined,
     }),
     webhookParsers,
     webhookSecret: () => Promise.resolve(settings.webhookSecret),
@@ -202,7 +219,7 @@ export const startLocalSystem = async (settings: LocalSettings, options: StartOp
     retryIntervalMs: options.retryIntervalMs ?? 200,
   });
   engineRef.current = engine;
-  routesReady = localRoutes({ db, outbox, engine, mailUrl: `http://localhost:${mailPort}`, settings });
+  ready.routes = localRoutes({ db, outbox, engine, mailUrl: `http://localhost:${mailPort}`, settings });
 
   if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
   await engine.resumeAll();

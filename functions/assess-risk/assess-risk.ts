@@ -41,8 +41,10 @@ export const scoreOrder = (order: OrderRecord, signals: RiskSignals): RiskAssess
   else if (order.total >= 50_000) add(20, 'high_value');
   if (signals.recentOrders + signals.earlierOrders === 0) add(10, 'new_customer');
   const billing = order.billingAddress;
-  if (billing && billing.country !== order.shippingAddress.country) add(25, 'billing_shipping_country_mismatch');
-  else if (billing && billing.postalCode !== order.shippingAddress.postalCode) add(10, 'billing_shipping_mismatch');
+  if (billing && billing.country !== order.shippingAddress.country)
+    add(25, 'billing_shipping_country_mismatch');
+  else if (billing && billing.postalCode !== order.shippingAddress.postalCode)
+    add(10, 'billing_shipping_mismatch');
   const domain = order.customer.email.split('@')[1]?.toLowerCase() ?? '';
   if (disposableDomains.has(domain)) add(30, 'disposable_email');
   if (signals.recentOrders >= 3) add(30, 'velocity');

@@ -11,9 +11,16 @@ export interface AuthorizationResult {
   expiresAt: string;
 }
 
-export const authorizePayment = async (deps: Deps, input: { orderId: string }): Promise<AuthorizationResult> => {
+export const authorizePayment = async (
+  deps: Deps,
+  input: { orderId: string },
+): Promise<AuthorizationResult> => {
   const order = await requireOrder(deps.db, input.orderId);
-  if (order.payment.status === 'AUTHORIZED' && order.payment.paymentId && order.payment.authorizationExpiresAt) {
+  if (
+    order.payment.status === 'AUTHORIZED' &&
+    order.payment.paymentId &&
+    order.payment.authorizationExpiresAt
+  ) {
     return { paymentId: order.payment.paymentId, expiresAt: order.payment.authorizationExpiresAt };
   }
   const provider = deps.payment(order.payment.provider);
@@ -48,7 +55,11 @@ export const authorizePayment = async (deps: Deps, input: { orderId: string }): 
   } catch (error) {
     if (error instanceof PaymentDeclinedError) {
       await commitStep(deps, order.orderId, (current) => ({
-        next: withTimeline({ ...current, payment: { ...current.payment, status: 'DECLINED' } }, at, 'PAYMENT_DECLINED'),
+        next: withTimeline(
+          { ...current, payment: { ...current.payment, status: 'DECLINED' } },
+          at,
+          'PAYMENT_DECLINED',
+        ),
         result: undefined,
       }));
     }

@@ -2,7 +2,7 @@
 // returns the label already bought. Returns how long to wait for the parcel to ship.
 import type { Deps } from '../shared/deps';
 import { isForward, withTimeline } from '../shared/model';
-import { commitStep, } from '../shared/step';
+import { commitStep } from '../shared/step';
 import { requireOrder } from '../shared/store';
 import { shipmentWait } from '../shared/waits';
 import type { WakeSignal } from '../shared/workflow';

@@ -48,6 +48,7 @@ export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Prom
   );
   if (!changed) return 'ignored';
   const action = wakeAction(order);
-  if (action && order.wait) await deps.workflow.resume(order.wait.token, wakeSignal(action, order.wait.until, deps.now()));
+  if (action && order.wait)
+    await deps.workflow.resume(order.wait.token, wakeSignal(action, order.wait.until, deps.now()));
   return 'recorded';
 };

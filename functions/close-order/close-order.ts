@@ -50,17 +50,29 @@ export const planClosing = (order: OrderRecord, input: CloseInput, at: string, d
   const code = rejectionCodeByError[input.error.Error];
   const ctx = noticeContext(deps);
   if (code) {
-    const next = withTimeline({ ...order, status: 'REJECTED', rejection: { code, message } }, at, 'ORDER_REJECTED', {
-      code,
+    const next = withTimeline(
+      { ...order, status: 'REJECTED', rejection: { code, message } },
+      at,
+      'ORDER_REJECTED',
+      {
+        code,
+      },
+    );
+    const notices = planNotice(next, 'order_rejected', 'rejected', ctx, at, {
+      reason: customerReason[code] ?? '',
     });
-    const notices = planNotice(next, 'order_rejected', 'rejected', ctx, at, { reason: customerReason[code] ?? '' });
     return { status: 'REJECTED', next, notices, alert: false };
   }
   if (input.error.Error === 'AuthorizationExpiredError') {
     const reason = 'authorization_expired';
-    const next = withTimeline({ ...order, status: 'CANCELLED', cancellation: { reason, at } }, at, 'ORDER_CANCELLED', {
-      reason,
-    });
+    const next = withTimeline(
+      { ...order, status: 'CANCELLED', cancellation: { reason, at } },
+      at,
+      'ORDER_CANCELLED',
+      {
+        reason,
+      },
+    );
     const notices = planNotice(next, 'cancellation_confirmation', reason, ctx, at, {
       reason: 'the payment authorization expired before the parcel shipped',
     });
@@ -79,7 +91,8 @@ export const closeOrder = async (deps: Deps, input: CloseInput): Promise<{ statu
   const at = deps.now().toISOString();
   const { order, result } = await commitStep(deps, input.orderId, (current) => {
     // Shipped or already closed orders keep their status; a failure after shipment is for operators to resolve.
-    if (finalStatuses.has(current.status)) return { next: undefined, result: { status: current.status, alert: false } };
+    if (finalStatuses.has(current.status))
+      return { next: undefined, result: { status: current.status, alert: false } };
     const closing = planClosing(current, input, at, deps);
     return { next: { ...closing.next, wait: undefined }, notices: closing.notices, result: closing };
   });

@@ -7,7 +7,12 @@ import { HttpError } from '../shared/errors';
 import { header, httpErrors, identify, json, jsonBody, parseWith, type Principal } from '../shared/http';
 import { toOrderView } from '../shared/model';
 import { logging } from '../shared/observability';
-import { containsCardNumber, createOrderRequestSchema, listOrdersQuerySchema, shipRequestSchema } from '../shared/schemas';
+import {
+  containsCardNumber,
+  createOrderRequestSchema,
+  listOrdersQuerySchema,
+  shipRequestSchema,
+} from '../shared/schemas';
 import { InvalidCursorError } from '../shared/store';
 import { z } from 'zod';
 import { findOrders, markShipped, submitOrder, visibleOrder } from './orders';
@@ -16,7 +21,8 @@ const orderIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an order 
 const idempotencyKeyHeader = z.string().min(1).max(255).optional();
 
 const storefrontOf = (principal: Principal): string => {
-  if (principal.role === 'ops') throw new HttpError(403, 'FORBIDDEN', 'orders are placed with a storefront key');
+  if (principal.role === 'ops')
+    throw new HttpError(403, 'FORBIDDEN', 'orders are placed with a storefront key');
   return principal.id;
 };
 
@@ -57,7 +63,9 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
         return json(200, await findOrders(deps, storefrontId, query));
       } catch (error) {
         if (error instanceof InvalidCursorError) {
-          throw new HttpError(400, 'VALIDATION_FAILED', error.message, [{ path: 'cursor', message: error.message }]);
+          throw new HttpError(400, 'VALIDATION_FAILED', error.message, [
+            { path: 'cursor', message: error.message },
+          ]);
         }
         throw error;
       }

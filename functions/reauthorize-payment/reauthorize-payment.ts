@@ -53,6 +53,8 @@ export const reauthorizePayment = async (deps: Deps, input: { orderId: string })
       ),
       result: undefined,
     }));
-    throw new AuthorizationExpiredError('the authorization could not be renewed before shipment', { cause: error });
+    throw new AuthorizationExpiredError('the authorization could not be renewed before shipment', {
+      cause: error,
+    });
   }
 };

@@ -90,7 +90,10 @@ export class ConfigError extends Error {
 /** Parses `principal:key,principal:key` into key → principal. */
 export const parseApiKeys = (pairs: string): Map<string, string> => {
   const map = new Map<string, string>();
-  for (const pair of pairs.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of pairs
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = pair.indexOf(':');
     if (at <= 0 || at === pair.length - 1) throw new ConfigError(`API_KEYS: "${pair}" is not principal:key`);
     map.set(pair.slice(at + 1), pair.slice(0, at));
@@ -123,7 +126,11 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     orderEventsTopicArn: e.ORDER_EVENTS_TOPIC_ARN,
     paymentProvider: e.PAYMENT_PROVIDER,
     carrierProvider: e.CARRIER_PROVIDER,
-    secretNames: { stripe: e.STRIPE_SECRET_NAME, easypost: e.EASYPOST_SECRET_NAME, webhook: e.WEBHOOK_SECRET_NAME },
+    secretNames: {
+      stripe: e.STRIPE_SECRET_NAME,
+      easypost: e.EASYPOST_SECRET_NAME,
+      webhook: e.WEBHOOK_SECRET_NAME,
+    },
     webhookSecret: e.WEBHOOK_SECRET,
     principalsByKeyId: new Map(Object.entries(keyIds)),
     principalsByKey: parseApiKeys(e.API_KEYS),

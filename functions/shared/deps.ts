@@ -28,24 +28,26 @@ export interface Deps {
   webhookSecret(): Promise<string>;
   messaging: Messaging;
   workflow: Workflow;
-  now(): Date;
+  now: () => Date;
 }
 
 const secretCache = new Map<string, Promise<string>>();
 
 /** A Secrets Manager secret's string, fetched once per container. */
-const secret = (client: SecretsManagerClient, name: string): (() => Promise<string>) => () => {
-  let value = secretCache.get(name);
-  if (!value) {
-    value = client.send(new GetSecretValueCommand({ SecretId: name })).then(({ SecretString }) => {
-      if (!SecretString) throw new Error(`secret ${name} has no string value`);
-      return SecretString;
-    });
-    value.catch(() => secretCache.delete(name));
-    secretCache.set(name, value);
-  }
-  return value;
-};
+const secret =
+  (client: SecretsManagerClient, name: string): (() => Promise<string>) =>
+  () => {
+    let value = secretCache.get(name);
+    if (!value) {
+      value = client.send(new GetSecretValueCommand({ SecretId: name })).then(({ SecretString }) => {
+        if (!SecretString) throw new Error(`secret ${name} has no string value`);
+        return SecretString;
+      });
+      value.catch(() => secretCache.delete(name));
+      secretCache.set(name, value);
+    }
+    return value;
+  };
 
 export const buildAwsDeps = (config: Config): Deps => {
   const db: Db = { doc: documentClient(new DynamoDBClient({})), tables: config.tables };
@@ -63,7 +65,10 @@ export const buildAwsDeps = (config: Config): Deps => {
       : undefined;
   const carrier: CarrierProvider =
     config.carrierProvider === 'easypost'
-      ? new EasyPostCarrier({ apiKey: secret(secrets, config.secretNames.easypost), fromAddress: config.shipFrom })
+      ? new EasyPostCarrier({
+          apiKey: secret(secrets, config.secretNames.easypost),
+          fromAddress: config.shipFrom,
+        })
       : new SandboxCarrier({
           doc: db.doc,
           table: config.tables.orders,

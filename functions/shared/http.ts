@@ -14,13 +14,21 @@ export interface Principal {
   role: 'storefront' | 'ops';
 }
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => ({
   statusCode,
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
 
-export const errorBody = (code: string, message: string, details: ReadonlyArray<{ path: string; message: string }> = []) => ({
+export const errorBody = (
+  code: string,
+  message: string,
+  details: ReadonlyArray<{ path: string; message: string }> = [],
+) => ({
   error: { code, message, details },
 });
 
@@ -44,9 +52,12 @@ export const parseWith = <S extends z.ZodType>(schema: S, value: unknown, prefix
 
 /** The request body as JSON: 415 for another media type, 413 when too large, 400 when malformed. */
 export const jsonBody = (event: APIGatewayProxyEvent): unknown => {
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw === null || raw === undefined || raw === '') {
-    throw new HttpError(400, 'VALIDATION_FAILED', 'a JSON body is required', [{ path: '(root)', message: 'missing' }]);
+    throw new HttpError(400, 'VALIDATION_FAILED', 'a JSON body is required', [
+      { path: '(root)', message: 'missing' },
+    ]);
   }
   if (Buffer.byteLength(raw, 'utf8') > maxBodyBytes) {
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${maxBodyBytes} bytes`);
@@ -117,6 +128,9 @@ export const httpErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
       return;
     }
     logger.error('unhandled error', { error: error as Error });
-    request.response = json(500, errorBody('INTERNAL', 'something went wrong; the request can be retried safely'));
+    request.response = json(
+      500,
+      errorBody('INTERNAL', 'something went wrong; the request can be retried safely'),
+    );
   },
 });

@@ -8,7 +8,8 @@ import { finalStatuses, shipmentScans, trackingRank, type InboxEvent, type Order
 export const shipEventKey = 'ship';
 export const carrierEventKey = (eventId: string): string => `carrier:${eventId}`;
 
-const unapplied = (order: OrderRecord): InboxEvent[] => Object.values(order.inbox).filter((event) => !event.applied);
+const unapplied = (order: OrderRecord): InboxEvent[] =>
+  Object.values(order.inbox).filter((event) => !event.applied);
 
 /** The parcel has left: the ship call came, or the carrier scanned it in transit or later. */
 export const hasShipTrigger = (order: OrderRecord): boolean =>
@@ -31,20 +32,26 @@ const knownRank = (order: OrderRecord): number =>
 
 const knownEstimates = (order: OrderRecord): Set<string> =>
   new Set(
-    [order.shipment?.estimatedDelivery, ...Object.values(order.inbox).map((event) => event.estimatedDelivery)].filter(
-      (value): value is string => value !== undefined,
-    ),
+    [
+      order.shipment?.estimatedDelivery,
+      ...Object.values(order.inbox).map((event) => event.estimatedDelivery),
+    ].filter((value): value is string => value !== undefined),
   );
 
 /**
  * The order with a carrier event added to its inbox, or undefined when the event adds nothing: a duplicate id, or
  * a scan that neither moves the parcel forward nor brings a new estimate (out-of-order or repeated scans).
  */
-export const withCarrierEvent = (order: OrderRecord, event: CarrierEvent, receivedAt: string): OrderRecord | undefined => {
+export const withCarrierEvent = (
+  order: OrderRecord,
+  event: CarrierEvent,
+  receivedAt: string,
+): OrderRecord | undefined => {
   const key = carrierEventKey(event.eventId);
   if (key in order.inbox || finalStatuses.has(order.status)) return undefined;
   const movesForward = trackingRank[event.status] > knownRank(order);
-  const newEstimate = event.estimatedDelivery !== undefined && !knownEstimates(order).has(event.estimatedDelivery);
+  const newEstimate =
+    event.estimatedDelivery !== undefined && !knownEstimates(order).has(event.estimatedDelivery);
   const problem = event.status === 'failure' || event.status === 'return_to_sender';
   if (!movesForward && !newEstimate && !problem) return undefined;
   const entry: InboxEvent = {
@@ -62,7 +69,13 @@ export const withCarrierEvent = (order: OrderRecord, event: CarrierEvent, receiv
 export const withShipEvent = (order: OrderRecord, at: string): OrderRecord | undefined =>
   shipEventKey in order.inbox
     ? undefined
-    : { ...order, inbox: { ...order.inbox, [shipEventKey]: { kind: 'ship', receivedAt: at, occurredAt: at, applied: false } } };
+    : {
+        ...order,
+        inbox: {
+          ...order.inbox,
+          [shipEventKey]: { kind: 'ship', receivedAt: at, occurredAt: at, applied: false },
+        },
+      };
 
 /** What a parked execution should be woken with after `order` received new events, if anything. */
 export const wakeAction = (order: OrderRecord): 'ship' | 'recheck' | undefined => {

@@ -87,7 +87,12 @@ interface Rendered {
   sms: string;
 }
 
-const render = (template: NoticeTemplate, order: OrderRecord, ctx: NoticeContext, detail: NoticeDetail): Rendered => {
+const render = (
+  template: NoticeTemplate,
+  order: OrderRecord,
+  ctx: NoticeContext,
+  detail: NoticeDetail,
+): Rendered => {
   const ref = order.externalId ?? order.orderId;
   const total = money(order.total, order.currency);
   const shipment = order.shipment;
@@ -191,11 +196,21 @@ export const planNotice = (
 };
 
 /** Sends planned notices, one after the other (a failure leaves the rest for the step's retry). */
-export const sendNotices = async (messaging: Messaging, orderId: string, notices: PlannedNotice[]): Promise<void> => {
+export const sendNotices = async (
+  messaging: Messaging,
+  orderId: string,
+  notices: PlannedNotice[],
+): Promise<void> => {
   for (const notice of notices) {
     const template = notice.entry.template as NoticeTemplate;
     if (notice.entry.channel === 'email') {
-      await messaging.sendEmail({ to: notice.entry.to, subject: notice.subject, text: notice.text, template, orderId });
+      await messaging.sendEmail({
+        to: notice.entry.to,
+        subject: notice.subject,
+        text: notice.text,
+        template,
+        orderId,
+      });
     } else {
       await messaging.sendSms({ to: notice.entry.to, text: notice.text, template, orderId });
     }
@@ -206,4 +221,7 @@ export const sendNotices = async (messaging: Messaging, orderId: string, notices
 export const withNotices = (order: OrderRecord, notices: PlannedNotice[]): OrderRecord =>
   notices.length === 0
     ? order
-    : { ...order, notices: { ...order.notices, ...Object.fromEntries(notices.map((n) => [n.key, n.entry])) } };
+    : {
+        ...order,
+        notices: { ...order.notices, ...Object.fromEntries(notices.map((n) => [n.key, n.entry])) },
+      };

@@ -88,7 +88,11 @@ export const createOrderRequestSchema = z
       });
     }
     if (order.customer.smsOptIn && !order.customer.phone) {
-      ctx.addIssue({ code: 'custom', path: ['customer', 'phone'], message: 'is required when smsOptIn is true' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customer', 'phone'],
+        message: 'is required when smsOptIn is true',
+      });
     }
     const skus = order.items.map((item) => item.sku);
     const duplicate = skus.find((sku, i) => skus.indexOf(sku) !== i);

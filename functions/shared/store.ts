@@ -1,9 +1,6 @@
 // Order persistence over DynamoDB (DocumentClient). Orders are written whole, conditional on their version
 // (optimistic locking): `mutateOrder` re-reads and re-applies a pure change function when another writer won.
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from './errors';
 import type { OrderRecord } from './model';
@@ -118,7 +115,10 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-const decodeCursor = (cursor: string | undefined, storefrontId: string): Record<string, unknown> | undefined => {
+const decodeCursor = (
+  cursor: string | undefined,
+  storefrontId: string,
+): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -133,7 +133,12 @@ const decodeCursor = (cursor: string | undefined, storefrontId: string): Record<
 /** A storefront's orders, newest first, optionally of one status. */
 export const listOrders = async (
   db: Db,
-  query: { storefrontId: string; status?: OrderStatus | undefined; limit: number; cursor?: string | undefined },
+  query: {
+    storefrontId: string;
+    status?: OrderStatus | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ): Promise<OrderPage> => {
   const orders: OrderRecord[] = [];
   let startKey = decodeCursor(query.cursor, query.storefrontId);
@@ -144,8 +149,13 @@ export const listOrders = async (
         TableName: db.tables.orders,
         IndexName: 'byStorefront',
         KeyConditionExpression: 'storefrontId = :s',
-        ExpressionAttributeValues: { ':s': query.storefrontId, ...(query.status ? { ':st': query.status } : {}) },
-        ...(query.status ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: {
+          ':s': query.storefrontId,
+          ...(query.status ? { ':st': query.status } : {}),
+        },
+        ...(query.status
+          ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
         ScanIndexForward: false,
         Limit: query.limit - orders.length,
         ExclusiveStartKey: startKey,

@@ -1,10 +1,6 @@
 // The order workflow seen from handlers: start one execution per order (named after it, so a retry cannot start
 // a second) and resume an execution parked on a task token.
-import {
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 
 export interface WorkflowInput {
   orderId: string;

@@ -111,7 +111,9 @@ export const planDelivery = (
   }
 
   const deadline = deliveryDeadline(next, policy.delayGraceDays, policy.daySeconds);
-  const lostAfter = shipment ? addDays(shipment.promisedDelivery, policy.lostParcelDays, policy.daySeconds) : at;
+  const lostAfter = shipment
+    ? addDays(shipment.promisedDelivery, policy.lostParcelDays, policy.daySeconds)
+    : at;
   if (!failure && at >= lostAfter) failure = 'lost';
   if (failure) {
     next = withTimeline(
@@ -139,7 +141,8 @@ export const planDelivery = (
   // A later estimate than promised, or a passed deadline: tell the customer once per estimate.
   if (shipment) {
     const late = shipment.estimatedDelivery > shipment.promisedDelivery || at >= deadline;
-    const alreadyTold = shipment.delayNotifiedFor !== undefined && shipment.delayNotifiedFor >= shipment.estimatedDelivery;
+    const alreadyTold =
+      shipment.delayNotifiedFor !== undefined && shipment.delayNotifiedFor >= shipment.estimatedDelivery;
     if (late && !alreadyTold) {
       next = withTimeline(
         { ...next, shipment: { ...shipment, delayed: true, delayNotifiedFor: shipment.estimatedDelivery } },
@@ -158,7 +161,11 @@ export const planDelivery = (
 export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<WakeSignal | undefined> => {
   const now = deps.now();
   const { durations, daySeconds } = deps.config;
-  const policy = { daySeconds, delayGraceDays: durations.delayGraceDays, lostParcelDays: durations.lostParcelDays };
+  const policy = {
+    daySeconds,
+    delayGraceDays: durations.delayGraceDays,
+    lostParcelDays: durations.lostParcelDays,
+  };
   const { order, result: plan } = await commitStep(deps, input.orderId, (current) => {
     const plan = planDelivery(current, now, policy, noticeContext(deps));
     const parked =

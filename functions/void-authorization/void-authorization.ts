@@ -8,7 +8,9 @@ export const voidAuthorization = async (deps: Deps, input: { orderId: string }):
   const order = await requireOrder(deps.db, input.orderId);
   const { payment } = order;
   if (payment.status !== 'AUTHORIZED' || !payment.paymentId) return;
-  await deps.payment(payment.provider).void({ paymentId: payment.paymentId, idempotencyKey: `void:${order.orderId}` });
+  await deps
+    .payment(payment.provider)
+    .void({ paymentId: payment.paymentId, idempotencyKey: `void:${order.orderId}` });
   await commitStep(deps, order.orderId, (current) =>
     current.payment.status === 'AUTHORIZED'
       ? {

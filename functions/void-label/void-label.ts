@@ -8,7 +8,10 @@ export const voidLabel = async (deps: Deps, input: { orderId: string }): Promise
   const order = await requireOrder(deps.db, input.orderId);
   const shipment = order.shipment;
   if (!shipment || shipment.shippedAt || shipment.status === 'voided') return;
-  await deps.carrier.voidLabel({ shipmentId: shipment.shipmentId, idempotencyKey: `void-label:${order.orderId}` });
+  await deps.carrier.voidLabel({
+    shipmentId: shipment.shipmentId,
+    idempotencyKey: `void-label:${order.orderId}`,
+  });
   await commitStep(deps, order.orderId, (current) =>
     current.shipment && current.shipment.status !== 'voided'
       ? {

@@ -28,7 +28,11 @@ export interface PaymentProvider {
   /** Renews an authorization before it lapses. @throws PaymentDeclinedError when declined. */
   reauthorize(request: AuthorizeRequest & { paymentId: string }): Promise<Authorization>;
   /** Captures up to the authorized amount, exactly once per idempotency key. */
-  capture(request: { paymentId: string; amount: Money; idempotencyKey: string }): Promise<{ capturedAmount: Money }>;
+  capture(request: {
+    paymentId: string;
+    amount: Money;
+    idempotencyKey: string;
+  }): Promise<{ capturedAmount: Money }>;
   /** Releases an uncaptured authorization; a no-op if it is already voided or expired. */
   void(request: { paymentId: string; idempotencyKey: string }): Promise<void>;
   /** Refunds part or all of a capture; never more than was captured in total. */

@@ -1,0 +1,165 @@
+// Order intake and reads for storefronts (and operators). Intake is idempotent: the order id is derived from the
+// storefront and its idempotency key (externalId, else the Idempotency-Key header), and the order item itself is
+// the idempotency record, written once with a condition. The order is stored before the answer is sent.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Deps } from '../shared/deps';
+import { HttpError } from '../shared/errors';
+import type { Principal } from '../shared/http';
+import { wakeAction, withShipEvent } from '../shared/inbox';
+import { finalStatuses, toOrderView, withTimeline, type OrderRecord, type OrderView } from '../shared/model';
+import type { CreateOrderRequest, OrderStatus } from '../shared/schemas';
+import { createOrder, getOrder, listOrders, mutateOrder } from '../shared/store';
+import { wakeSignal } from '../shared/workflow';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** JSON with sorted keys: the same order always hashes the same, however its keys were ordered. */
+export const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+};
+
+/** Order ids: `ord_` + 24 hex chars of a hash of storefront and idempotency key (random without a key). */
+export const orderIdFor = (storefrontId: string, idempotencyKey: string | undefined): string =>
+  `ord_${sha256(`${storefrontId}\u0000${idempotencyKey ?? randomUUID()}`).slice(0, 24)}`;
+
+export interface IntakeResult {
+  created: boolean;
+  view: OrderView;
+}
+
+export const newOrderRecord = (
+  storefrontId: string,
+  orderId: string,
+  request: CreateOrderRequest,
+  requestHash: string,
+  at: string,
+): OrderRecord => ({
+  ...{ pk: `ORDER#${orderId}`, sk: 'ORDER' as const },
+  orderId,
+  storefrontId,
+  externalId: request.externalId,
+  requestHash,
+  createdAt: at,
+  updatedAt: at,
+  createdKey: `${at}#${orderId}`,
+  customerKey: `${storefrontId}#${sha256(request.customer.email.trim().toLowerCase())}`,
+  status: 'RECEIVED',
+  version: 1,
+  customer: request.customer,
+  shippingAddress: request.shippingAddress,
+  billingAddress: request.billingAddress,
+  items: request.items,
+  currency: request.currency,
+  shippingService: request.shipping.service,
+  shippingAmount: request.shipping.amount,
+  tax: request.tax,
+  total: request.total,
+  paymentToken: request.payment.token,
+  payment: {
+    provider: request.payment.provider,
+    status: 'PENDING',
+    authorizedAmount: 0,
+    capturedAmount: 0,
+    refundedAmount: 0,
+  },
+  timeline: [{ at, type: 'ORDER_RECEIVED', detail: {} }],
+  notices: {},
+  inbox: {},
+});
+
+export const submitOrder = async (
+  deps: Deps,
+  storefrontId: string,
+  request: CreateOrderRequest,
+  idempotencyKeyHeader: string | undefined,
+): Promise<IntakeResult> => {
+  const key = request.externalId ?? idempotencyKeyHeader;
+  const orderId = orderIdFor(storefrontId, key);
+  const requestHash = sha256(canonicalJson(request));
+  const at = deps.now().toISOString();
+  const record = newOrderRecord(storefrontId, orderId, request, requestHash, at);
+  if (await createOrder(deps.db, record)) {
+    await deps.workflow.start(orderId);
+    return { created: true, view: toOrderView(record) };
+  }
+  const existing = await getOrder(deps.db, orderId);
+  if (!existing) throw new Error(`order ${orderId} vanished after a conflicting write`);
+  if (existing.requestHash !== requestHash) {
+    throw new HttpError(
+      409,
+      'IDEMPOTENCY_CONFLICT',
+      `an order with this ${request.externalId ? 'externalId' : 'Idempotency-Key'} exists with a different body`,
+    );
+  }
+  // The first attempt may have stored the order and died before starting its workflow: start it now. The
+  // execution is named after the order, so this never starts a second one.
+  if (existing.status === 'RECEIVED') await deps.workflow.start(orderId);
+  return { created: false, view: toOrderView(existing) };
+};
+
+/** The order if the caller may see it; another storefront's order is indistinguishable from a missing one. */
+export const visibleOrder = async (
+  deps: Deps,
+  principal: Principal,
+  orderId: string,
+): Promise<OrderRecord> => {
+  const order = await getOrder(deps.db, orderId);
+  if (!order || (principal.role !== 'ops' && order.storefrontId !== principal.id)) {
+    throw new HttpError(404, 'NOT_FOUND', `order ${orderId} not found`);
+  }
+  return order;
+};
+
+export const findOrders = async (
+  deps: Deps,
+  storefrontId: string,
+  query: { status?: OrderStatus | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ orders: OrderView[]; nextCursor: string | null }> => {
+  const page = await listOrders(deps.db, { storefrontId, ...query });
+  return { orders: page.orders.map(toOrderView), nextCursor: page.nextCursor };
+};
+
+/** Before the label exists the handover is recorded and applied once the workflow waits for it. */
+const notShippable: ReadonlySet<OrderStatus> = new Set([
+  'REJECTED',
+  'CANCELLED',
+  'FAILED',
+  'RETURNED',
+  'DELIVERY_FAILED',
+]);
+
+/**
+ * The warehouse handed the parcel to the carrier. Records the event in the order's inbox (once) and resumes the
+ * workflow if it is waiting for it. Returns whether this call changed anything.
+ */
+export const markShipped = async (
+  deps: Deps,
+  order: OrderRecord,
+): Promise<{ accepted: boolean; view: OrderView }> => {
+  if (notShippable.has(order.status)) {
+    throw new HttpError(409, 'NOT_SHIPPABLE', `order ${order.orderId} is ${order.status} and cannot ship`);
+  }
+  const at = deps.now().toISOString();
+  const { order: stored, changed } = await mutateOrder(
+    deps.db,
+    order.orderId,
+    (current) => {
+      if (finalStatuses.has(current.status) || current.shipment?.shippedAt)
+        return { next: undefined, result: undefined };
+      const next = withShipEvent(current, at);
+      return { next: next && withTimeline(next, at, 'SHIP_REQUESTED'), result: undefined };
+    },
+    deps.now,
+  );
+  const action = changed ? wakeAction(stored) : undefined;
+  if (action && stored.wait)
+    await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
+  return { accepted: changed, view: toOrderView(stored) };
+};

@@ -1,0 +1,194 @@
+// Drives the real local engine over HTTP, as a storefront, a warehouse and a carrier would. Each test file starts
+// its own system (in memory unless a data dir is given) on free ports.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { OrderView } from '../../functions/shared/model';
+import { signSandboxWebhook } from '../../functions/shared/providers/carrier/webhooks';
+import type { CreateOrderRequest } from '../../functions/shared/schemas';
+import { readSettings } from '../../local/settings';
+import { startLocalSystem, type LocalSystem } from '../../local/system';
+import type { OutboxMessage } from '../../local/outbox';
+
+export const storefrontKey = 'local-dev-key';
+export const otherStorefrontKey = 'other-store-key';
+export const opsKey = 'local-ops-key';
+export const webhookSecret = 'test-webhook-secret';
+
+export interface TestSystemOptions {
+  simulation?: 'auto' | 'off';
+  daySeconds?: number;
+  dataDir?: string;
+}
+
+export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
+  startLocalSystem(
+    readSettings({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ORDERFLOW_MAIL_PORT: '0',
+      ORDERFLOW_DATA_DIR: options.dataDir ?? ':memory:',
+      ORDERFLOW_API_KEYS: `demo-store:${storefrontKey},other-store:${otherStorefrontKey},ops:${opsKey}`,
+      ORDERFLOW_WEBHOOK_SECRET: webhookSecret,
+      ORDERFLOW_CARRIER_SIMULATION: options.simulation ?? 'off',
+      ORDERFLOW_DAY_SECONDS: String(options.daySeconds ?? 1),
+    }),
+    { retryIntervalMs: 20 },
+  );
+
+const fixture = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/orders/standard-order.json', import.meta.url)), 'utf8'),
+) as CreateOrderRequest;
+
+/** The contract's example order, cloned, with `externalId` unique unless given. */
+export const anOrderRequest = (overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest => ({
+  ...structuredClone(fixture),
+  externalId: `ext-${Math.random().toString(36).slice(2, 10)}`,
+  ...overrides,
+});
+
+/** An order request whose total is computed from its lines, shipping and tax. */
+export const withTotal = (request: CreateOrderRequest): CreateOrderRequest => ({
+  ...request,
+  total:
+    request.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0) +
+    request.shipping.amount +
+    request.tax,
+});
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export class Api {
+  constructor(private readonly system: LocalSystem) {}
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const key = options.key === undefined ? storefrontKey : options.key;
+    if (key) headers['x-api-key'] = key;
+    let body: string | undefined = options.raw;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.system.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  postOrder(request: unknown, options: { key?: string; headers?: Record<string, string> } = {}) {
+    return this.request<OrderView & { error?: { code: string; details: { path: string }[] } }>(
+      'POST',
+      '/orders',
+      {
+        body: request,
+        ...options,
+      },
+    );
+  }
+
+  async order(orderId: string, key = storefrontKey): Promise<OrderView> {
+    const response = await this.request<OrderView>('GET', `/orders/${orderId}`, { key });
+    if (response.status !== 200) throw new Error(`GET /orders/${orderId}: ${response.status}`);
+    return response.body;
+  }
+
+  ship(orderId: string, key = storefrontKey) {
+    return this.request<OrderView>('POST', `/orders/${orderId}/ship`, { key });
+  }
+
+  async setStock(sku: string, available: number): Promise<void> {
+    const response = await this.request('PUT', `/inventory/${sku}`, { key: opsKey, body: { available } });
+    if (response.status !== 200) throw new Error(`PUT /inventory/${sku}: ${response.status}`);
+  }
+
+  async stock(sku: string): Promise<{ available: number; reserved: number }> {
+    return (
+      await this.request<{ available: number; reserved: number }>('GET', `/inventory/${sku}`, { key: opsKey })
+    ).body;
+  }
+
+  /** Posts a signed sandbox carrier webhook. */
+  carrierEvent(event: Record<string, unknown>, signature?: string) {
+    const raw = JSON.stringify(event);
+    return this.request<{ received: number; outcomes: string[] }>('POST', '/webhooks/carrier/sandbox', {
+      key: null,
+      raw,
+      headers: {
+        'content-type': 'application/json',
+        'x-orderflow-signature': signature ?? signSandboxWebhook(raw, webhookSecret),
+      },
+    });
+  }
+
+  async outbox(orderId?: string): Promise<OutboxMessage[]> {
+    const query = orderId ? `?orderId=${orderId}` : '';
+    return (await this.request<OutboxMessage[]>('GET', `/_local/outbox${query}`, { key: null })).body;
+  }
+}
+
+let eventSequence = 0;
+
+/** A sandbox carrier scan for a tracking number, with a fresh event id unless given. */
+export const scan = (
+  trackingNumber: string,
+  status: string,
+  extra: { eventId?: string; occurredAt?: string; estimatedDelivery?: string } = {},
+) => ({
+  eventId: extra.eventId ?? `evt-${Date.now()}-${(eventSequence += 1)}`,
+  trackingNumber,
+  status,
+  occurredAt: extra.occurredAt ?? new Date().toISOString(),
+  ...(extra.estimatedDelivery ? { estimatedDelivery: extra.estimatedDelivery } : {}),
+  location: 'Oakland, CA',
+});
+
+/**
+ * Polls the order until `done` holds or the bound passes; a timeout fails with the order's status, timeline and
+ * execution record, so a stuck workflow explains itself.
+ */
+export const waitForOrder = async (
+  api: Api,
+  system: LocalSystem,
+  orderId: string,
+  done: (order: OrderView) => boolean,
+  timeoutMs = 15_000,
+): Promise<OrderView> => {
+  const deadline = Date.now() + timeoutMs;
+  let order = await api.order(orderId);
+  while (!done(order)) {
+    if (Date.now() > deadline) {
+      const execution = await system.engine.describe(orderId);
+      throw new Error(
+        `order ${orderId} did not reach the expected state within ${timeoutMs} ms: status ${order.status}, ` +
+          `payment ${order.payment.status}\ntimeline: ${JSON.stringify(order.timeline.map((t) => t.type))}\n` +
+          `execution: ${JSON.stringify(execution)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    order = await api.order(orderId);
+  }
+  return order;
+};
+
+export const hasStatus =
+  (...statuses: string[]) =>
+  (order: OrderView): boolean =>
+    statuses.includes(order.status);
+
+/** Waits until the order's execution has ended (succeeded or failed). */
+export const waitForExecutionEnd = async (system: LocalSystem, orderId: string, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const execution = await system.engine.describe(orderId);
+    if (execution && execution.status !== 'RUNNING') return execution;
+    if (Date.now() > deadline)
+      throw new Error(`execution ${orderId} still running: ${JSON.stringify(execution)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
