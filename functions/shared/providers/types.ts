@@ -100,12 +100,38 @@ export interface CarrierEvent {
   message?: string | undefined;
 }
 
+export interface InterceptRequest {
+  shipmentId: string;
+  trackingNumber: string;
+  idempotencyKey: string;
+}
+
+export interface InterceptResult {
+  /** True when the carrier will bring the parcel back to the sender (`return_to_sender`, then `delivered`). */
+  accepted: boolean;
+  /** Why not, when refused (e.g. the parcel is already out for delivery). */
+  reason?: string | undefined;
+}
+
+export interface ReturnLabelRequest {
+  orderId: string;
+  returnId: string;
+  /** The customer, who sends the parcel back to the warehouse. */
+  from: PostalAddress & { name: string };
+  weightGrams: number;
+  idempotencyKey: string;
+}
+
 export interface CarrierProvider {
   readonly name: string;
   /** Buys the cheapest label of the requested service level. @throws AddressUndeliverableError */
   buyLabel(request: LabelRequest): Promise<Label>;
   /** Voids an unused label; a no-op if it is already voided. */
   voidLabel(request: { shipmentId: string; idempotencyKey: string }): Promise<void>;
+  /** Asks the carrier to stop a parcel in transit and bring it back; the same key gives the same answer. */
+  intercept(request: InterceptRequest): Promise<InterceptResult>;
+  /** Buys a prepaid return label from the customer to the warehouse (standard service). */
+  returnLabel(request: ReturnLabelRequest): Promise<Label>;
 }
 
 /** Verifies and parses one carrier's webhooks. Verification is over the raw body, before any parsing. */
