@@ -143,23 +143,30 @@ export const snsClient = (
   return client;
 };
 
-/** Step Functions: StartExecution and the task-token callbacks go to the local engine. */
-export const sfnClient = (engine: () => LocalStepFunctions): SFNClient => {
+/** Step Functions: StartExecution goes to the engine of the named machine, task-token callbacks to the one waiting. */
+export const sfnClient = (engines: () => ReadonlyMap<string, LocalStepFunctions>): SFNClient => {
+  const byToken = (token: string): LocalStepFunctions =>
+    [...engines().values()].find((engine) => engine.hasTask(token)) ?? [...engines().values()][0]!;
   const client = new SFNClient({ region, credentials });
   const answer: Answer = async (commandName, input) => {
     switch (commandName) {
       case 'StartExecutionCommand': {
-        const { name, input: executionInput } = input as StartExecutionCommandInput;
-        return engine().start(name ?? randomUUID(), executionInput ?? '{}');
+        const { name, input: executionInput, stateMachineArn } = input as StartExecutionCommandInput;
+        const engine = engines().get(stateMachineArn ?? '');
+        if (!engine)
+          throw Object.assign(new Error(`no state machine ${stateMachineArn}`), {
+            name: 'StateMachineDoesNotExist',
+          });
+        return engine.start(name ?? randomUUID(), executionInput ?? '{}');
       }
       case 'SendTaskSuccessCommand': {
         const { taskToken, output } = input as SendTaskSuccessCommandInput;
-        await engine().sendTaskSuccess(taskToken ?? '', output ?? '{}');
+        await byToken(taskToken ?? '').sendTaskSuccess(taskToken ?? '', output ?? '{}');
         return {};
       }
       case 'SendTaskFailureCommand': {
         const { taskToken, error, cause } = input as SendTaskFailureCommandInput;
-        await engine().sendTaskFailure(taskToken ?? '', error ?? '', cause ?? '');
+        await byToken(taskToken ?? '').sendTaskFailure(taskToken ?? '', error ?? '', cause ?? '');
         return {};
       }
       default:

@@ -1,7 +1,13 @@
 // The local carrier simulator: plays the sandbox carrier's tracking scans by POSTing signed sandbox webhooks to the
 // local API, at the times each shipment's stored schedule says (see SandboxShipment.schedule). It is what makes a
 // parcel move in `npm start` with ORDERFLOW_CARRIER_SIMULATION=auto; the local wiring passes
-// `onLabelCreated: (s) => simulator.schedule(s)` to the SandboxCarrier and calls `resumeAll()` at start.
+// `onLabelCreated: (s) => simulator.schedule(s)` and `onScheduleChanged: (s) => simulator.schedule(s)` to the
+// SandboxCarrier and calls `resumeAll()` at start. Return labels are shipments like any other here.
+//
+// A schedule can change after it was armed (an accepted intercept replaces the scans still to come). The stored
+// shipment is the truth: every entry is re-read just before it is sent and is sent only if it is still in the
+// stored schedule, so a timer armed for a dropped entry sends nothing. schedule() with the changed shipment arms the
+// new entries and clears the timers of the dropped ones.
 //
 // Delivery is at least once: an entry is marked sent (a conditional write on the shipment) only after its POST
 // succeeded, so a crash between the two re-sends it at the next start, which webhooks tolerate (events are
@@ -77,7 +83,7 @@ export class CarrierSimulator {
   private readonly retryDelaysMs: readonly number[];
   private readonly onDeliveryFailed: (eventId: string, error: unknown) => void;
   /** Armed timers by event id; an entry is in here or in `delivering` until it is sent or given up. */
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; shipmentId: string; n: number }>();
   private readonly delivering = new Set<string>();
   /** The tail of each shipment's delivery queue, which keeps one parcel's scans in order. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -103,9 +109,14 @@ export class CarrierSimulator {
     return this.timers.size + this.delivering.size;
   }
 
-  /** Arms a timer for every entry of the shipment not yet sent (and not already armed). Returns how many. */
+  /**
+   * Arms a timer for every entry of the shipment not yet sent (and not already armed). Returns how many. Given a
+   * changed schedule, it also clears the timers of this shipment's entries that are no longer in it.
+   */
   schedule(shipment: SandboxShipment): number {
-    if (this.stopping.signal.aborted || shipment.status === 'VOIDED') return 0;
+    if (this.stopping.signal.aborted) return 0;
+    this.clearDropped(shipment);
+    if (shipment.status === 'VOIDED') return 0;
     let armed = 0;
     for (const entry of shipment.schedule) {
       if (entry.sentAt || this.timers.has(entry.eventId) || this.delivering.has(entry.eventId)) continue;
@@ -149,13 +160,32 @@ export class CarrierSimulator {
   /** Clears every timer and ends pending backoffs. A POST already on the wire finishes (and is marked sent). */
   stop(): void {
     this.stopping.abort();
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
   /** Resolves when no delivery is in flight. */
   async whenIdle(): Promise<void> {
     while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  /**
+   * Clears the armed timers of this shipment's entries that the given copy no longer lists. Only a copy at least as
+   * new as what is armed may do so: a changed schedule numbers its new entries after every old one, so an armed
+   * entry numbered above the copy's last means the copy is stale (its timers stay; the stored schedule decides).
+   */
+  private clearDropped(shipment: SandboxShipment): void {
+    const listed = new Set(shipment.schedule.map((entry) => entry.eventId));
+    const newest = Math.max(0, ...shipment.schedule.map((entry) => entry.n));
+    const armed = [...this.timers.entries()].filter(
+      ([, armedEntry]) => armedEntry.shipmentId === shipment.shipmentId,
+    );
+    if (armed.some(([, armedEntry]) => armedEntry.n > newest)) return;
+    for (const [eventId, { timer }] of armed) {
+      if (listed.has(eventId)) continue;
+      clearTimeout(timer);
+      this.timers.delete(eventId);
+    }
   }
 
   private arm(shipmentId: string, entry: SandboxScheduleEntry): void {
@@ -173,7 +203,7 @@ export class CarrierSimulator {
     );
     // Never the reason a process stays alive: the HTTP server is.
     timer.unref();
-    this.timers.set(entry.eventId, timer);
+    this.timers.set(entry.eventId, { timer, shipmentId, n: entry.n });
   }
 
   private enqueue(shipmentId: string, eventId: string): void {
@@ -191,7 +221,8 @@ export class CarrierSimulator {
 
   private async deliver(shipmentId: string, eventId: string): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    // Re-read: the label may have been voided, or another instance may have sent this entry meanwhile.
+    // Re-read: the label may have been voided, its schedule changed (an intercept drops the entries still to come),
+    // or another instance may have sent this entry meanwhile. Only an entry still in the stored schedule goes out.
     const shipment = await getSandboxShipment(this.doc, this.table, shipmentId);
     const index = shipment?.schedule.findIndex((entry) => entry.eventId === eventId) ?? -1;
     const entry = shipment?.schedule[index];
@@ -218,7 +249,7 @@ export class CarrierSimulator {
         // Drain the body so the connection can be reused.
         await response.arrayBuffer().catch(() => undefined);
         if (response.ok) {
-          await this.markSent(shipmentId, index);
+          await this.markSent(shipmentId, eventId, index);
           return;
         }
         lastError = new Error(`webhook answered HTTP ${response.status}`);
@@ -229,20 +260,32 @@ export class CarrierSimulator {
     this.onDeliveryFailed(eventId, lastError);
   }
 
-  private async markSent(shipmentId: string, index: number): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: `${SHIPMENT_KEY_PREFIX}${shipmentId}`, sk: 'SANDBOX' },
-          UpdateExpression: `SET schedule[${index}].sentAt = :now`,
-          ConditionExpression: `attribute_not_exists(schedule[${index}].sentAt)`,
-          ExpressionAttributeValues: { ':now': this.clock().toISOString() },
-        }),
-      );
-    } catch (error) {
-      // Another instance marked it first: it is sent either way.
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+  /**
+   * Marks the entry sent. The entry is addressed by position, and the condition checks the position still holds it:
+   * a schedule rewritten meanwhile moves entries, and then the position is looked up again.
+   */
+  private async markSent(shipmentId: string, eventId: string, index: number): Promise<void> {
+    let position = index;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: `${SHIPMENT_KEY_PREFIX}${shipmentId}`, sk: 'SANDBOX' },
+            UpdateExpression: `SET #schedule[${position}].sentAt = :now`,
+            ConditionExpression: `#schedule[${position}].eventId = :eventId AND attribute_not_exists(#schedule[${position}].sentAt)`,
+            ExpressionAttributeNames: { '#schedule': 'schedule' },
+            ExpressionAttributeValues: { ':now': this.clock().toISOString(), ':eventId': eventId },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      }
+      const shipment = await getSandboxShipment(this.doc, this.table, shipmentId);
+      position = shipment?.schedule.findIndex((entry) => entry.eventId === eventId) ?? -1;
+      // Another instance marked it first (it is sent either way), or the entry left the schedule (nothing to mark).
+      if (position < 0 || shipment?.schedule[position]?.sentAt) return;
     }
   }
 }

@@ -157,6 +157,20 @@ export class LocalStepFunctions {
     this.states = this.definition.States as unknown as Record<string, StateDefinition>;
   }
 
+  /** The machine's name (last part of its ARN), which keys its executions in the store. */
+  private get machine(): string {
+    return this.options.stateMachineArn.split(':').at(-1) ?? 'machine';
+  }
+
+  private key(name: string) {
+    return { pk: `EXECUTION#${this.machine}#${name}`, sk: 'EXECUTION' };
+  }
+
+  /** Whether a task of this machine's executions waits on `token`. */
+  hasTask(token: string): boolean {
+    return this.tasks.has(token);
+  }
+
   private executionArn(name: string): string {
     return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
@@ -179,7 +193,7 @@ export class LocalStepFunctions {
 
   async describe(name: string): Promise<ExecutionRecord | undefined> {
     const { Item } = await this.options.doc.send(
-      new GetCommand({ TableName: this.options.table, Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' } }),
+      new GetCommand({ TableName: this.options.table, Key: this.key(name) }),
     );
     return Item?.record as ExecutionRecord | undefined;
   }
@@ -188,7 +202,7 @@ export class LocalStepFunctions {
     await this.options.doc.send(
       new PutCommand({
         TableName: this.options.table,
-        Item: { pk: `EXECUTION#${record.name}`, sk: 'EXECUTION', status: record.status, record },
+        Item: { ...this.key(record.name), status: record.status, record },
       }),
     );
   }
@@ -228,7 +242,7 @@ export class LocalStepFunctions {
           TableName: this.options.table,
           FilterExpression: 'begins_with(pk, :p) AND #status = :running',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':p': 'EXECUTION#', ':running': 'RUNNING' },
+          ExpressionAttributeValues: { ':p': `EXECUTION#${this.machine}#`, ':running': 'RUNNING' },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -366,8 +380,6 @@ export class LocalStepFunctions {
 
   /** Forgets an execution (tests use it to start a name afresh). */
   async forget(name: string): Promise<void> {
-    await this.options.doc.send(
-      new DeleteCommand({ TableName: this.options.table, Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' } }),
-    );
+    await this.options.doc.send(new DeleteCommand({ TableName: this.options.table, Key: this.key(name) }));
   }
 }

@@ -33,6 +33,7 @@ import { ordersTable, inventoryTable } from '../lib/tables';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:order-fulfillment';
+export const returnStateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:order-return';
 const opsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-ops';
 const orderEventsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-order-events';
 const localFunctionArn = (id: string): string => `arn:aws:lambda:local:000000000000:function:orderflow-${id}`;
@@ -51,7 +52,10 @@ export interface LocalSystem {
   settings: LocalSettings;
   counters: Counters;
   outbox: Outbox;
+  /** The order workflow's engine. */
   engine: LocalStepFunctions;
+  /** The return workflow's engine. */
+  returnEngine: LocalStepFunctions;
   /** The in-process Lambda runtime (tests swap a handler here to inject a fault). */
   lambdas: LambdaRuntime;
   deps: Deps;
@@ -144,6 +148,7 @@ export const startLocalSystem = async (
     ORDERS_TABLE: db.tables.orders,
     INVENTORY_TABLE: db.tables.inventory,
     STATE_MACHINE_ARN: stateMachineArn,
+    RETURN_STATE_MACHINE_ARN: returnStateMachineArn,
     SENDER_EMAIL: 'orders@orderflow.local',
     OPS_TOPIC_ARN: opsTopicArn,
     ORDER_EVENTS_TOPIC_ARN: orderEventsTopicArn,
@@ -163,7 +168,7 @@ export const startLocalSystem = async (
   const substitutions = Object.fromEntries(
     functionCatalog.map((spec) => [arnPlaceholder(spec), localFunctionArn(spec.id)]),
   );
-  const engineRef: { current?: LocalStepFunctions } = {};
+  const engines = new Map<string, LocalStepFunctions>();
   const deps: Deps = {
     config,
     db,
@@ -181,6 +186,7 @@ export const startLocalSystem = async (
     }),
     webhookParsers,
     webhookSecret: () => Promise.resolve(settings.webhookSecret),
+    trackingLinkSecret: () => Promise.resolve(config.trackingLinkSecret),
     messaging: sdkMessaging({
       ses: sesClient(`http://127.0.0.1:${mailPort}`, outbox, counters),
       sns: snsClient(opsTopicArn, outbox, counters, topicMessages),
@@ -189,8 +195,9 @@ export const startLocalSystem = async (
       orderEventsTopicArn,
     }),
     workflow: sdkWorkflow(
-      sfnClient(() => engineRef.current!),
+      sfnClient(() => engines),
       stateMachineArn,
+      returnStateMachineArn,
     ),
     now: () => new Date(),
   };
@@ -208,21 +215,27 @@ export const startLocalSystem = async (
     if (!handler) throw new Error(`${spec.entry} exports neither createHandler nor handler`);
     lambdas.register(spec.id, handler);
   }
-  const engine = new LocalStepFunctions({
-    definition: loadDefinition(join(projectRoot, 'statemachines/order-fulfillment.asl.json'), substitutions),
-    stateMachineArn,
-    functionIds: new Map(functionCatalog.map((spec) => [localFunctionArn(spec.id), spec.id])),
-    lambdas,
-    counters,
-    doc: engineDoc,
-    table: localEngineTable,
-    retryIntervalMs: options.retryIntervalMs ?? 200,
-  });
-  engineRef.current = engine;
+  const functionIds = new Map(functionCatalog.map((spec) => [localFunctionArn(spec.id), spec.id]));
+  const machine = (file: string, arn: string) =>
+    new LocalStepFunctions({
+      definition: loadDefinition(join(projectRoot, 'statemachines', file), substitutions),
+      stateMachineArn: arn,
+      functionIds,
+      lambdas,
+      counters,
+      doc: engineDoc,
+      table: localEngineTable,
+      retryIntervalMs: options.retryIntervalMs ?? 200,
+    });
+  const engine = machine('order-fulfillment.asl.json', stateMachineArn);
+  const returnEngine = machine('order-return.asl.json', returnStateMachineArn);
+  engines.set(stateMachineArn, engine);
+  engines.set(returnStateMachineArn, returnEngine);
   ready.routes = localRoutes({ db, outbox, engine, mailUrl: `http://localhost:${mailPort}`, settings });
 
   if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
   await engine.resumeAll();
+  await returnEngine.resumeAll();
   if (settings.carrierSimulation === 'auto') await simulator.resumeAll();
 
   let stopped = false;
@@ -234,6 +247,7 @@ export const startLocalSystem = async (
     counters,
     outbox,
     engine,
+    returnEngine,
     lambdas,
     deps,
     topicMessages,
@@ -243,6 +257,7 @@ export const startLocalSystem = async (
       simulator.stop();
       await close(server);
       await engine.stop();
+      await returnEngine.stop();
       await lambdas.drain();
       await close(mailServer);
       await close(store);

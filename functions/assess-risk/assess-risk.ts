@@ -1,5 +1,6 @@
 // Explainable risk rules. Each rule that fires adds points and names itself; the sum decides. Thresholds are
 // deliberately simple and documented (docs/risk.md) so an operator can tell a customer why an order was stopped.
+import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { FraudSuspectedError } from '../shared/errors';
 import type { OrderRecord, RiskAssessment } from '../shared/model';
@@ -55,6 +56,7 @@ export const scoreOrder = (order: OrderRecord, signals: RiskSignals): RiskAssess
 
 export const assessRisk = async (deps: Deps, input: { orderId: string }): Promise<RiskAssessment> => {
   const order = await requireOrder(deps.db, input.orderId);
+  assertNotCancelled(order);
   const since = addDays(deps.now(), -1, deps.config.daySeconds);
   const history = await customerHistory(deps.db, order.customerKey, since, order.orderId);
   const risk = scoreOrder(order, { recentOrders: history.recent, earlierOrders: history.earlier });

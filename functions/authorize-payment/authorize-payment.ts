@@ -1,5 +1,6 @@
 // Authorizes the order total (manual capture: the money moves only when the parcel ships). The provider call is
 // keyed by the order, so a retried step gets the same authorization back instead of a second one.
+import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { PaymentDeclinedError } from '../shared/errors';
 import { withTimeline } from '../shared/model';
@@ -16,6 +17,7 @@ export const authorizePayment = async (
   input: { orderId: string },
 ): Promise<AuthorizationResult> => {
   const order = await requireOrder(deps.db, input.orderId);
+  assertNotCancelled(order);
   if (
     order.payment.status === 'AUTHORIZED' &&
     order.payment.paymentId &&

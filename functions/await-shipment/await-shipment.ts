@@ -3,7 +3,7 @@
 // ship call and the webhook find it.
 import { z } from 'zod';
 import type { Deps } from '../shared/deps';
-import { hasShipTrigger } from '../shared/inbox';
+import { hasPendingCancel, hasShipTrigger } from '../shared/inbox';
 import { commitStep, orderInput } from '../shared/step';
 import { wakeSignal } from '../shared/workflow';
 
@@ -13,14 +13,19 @@ export const parkInput = orderInput.extend({
 });
 export type ParkInput = z.infer<typeof parkInput>;
 
+/**
+ * The ship call or a carrier scan resumes with `ship`; a cancellation (with no ship trigger) with `cancel`;
+ * otherwise the token is stored and the workflow stays parked.
+ */
 export const awaitShipment = async (deps: Deps, input: ParkInput): Promise<void> => {
-  const { result } = await commitStep(deps, input.orderId, (order) =>
-    hasShipTrigger(order)
-      ? { next: undefined, result: 'ship' as const }
-      : {
-          next: { ...order, wait: { stage: 'shipment' as const, token: input.token, until: input.until } },
-          result: 'parked' as const,
-        },
-  );
-  if (result === 'ship') await deps.workflow.resume(input.token, wakeSignal('ship', input.until, deps.now()));
+  const { result } = await commitStep(deps, input.orderId, (order) => {
+    if (hasShipTrigger(order)) return { next: undefined, result: 'ship' as const };
+    if (hasPendingCancel(order)) return { next: undefined, result: 'cancel' as const };
+    return {
+      next: { ...order, wait: { stage: 'shipment' as const, token: input.token, until: input.until } },
+      result: 'parked' as const,
+    };
+  });
+  if (result !== 'parked')
+    await deps.workflow.resume(input.token, wakeSignal(result, input.until, deps.now()));
 };

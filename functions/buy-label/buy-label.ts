@@ -1,5 +1,6 @@
 // Buys the carrier label for the requested service level. The carrier call is keyed by the order, so a retry
 // returns the label already bought. Returns how long to wait for the parcel to ship.
+import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { isForward, withTimeline } from '../shared/model';
 import { commitStep } from '../shared/step';
@@ -13,6 +14,7 @@ const gramsPerUnit = 500;
 export const buyLabel = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);
   const now = deps.now();
+  assertNotCancelled(order);
   if (order.shipment) return shipmentWait(order, now, deps.config.daySeconds);
   const label = await deps.carrier.buyLabel({
     orderId: order.orderId,

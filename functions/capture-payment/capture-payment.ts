@@ -28,6 +28,7 @@ export const capturePayment = async (deps: Deps, input: { orderId: string }): Pr
   }
   for (const item of order.items) await commit(deps.db, order.orderId, item.sku, item.quantity);
   const at = now.toISOString();
+  const ctx = await noticeContext(deps);
   const { order: stored } = await commitStep(deps, order.orderId, (current) => {
     if (current.shipment?.shippedAt) return { next: undefined, result: undefined };
     let next = markApplied(
@@ -44,7 +45,7 @@ export const capturePayment = async (deps: Deps, input: { orderId: string }): Pr
     next = withTimeline(next, at, 'SHIPPED', { trackingNumber: current.shipment?.trackingNumber ?? '' });
     return {
       next,
-      notices: planNotice(next, 'shipping_confirmation', 'shipment', noticeContext(deps), at),
+      notices: planNotice(next, 'shipping_confirmation', 'shipment', ctx, at),
       result: undefined,
     };
   });

@@ -3,9 +3,9 @@
 // tracking numbers we do not know are kept for operators and acknowledged.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../shared/deps';
-import { wakeAction, withCarrierEvent } from '../shared/inbox';
+import { wakeAction, withCarrierEvent, withReturnEvent } from '../shared/inbox';
 import type { CarrierEvent } from '../shared/providers/types';
-import { findOrderIdByTracking, isConditionFailure, mutateOrder } from '../shared/store';
+import { findByTracking, isConditionFailure, mutateOrder } from '../shared/store';
 import { addDays } from '../shared/time';
 import { wakeSignal } from '../shared/workflow';
 
@@ -35,11 +35,13 @@ const recordUnmatched = async (deps: Deps, event: CarrierEvent, receivedAt: stri
 
 export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Promise<EventOutcome> => {
   const receivedAt = deps.now().toISOString();
-  const orderId = await findOrderIdByTracking(deps.db, event.trackingNumber);
-  if (!orderId) {
+  const found = await findByTracking(deps.db, event.trackingNumber);
+  if (!found) {
     await recordUnmatched(deps, event, receivedAt);
     return 'unmatched';
   }
+  if (found.returnId) return receiveReturnEvent(deps, found.orderId, found.returnId, event, receivedAt);
+  const { orderId } = found;
   const { order, changed } = await mutateOrder(
     deps.db,
     orderId,
@@ -50,5 +52,25 @@ export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Prom
   const action = wakeAction(order);
   if (action && order.wait)
     await deps.workflow.resume(order.wait.token, wakeSignal(action, order.wait.until, deps.now()));
+  return 'recorded';
+};
+
+/** A return parcel's scan: into the order's inbox, and the return's workflow woken if it waits. */
+const receiveReturnEvent = async (
+  deps: Deps,
+  orderId: string,
+  returnId: string,
+  event: CarrierEvent,
+  receivedAt: string,
+): Promise<EventOutcome> => {
+  const { order, changed } = await mutateOrder(
+    deps.db,
+    orderId,
+    (current) => ({ next: withReturnEvent(current, returnId, event, receivedAt), result: undefined }),
+    deps.now,
+  );
+  if (!changed) return 'ignored';
+  const wait = order.returns?.find((r) => r.returnId === returnId)?.wait;
+  if (wait) await deps.workflow.resume(wait.token, wakeSignal('recheck', wait.until, deps.now()));
   return 'recorded';
 };

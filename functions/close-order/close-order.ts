@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import type { Deps } from '../shared/deps';
 import { rejectionCodeByError } from '../shared/errors';
-import { finalStatuses, withTimeline, type OrderRecord } from '../shared/model';
+import { markApplied } from '../shared/inbox';
+import { finalStatuses, withTimeline, type CancellationState, type OrderRecord } from '../shared/model';
 import { noticeContext } from '../shared/notice-context';
-import { planNotice, type PlannedNotice } from '../shared/notices';
+import { planNotice, type NoticeContext, type PlannedNotice } from '../shared/notices';
 import type { OrderStatus } from '../shared/schemas';
 import { commitStep, orderInput } from '../shared/step';
 
@@ -45,10 +46,14 @@ export interface Closing {
   alert: boolean;
 }
 
-export const planClosing = (order: OrderRecord, input: CloseInput, at: string, deps: Deps): Closing => {
+export const planClosing = (
+  order: OrderRecord,
+  input: CloseInput,
+  at: string,
+  ctx: NoticeContext,
+): Closing => {
   const message = causeMessage(input.error.Cause).slice(0, 500);
   const code = rejectionCodeByError[input.error.Error];
-  const ctx = noticeContext(deps);
   if (code) {
     const next = withTimeline(
       { ...order, status: 'REJECTED', rejection: { code, message } },
@@ -63,18 +68,28 @@ export const planClosing = (order: OrderRecord, input: CloseInput, at: string, d
     });
     return { status: 'REJECTED', next, notices, alert: false };
   }
-  if (input.error.Error === 'AuthorizationExpiredError') {
-    const reason = 'authorization_expired';
+  if (input.error.Error === 'AuthorizationExpiredError' || input.error.Error === 'OrderCancelledError') {
+    const cancellation: CancellationState =
+      input.error.Error === 'OrderCancelledError' && order.cancellation
+        ? { ...order.cancellation, stage: 'completed', completedAt: at }
+        : {
+            reason: 'authorization_expired',
+            by: 'system',
+            requestedAt: at,
+            stage: 'completed',
+            completedAt: at,
+          };
     const next = withTimeline(
-      { ...order, status: 'CANCELLED', cancellation: { reason, at } },
+      markApplied({ ...order, status: 'CANCELLED', cancellation }, ['cancel']),
       at,
       'ORDER_CANCELLED',
-      {
-        reason,
-      },
+      { reason: cancellation.reason },
     );
-    const notices = planNotice(next, 'cancellation_confirmation', reason, ctx, at, {
-      reason: 'the payment authorization expired before the parcel shipped',
+    const notices = planNotice(next, 'cancellation_confirmation', 'cancelled', ctx, at, {
+      reason:
+        cancellation.reason === 'authorization_expired'
+          ? 'the payment authorization expired before the parcel shipped'
+          : undefined,
     });
     return { status: 'CANCELLED', next, notices, alert: false };
   }
@@ -89,11 +104,12 @@ export const planClosing = (order: OrderRecord, input: CloseInput, at: string, d
 
 export const closeOrder = async (deps: Deps, input: CloseInput): Promise<{ status: OrderStatus }> => {
   const at = deps.now().toISOString();
+  const ctx = await noticeContext(deps);
   const { order, result } = await commitStep(deps, input.orderId, (current) => {
     // Shipped or already closed orders keep their status; a failure after shipment is for operators to resolve.
     if (finalStatuses.has(current.status))
       return { next: undefined, result: { status: current.status, alert: false } };
-    const closing = planClosing(current, input, at, deps);
+    const closing = planClosing(current, input, at, ctx);
     return { next: { ...closing.next, wait: undefined }, notices: closing.notices, result: closing };
   });
   if (result.alert) {

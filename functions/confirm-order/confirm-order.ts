@@ -1,6 +1,7 @@
 // Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
 // they opted in).
 import { z } from 'zod';
+import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { isForward, withTimeline } from '../shared/model';
 import { noticeContext } from '../shared/notice-context';
@@ -17,11 +18,13 @@ export const confirmInput = orderInput.extend({
 
 export const confirmOrder = async (deps: Deps, input: z.infer<typeof confirmInput>): Promise<void> => {
   const at = deps.now().toISOString();
+  const ctx = await noticeContext(deps);
   await commitStep(deps, input.orderId, (order) => {
+    assertNotCancelled(order);
     if (!isForward(order.status, 'CONFIRMED')) return { next: undefined, result: undefined };
     return {
       next: withTimeline({ ...order, status: 'CONFIRMED', risk: input.risk }, at, 'ORDER_CONFIRMED'),
-      notices: planNotice(order, 'order_confirmation', 'order', noticeContext(deps), at),
+      notices: planNotice(order, 'order_confirmation', 'order', ctx, at),
       result: undefined,
     };
   });

@@ -4,10 +4,24 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { defaultDeps, type Deps } from '../shared/deps';
 import { HttpError } from '../shared/errors';
-import { header, httpErrors, identify, json, jsonBody, parseWith, type Principal } from '../shared/http';
+import {
+  header,
+  httpErrors,
+  identify,
+  json,
+  jsonBody,
+  parseWith,
+  rawBody,
+  type Principal,
+} from '../shared/http';
 import { toOrderView } from '../shared/model';
 import { logging } from '../shared/observability';
+import { getCredit } from '../shared/credit';
+import { openReturn } from '../shared/returns';
 import {
+  cancelRequestSchema,
+  returnRequestSchema,
+  storeCreditLookupSchema,
   containsCardNumber,
   createOrderRequestSchema,
   listOrdersQuerySchema,
@@ -15,7 +29,7 @@ import {
 } from '../shared/schemas';
 import { InvalidCursorError } from '../shared/store';
 import { z } from 'zod';
-import { findOrders, markShipped, submitOrder, visibleOrder } from './orders';
+import { findOrders, markShipped, requestCancellation, submitOrder, visibleOrder } from './orders';
 
 const orderIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an order id');
 const idempotencyKeyHeader = z.string().min(1).max(255).optional();
@@ -33,7 +47,7 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
     case 'POST /orders': {
       const storefrontId = storefrontOf(principal);
       const body = jsonBody(event);
-      if (event.body && containsCardNumber(event.body)) {
+      if (containsCardNumber(rawBody(event))) {
         throw new HttpError(400, 'VALIDATION_FAILED', 'card numbers are not accepted; send a payment token', [
           { path: '(body)', message: 'contains a card number' },
         ]);
@@ -80,6 +94,26 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
       const order = await visibleOrder(deps, principal, orderId);
       const { accepted, view } = await markShipped(deps, order);
       return json(accepted ? 202 : 200, view);
+    }
+    case 'POST /orders/{orderId}/cancel': {
+      const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');
+      const request = parseWith(cancelRequestSchema, jsonBody(event));
+      const order = await visibleOrder(deps, principal, orderId);
+      return json(202, await requestCancellation(deps, order, request));
+    }
+    case 'POST /orders/{orderId}/returns': {
+      const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');
+      const request = parseWith(returnRequestSchema, jsonBody(event));
+      const key = parseWith(idempotencyKeyHeader, header(event, 'idempotency-key'), 'Idempotency-Key');
+      await visibleOrder(deps, principal, orderId);
+      const opened = await openReturn(deps, orderId, { ...request, idempotencyKey: key });
+      const { returnId, status, trackingNumber, labelUrl, refundAmount, refundTo, items } = opened;
+      return json(202, { returnId, status, trackingNumber, labelUrl, refundAmount, refundTo, items });
+    }
+    case 'POST /store-credit/lookup': {
+      const storefrontId = storefrontOf(principal);
+      const { email } = parseWith(storeCreditLookupSchema, jsonBody(event));
+      return json(200, { storefrontId, ...(await getCredit(deps.db, storefrontId, email)) });
     }
     default:
       throw new HttpError(404, 'NOT_FOUND', `no route ${routeKey}`);

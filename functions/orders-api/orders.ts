@@ -5,9 +5,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Deps } from '../shared/deps';
 import { HttpError } from '../shared/errors';
 import type { Principal } from '../shared/http';
-import { wakeAction, withShipEvent } from '../shared/inbox';
+import { hasShipTrigger, wakeAction, withCancelEvent, withShipEvent } from '../shared/inbox';
 import { finalStatuses, toOrderView, withTimeline, type OrderRecord, type OrderView } from '../shared/model';
-import type { CreateOrderRequest, OrderStatus } from '../shared/schemas';
+import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../shared/schemas';
 import { createOrder, getOrder, listOrders, mutateOrder } from '../shared/store';
 import { wakeSignal } from '../shared/workflow';
 
@@ -162,4 +162,72 @@ export const markShipped = async (
   if (action && stored.wait)
     await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
   return { accepted: changed, view: toOrderView(stored) };
+};
+
+const notCancellable: ReadonlySet<OrderStatus> = new Set([
+  'DELIVERED',
+  'CANCELLED',
+  'REJECTED',
+  'FAILED',
+  'RETURNED',
+  'DELIVERY_FAILED',
+  'RETURN_REQUESTED',
+]);
+
+/**
+ * Records a cancellation (once; a repeated request changes nothing) and wakes the workflow if it waits. Before
+ * shipment the order becomes CANCELLATION_REQUESTED and the workflow compensates; once the parcel has left (or a
+ * ship event is already in), the workflow asks the carrier to intercept it.
+ */
+export const requestCancellation = async (
+  deps: Deps,
+  order: OrderRecord,
+  request: CancelRequest,
+): Promise<OrderView> => {
+  if (notCancellable.has(order.status)) {
+    throw new HttpError(
+      409,
+      'NOT_CANCELLABLE',
+      `order ${order.orderId} is ${order.status} and cannot be cancelled`,
+    );
+  }
+  const at = deps.now().toISOString();
+  const { order: stored, changed } = await mutateOrder(
+    deps.db,
+    order.orderId,
+    (current) => {
+      if (notCancellable.has(current.status)) {
+        throw new HttpError(
+          409,
+          'NOT_CANCELLABLE',
+          `order ${current.orderId} is ${current.status} and cannot be cancelled`,
+        );
+      }
+      const withCancel = withCancelEvent(current, at);
+      if (!withCancel) return { next: undefined, result: undefined };
+      const shipping = current.shipment?.shippedAt !== undefined || hasShipTrigger(current);
+      const next = withTimeline(
+        {
+          ...withCancel,
+          status: shipping ? current.status : 'CANCELLATION_REQUESTED',
+          cancellation: {
+            reason: request.reason,
+            comment: request.comment,
+            by: 'customer',
+            requestedAt: at,
+            stage: 'requested',
+          },
+        },
+        at,
+        'CANCELLATION_REQUESTED',
+        { reason: request.reason },
+      );
+      return { next, result: undefined };
+    },
+    deps.now,
+  );
+  const action = changed ? wakeAction(stored) : undefined;
+  if (action && stored.wait)
+    await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
+  return toOrderView(stored);
 };

@@ -1,5 +1,6 @@
 // Reserves every line of the order. If any line is short, whatever this order holds is released again before
 // the OutOfStockError, so a rejected order never keeps stock.
+import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { OutOfStockError } from '../shared/errors';
 import { release, reserve } from '../shared/inventory';
@@ -12,6 +13,7 @@ export const releaseAll = async (deps: Deps, order: OrderRecord): Promise<void> 
 
 export const reserveStock = async (deps: Deps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
+  assertNotCancelled(order);
   for (const item of order.items) {
     if (!(await reserve(deps.db, order.orderId, item.sku, item.quantity))) {
       await releaseAll(deps, order);

@@ -9,6 +9,7 @@ const envSchema = z.object({
   ORDERS_TABLE: z.string().min(1),
   INVENTORY_TABLE: z.string().min(1),
   STATE_MACHINE_ARN: z.string().default(''),
+  RETURN_STATE_MACHINE_ARN: z.string().default(''),
   /** SES sender identity, e.g. `orders@shop.example`. */
   SENDER_EMAIL: z.string().default('orders@orderflow.local'),
   SES_CONFIGURATION_SET: z.string().optional(),
@@ -32,6 +33,8 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z.string().default('http://localhost:3000'),
   /** HMAC key of customer tracking links. */
   TRACKING_LINK_SECRET: z.string().default(''),
+  /** Secrets Manager name of that key (AWS); read when TRACKING_LINK_SECRET is not set. */
+  TRACKING_LINK_SECRET_NAME: z.string().default(''),
   AUTHORIZATION_VALIDITY_DAYS: days.default(7),
   DELAY_GRACE_DAYS: days.default(1),
   RETURN_WINDOW_DAYS: days.default(30),
@@ -59,13 +62,14 @@ const shipFromSchema = z.object({
 export interface Config {
   tables: { orders: string; inventory: string };
   stateMachineArn: string;
+  returnStateMachineArn: string;
   senderEmail: string;
   sesConfigurationSet: string | undefined;
   opsTopicArn: string;
   orderEventsTopicArn: string;
   paymentProvider: 'sandbox' | 'stripe';
   carrierProvider: 'sandbox' | 'easypost';
-  secretNames: { stripe: string; easypost: string; webhook: string };
+  secretNames: { stripe: string; easypost: string; webhook: string; trackingLink: string };
   webhookSecret: string;
   /** Principal by API Gateway key id (AWS) or by raw key value (local). */
   principalsByKeyId: ReadonlyMap<string, string>;
@@ -120,6 +124,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
   return {
     tables: { orders: e.ORDERS_TABLE, inventory: e.INVENTORY_TABLE },
     stateMachineArn: e.STATE_MACHINE_ARN,
+    returnStateMachineArn: e.RETURN_STATE_MACHINE_ARN,
     senderEmail: e.SENDER_EMAIL,
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     opsTopicArn: e.OPS_TOPIC_ARN,
@@ -130,6 +135,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       stripe: e.STRIPE_SECRET_NAME,
       easypost: e.EASYPOST_SECRET_NAME,
       webhook: e.WEBHOOK_SECRET_NAME,
+      trackingLink: e.TRACKING_LINK_SECRET_NAME,
     },
     webhookSecret: e.WEBHOOK_SECRET,
     principalsByKeyId: new Map(Object.entries(keyIds)),

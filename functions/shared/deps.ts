@@ -6,7 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { sdkMessaging } from './messaging';
 import type { Messaging } from './notices';
 import { EasyPostCarrier } from './providers/carrier/easypost-carrier';
@@ -26,6 +26,8 @@ export interface Deps {
   carrier: CarrierProvider;
   webhookParsers: Readonly<Record<string, CarrierWebhookParser>>;
   webhookSecret(): Promise<string>;
+  /** The HMAC key of customer tracking links. */
+  trackingLinkSecret(): Promise<string>;
   messaging: Messaging;
   workflow: Workflow;
   now: () => Date;
@@ -78,6 +80,16 @@ export const buildAwsDeps = (config: Config): Deps => {
   const webhookSecret = config.webhookSecret
     ? () => Promise.resolve(config.webhookSecret)
     : secret(secrets, config.secretNames.webhook);
+  const trackingLinkSecret = config.trackingLinkSecret
+    ? () => Promise.resolve(config.trackingLinkSecret)
+    : config.secretNames.trackingLink
+      ? secret(secrets, config.secretNames.trackingLink)
+      : () =>
+          Promise.reject(
+            new ConfigError(
+              'set TRACKING_LINK_SECRET or TRACKING_LINK_SECRET_NAME: tracking links need a key',
+            ),
+          );
   return {
     config,
     db,
@@ -89,6 +101,7 @@ export const buildAwsDeps = (config: Config): Deps => {
     carrier,
     webhookParsers,
     webhookSecret,
+    trackingLinkSecret,
     messaging: sdkMessaging({
       ses: new SESv2Client({}),
       sns: new SNSClient({}),
@@ -97,7 +110,7 @@ export const buildAwsDeps = (config: Config): Deps => {
       opsTopicArn: config.opsTopicArn,
       orderEventsTopicArn: config.orderEventsTopicArn,
     }),
-    workflow: sdkWorkflow(new SFNClient({}), config.stateMachineArn),
+    workflow: sdkWorkflow(new SFNClient({}), config.stateMachineArn, config.returnStateMachineArn),
     now,
   };
 };

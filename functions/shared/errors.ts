@@ -19,6 +19,8 @@ export class PaymentDeclinedError extends OrderflowError {}
 export class FraudSuspectedError extends OrderflowError {}
 /** The carrier cannot deliver to the shipping address. */
 export class AddressUndeliverableError extends OrderflowError {}
+/** The customer or storefront cancelled the order before it shipped. */
+export class OrderCancelledError extends OrderflowError {}
 /** The authorization lapsed before shipment and could not be renewed. */
 export class AuthorizationExpiredError extends OrderflowError {}
 /** A dependency failed in a way that is worth retrying (throttling, timeouts, 5xx). */

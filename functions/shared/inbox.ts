@@ -2,10 +2,12 @@
 // the event into the order item (idempotent by event id) and, when the execution is parked on a task token and
 // the event matters, resumes it. The step that parks looks at the inbox in the same conditional write. Either the
 // event is stored before the token (the step sees it) or after (the receiver sees the token), so none is lost.
+import { OrderCancelledError } from './errors';
 import type { CarrierEvent } from './providers/types';
 import { finalStatuses, shipmentScans, trackingRank, type InboxEvent, type OrderRecord } from './model';
 
 export const shipEventKey = 'ship';
+export const cancelEventKey = 'cancel';
 export const carrierEventKey = (eventId: string): string => `carrier:${eventId}`;
 
 const unapplied = (order: OrderRecord): InboxEvent[] =>
@@ -77,11 +79,74 @@ export const withShipEvent = (order: OrderRecord, at: string): OrderRecord | und
         },
       };
 
-/** What a parked execution should be woken with after `order` received new events, if anything. */
-export const wakeAction = (order: OrderRecord): 'ship' | 'recheck' | undefined => {
+/** Steps before shipment stop here once a cancellation came in; the workflow then compensates and cancels. */
+export const assertNotCancelled = (order: OrderRecord): void => {
+  if (cancelEventKey in order.inbox)
+    throw new OrderCancelledError(`order ${order.orderId} was cancelled on request`);
+};
+
+/** A cancellation request the workflow has not acted on yet. */
+export const hasPendingCancel = (order: OrderRecord): boolean =>
+  order.inbox[cancelEventKey]?.applied === false;
+
+export const withCancelEvent = (order: OrderRecord, at: string): OrderRecord | undefined =>
+  cancelEventKey in order.inbox
+    ? undefined
+    : {
+        ...order,
+        inbox: {
+          ...order.inbox,
+          [cancelEventKey]: { kind: 'cancel', receivedAt: at, occurredAt: at, applied: false },
+        },
+      };
+
+/**
+ * What the order's parked execution should be woken with, if anything. Waiting for shipment, a ship trigger wins
+ * over a cancellation that came with it: the parcel has left, so the cancellation becomes an intercept.
+ */
+export const wakeAction = (order: OrderRecord): 'ship' | 'cancel' | 'recheck' | undefined => {
   if (!order.wait) return undefined;
-  if (order.wait.stage === 'shipment') return hasShipTrigger(order) ? 'ship' : undefined;
-  return pendingCarrierEvents(order).length > 0 ? 'recheck' : undefined;
+  if (order.wait.stage === 'shipment') {
+    if (hasShipTrigger(order)) return 'ship';
+    return hasPendingCancel(order) ? 'cancel' : undefined;
+  }
+  return pendingCarrierEvents(order).length > 0 || hasPendingCancel(order) ? 'recheck' : undefined;
+};
+
+export const returnEventKey = (eventId: string): string => `return:${eventId}`;
+
+/** Return-parcel scans of one return not yet applied, with their inbox keys, oldest first. */
+export const pendingReturnEvents = (order: OrderRecord, returnId: string): [string, InboxEvent][] =>
+  Object.entries(order.inbox)
+    .filter(([, event]) => event.kind === 'return' && event.returnId === returnId && !event.applied)
+    .sort(
+      ([, a], [, b]) => a.occurredAt.localeCompare(b.occurredAt) || a.receivedAt.localeCompare(b.receivedAt),
+    );
+
+/** The order with a return parcel's scan in its inbox, or undefined for a duplicate or a scan adding nothing. */
+export const withReturnEvent = (
+  order: OrderRecord,
+  returnId: string,
+  event: CarrierEvent,
+  receivedAt: string,
+): OrderRecord | undefined => {
+  const key = returnEventKey(event.eventId);
+  const ret = order.returns?.find((r) => r.returnId === returnId);
+  if (!ret || key in order.inbox || ret.status === 'refunded' || ret.status === 'expired') return undefined;
+  const known = Object.values(order.inbox)
+    .filter((e) => e.kind === 'return' && e.returnId === returnId)
+    .map((e) => (e.status ? trackingRank[e.status] : 0));
+  if (trackingRank[event.status] <= Math.max(0, ...known)) return undefined;
+  const entry: InboxEvent = {
+    kind: 'return',
+    returnId,
+    receivedAt,
+    occurredAt: event.occurredAt,
+    status: event.status,
+    location: event.location,
+    applied: false,
+  };
+  return { ...order, inbox: { ...order.inbox, [key]: entry } };
 };
 
 /** The order with every unapplied event of a kind marked applied. */

@@ -109,3 +109,57 @@ export const release = (db: Db, orderId: string, sku: string, quantity: number) 
 
 export const commit = (db: Db, orderId: string, sku: string, quantity: number) =>
   endHold(db, orderId, sku, quantity, 'commit');
+
+/**
+ * Returns use the same idea with a second set, `returning`: opening a return adds its key (nothing moves), and
+ * the parcel's arrival moves the quantity back to `available` only if the key is still there, removing it. So a
+ * restock happens once per return however often the step runs, and the set only holds open returns.
+ */
+export const expectReturn = async (db: Db, key: string, sku: string): Promise<void> => {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tables.inventory,
+      Key: { sku },
+      UpdateExpression:
+        'SET available = if_not_exists(available, :zero), reserved = if_not_exists(reserved, :zero) ADD returning :key',
+      ExpressionAttributeValues: { ':key': new Set([key]), ':zero': 0 },
+    }),
+  );
+};
+
+const endReturn = async (
+  db: Db,
+  key: string,
+  sku: string,
+  quantity: number,
+  restock: boolean,
+): Promise<boolean> => {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tables.inventory,
+        Key: { sku },
+        UpdateExpression: restock
+          ? 'SET available = available + :q DELETE returning :key'
+          : 'DELETE returning :key',
+        ConditionExpression: 'contains(returning, :id)',
+        ExpressionAttributeValues: {
+          ':key': new Set([key]),
+          ':id': key,
+          ...(restock ? { ':q': quantity } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** The returned quantity is back in the warehouse: on sale again, once. */
+export const restock = (db: Db, key: string, sku: string, quantity: number) =>
+  endReturn(db, key, sku, quantity, true);
+
+/** The return never came back: forget it without restocking. */
+export const abandonReturn = (db: Db, key: string, sku: string) => endReturn(db, key, sku, 0, false);

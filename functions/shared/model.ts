@@ -22,6 +22,8 @@ export interface PaymentState {
   authorizedAmount: number;
   capturedAmount: number;
   refundedAmount: number;
+  /** Refunds given as store credit instead of money back (they count against the capture too). */
+  creditedAmount?: number | undefined;
   authorizationExpiresAt?: string | undefined;
 }
 
@@ -36,6 +38,8 @@ export interface ShipmentState {
   promisedDelivery: string;
   /** The carrier's latest estimate. */
   estimatedDelivery: string;
+  /** When the scan that gave `estimatedDelivery` happened: an older scan arriving late does not override it. */
+  estimatedAt?: string | undefined;
   /** The carrier's latest tracking status word (never moves backwards). */
   status: TrackingStatus | 'label_created' | 'voided';
   delayed: boolean;
@@ -60,9 +64,13 @@ export interface NotificationEntry {
   to: string;
 }
 
-/** An outside event waiting to be applied by the workflow: the ship call or a carrier scan. */
+/**
+ * An outside event waiting to be applied by a workflow: the ship call, a cancellation request, a carrier scan of
+ * the parcel (`carrier`) or of a return parcel (`return`, with its `returnId`).
+ */
 export interface InboxEvent {
-  kind: 'ship' | 'carrier';
+  kind: 'ship' | 'cancel' | 'carrier' | 'return';
+  returnId?: string | undefined;
   receivedAt: string;
   occurredAt: string;
   status?: TrackingStatus | undefined;
@@ -72,10 +80,53 @@ export interface InboxEvent {
 }
 
 export interface WaitState {
-  stage: 'shipment' | 'delivery';
+  stage: 'shipment' | 'delivery' | 'return';
   token: string;
   /** When the wait times out (absolute), so a wake-up can resume with the remaining time. */
   until: string;
+}
+
+export interface CancellationState {
+  /** A survey reason (`changed_mind`, ...) or `authorization_expired` when the system cancelled. */
+  reason: string;
+  comment?: string | undefined;
+  by: 'customer' | 'system';
+  requestedAt: string;
+  /**
+   * requested → cancelled before shipment (completed), or, after shipment: intercept_requested → completed when
+   * the parcel is back, or intercept_refused / delivered anyway → return_opened.
+   */
+  stage: 'requested' | 'intercept_requested' | 'intercept_refused' | 'return_opened' | 'completed';
+  completedAt?: string | undefined;
+}
+
+export interface ReturnLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface ReturnRecord {
+  returnId: string;
+  status: 'label_created' | 'in_transit' | 'refunded' | 'expired';
+  reason: string;
+  items: ReturnLine[];
+  refundTo: 'original_payment' | 'store_credit';
+  /** Computed on the server when the return opens; never more than is left of the capture. */
+  refundAmount: number;
+  /** The part of `refundAmount` that is tax (kept so the last return refunds exactly the tax left). */
+  taxAmount: number;
+  includesShipping: boolean;
+  /** Opened by the system because a cancelled parcel was delivered anyway. */
+  automatic: boolean;
+  shipmentId: string;
+  trackingNumber: string;
+  labelUrl: string;
+  trackingStatus: string;
+  createdAt: string;
+  /** The return parcel must be back by then, or the return expires. */
+  expiresAt: string;
+  refundedAt?: string | undefined;
+  wait?: WaitState | undefined;
 }
 
 export interface RiskAssessment {
@@ -117,8 +168,8 @@ export interface OrderRecord {
   risk?: RiskAssessment | undefined;
   rejection?: { code: string; message: string } | undefined;
   failure?: { error: string; at: string } | undefined;
-  /** Why the order was cancelled (only `authorization_expired` here; customer cancellations come with returns). */
-  cancellation?: { reason: string; at: string } | undefined;
+  cancellation?: CancellationState | undefined;
+  returns?: ReturnRecord[] | undefined;
   timeline: TimelineEntry[];
   /** Sent notices keyed by `template:cause:channel`, the key that makes each notice once per cause. */
   notices: Record<string, NotificationEntry>;
@@ -141,10 +192,13 @@ const progress: Partial<Record<OrderStatus, number>> = {
   IN_REVIEW: 1,
   CONFIRMED: 2,
   LABEL_CREATED: 3,
+  CANCELLATION_REQUESTED: 3.5,
   SHIPPED: 4,
   IN_TRANSIT: 5,
   OUT_FOR_DELIVERY: 6,
+  INTERCEPT_REQUESTED: 6.5,
   DELIVERED: 7,
+  RETURN_REQUESTED: 8,
 };
 
 /** True when moving from `from` to `to` is forward along the fulfillment path. */
@@ -181,6 +235,14 @@ export const withTimeline = (
   detail: TimelineEntry['detail'] = {},
 ): OrderRecord => ({ ...order, timeline: [...order.timeline, { at, type, detail }] });
 
+export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId'>;
+
+export const toReturnView = ({
+  wait: _wait,
+  shipmentId: _shipmentId,
+  ...visible
+}: ReturnRecord): ReturnView => visible;
+
 export interface OrderView {
   orderId: string;
   storefrontId: string;
@@ -197,11 +259,11 @@ export interface OrderView {
   tax: number;
   total: number;
   payment: Omit<PaymentState, 'provider' | 'paymentId'> & { provider: string };
-  shipment: Omit<ShipmentState, 'shipmentId' | 'delayNotifiedFor'> | null;
+  shipment: Omit<ShipmentState, 'shipmentId' | 'delayNotifiedFor' | 'estimatedAt'> | null;
   risk: RiskAssessment | null;
-  cancellation: { reason: string; at: string } | null;
+  cancellation: CancellationState | null;
   rejection: { code: string; message: string } | null;
-  returns: never[];
+  returns: ReturnView[];
   timeline: TimelineEntry[];
   notifications: NotificationEntry[];
 }
@@ -210,7 +272,12 @@ export const toOrderView = (order: OrderRecord): OrderView => {
   const { paymentId: _paymentId, ...payment } = order.payment;
   let shipment: OrderView['shipment'] = null;
   if (order.shipment) {
-    const { shipmentId: _shipmentId, delayNotifiedFor: _notified, ...visible } = order.shipment;
+    const {
+      shipmentId: _shipmentId,
+      delayNotifiedFor: _notified,
+      estimatedAt: _estimatedAt,
+      ...visible
+    } = order.shipment;
     shipment = visible;
   }
   return {
@@ -233,7 +300,7 @@ export const toOrderView = (order: OrderRecord): OrderView => {
     risk: order.risk ?? null,
     cancellation: order.cancellation ?? null,
     rejection: order.rejection ?? null,
-    returns: [],
+    returns: (order.returns ?? []).map(toReturnView),
     timeline: order.timeline,
     notifications: Object.values(order.notices).sort((a, b) => a.at.localeCompare(b.at)),
   };

@@ -2,7 +2,7 @@
 import type { Deps } from './deps';
 import type { NoticeContext } from './notices';
 
-export const noticeContext = (deps: Deps): NoticeContext => ({
+export const noticeContext = async (deps: Deps): Promise<NoticeContext> => ({
   publicBaseUrl: deps.config.publicBaseUrl,
-  trackingLinkSecret: deps.config.trackingLinkSecret,
+  trackingLinkSecret: await deps.trackingLinkSecret(),
 });

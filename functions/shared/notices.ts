@@ -77,8 +77,13 @@ const day = (iso: string | undefined): string =>
   iso ? new Date(iso).toUTCString().replace(/ \d\d:\d\d:\d\d GMT$/, '') : 'soon';
 
 export interface NoticeDetail {
-  /** Why an order was rejected, in words for the customer. */
-  reason?: string;
+  /** Why an order was rejected or cancelled, in words for the customer. */
+  reason?: string | undefined;
+  /** The return a return label or refund is about. */
+  returnId?: string | undefined;
+  /** A refund's amount and where it went. */
+  amount?: number | undefined;
+  refundTo?: 'original_payment' | 'store_credit' | undefined;
 }
 
 interface Rendered {
@@ -149,13 +154,28 @@ const render = (
         sms: `Order ${ref} was cancelled. You have not been charged.`,
       };
     case 'intercept_requested':
-    case 'return_label':
-    case 'refund_issued':
       return {
-        subject: `Order ${ref}: an update`,
-        email: `${greeting}there is an update on your order ${ref}.${footer}`,
-        sms: `Order ${ref}: an update. ${track}`,
+        subject: `Order ${ref}: we are stopping your parcel`,
+        email: `${greeting}as you asked, we have asked ${shipment?.carrier ?? 'the carrier'} to stop your order ${ref} and bring it back to us. Once it is back, we refund your payment and confirm the cancellation.${footer}`,
+        sms: `Order ${ref}: we asked the carrier to bring your parcel back; refund follows once it is back.`,
       };
+    case 'return_label': {
+      const ret = order.returns?.find((r) => r.returnId === detail.returnId);
+      return {
+        subject: `Order ${ref}: your return label`,
+        email: `${greeting}here is the prepaid label for your return ${ret?.returnId ?? ''} of order ${ref}: ${ret?.labelUrl ?? ''}\nReturn tracking number: ${ret?.trackingNumber ?? ''}. Once the parcel is back with us we refund ${money(ret?.refundAmount ?? 0, order.currency)}${ret?.refundTo === 'store_credit' ? ' as store credit' : ''}.${footer}`,
+        sms: `Order ${ref}: your return label is at ${ret?.labelUrl ?? ''}`,
+      };
+    }
+    case 'refund_issued': {
+      const where =
+        detail.refundTo === 'store_credit' ? 'as store credit' : 'to your original payment method';
+      return {
+        subject: `Order ${ref}: refund issued`,
+        email: `${greeting}we have refunded ${money(detail.amount ?? 0, order.currency)} for order ${ref} ${where}.${footer}`,
+        sms: `Order ${ref}: ${money(detail.amount ?? 0, order.currency)} refunded ${where}.`,
+      };
+    }
   }
 };
 

@@ -6,8 +6,8 @@ import { trackingStatuses } from './providers/types';
 const money = z.number().int('must be an integer amount in minor units').nonnegative();
 const text = (max: number) => z.string().trim().max(max);
 
-/** 13 to 19 digits, optionally grouped by spaces or dashes, passing the Luhn check: a card number. */
-const cardNumberPattern = /\b(?:\d[ -]?){12,18}\d\b/g;
+/** Runs of digit groups separated by single spaces or dashes (how card numbers are written). */
+const digitRunPattern = /\d+(?:[ -]\d+)*/g;
 const luhn = (digits: string): boolean => {
   let sum = 0;
   for (let i = 0; i < digits.length; i += 1) {
@@ -20,8 +20,25 @@ const luhn = (digits: string): boolean => {
   }
   return sum % 10 === 0;
 };
+
+/**
+ * True when the text holds a card number: 13 to 19 digits passing the Luhn check, written whole or in groups.
+ * Within a run of groups every span of whole groups is tried, so "4111 1111 1111 1111 12/30" (a card followed by
+ * its expiry) is caught, while a long unbroken digit string is only judged as a whole.
+ */
 export const containsCardNumber = (value: string): boolean =>
-  (value.match(cardNumberPattern) ?? []).some((candidate) => luhn(candidate.replace(/[ -]/g, '')));
+  (value.match(digitRunPattern) ?? []).some((run) => {
+    const groups = run.split(/[ -]/);
+    for (let start = 0; start < groups.length; start += 1) {
+      let digits = '';
+      for (let end = start; end < groups.length; end += 1) {
+        digits += groups[end];
+        if (digits.length > 19) break;
+        if (digits.length >= 13 && luhn(digits)) return true;
+      }
+    }
+    return false;
+  });
 
 export const addressSchema = z.object({
   line1: text(200).min(1),
@@ -151,3 +168,33 @@ export const carrierWebhookSchema = z.object({
   location: z.string().max(200).optional(),
   message: z.string().max(500).optional(),
 });
+
+export const cancellationReasons = [
+  'changed_mind',
+  'inaccurate_product_info',
+  'long_shipping_time',
+  'poor_customer_service',
+  'other',
+] as const;
+
+export const cancelRequestSchema = z
+  .object({ reason: z.enum(cancellationReasons), comment: text(500).optional() })
+  .strict();
+export type CancelRequest = z.infer<typeof cancelRequestSchema>;
+
+export const returnRequestSchema = z
+  .object({
+    reason: text(200).min(1),
+    items: z
+      .array(
+        z.object({ sku: lineItemSchema.shape.sku, quantity: z.number().int().min(1).max(1000) }).strict(),
+      )
+      .min(1)
+      .max(100)
+      .optional(),
+    refundTo: z.enum(['original_payment', 'store_credit']).default('original_payment'),
+  })
+  .strict();
+export type ReturnRequest = z.infer<typeof returnRequestSchema>;
+
+export const storeCreditLookupSchema = z.object({ email: z.email().max(254) }).strict();

@@ -167,21 +167,28 @@ export const listOrders = async (
   return { orders, nextCursor: encodeCursor(startKey) };
 };
 
-/** The order id a tracking number belongs to, if any. */
-export const findOrderIdByTracking = async (db: Db, trackingNumber: string): Promise<string | undefined> => {
+/** The order a tracking number belongs to, if any, and the return when it is a return parcel's. */
+export const findByTracking = async (
+  db: Db,
+  trackingNumber: string,
+): Promise<{ orderId: string; returnId?: string | undefined } | undefined> => {
   const { Items } = await db.doc.send(
     new QueryCommand({
       TableName: db.tables.orders,
       IndexName: 'byTracking',
       KeyConditionExpression: 'trackingNumber = :t',
       ExpressionAttributeValues: { ':t': trackingNumber },
-      ProjectionExpression: 'orderId',
+      ProjectionExpression: 'orderId, returnId',
       Limit: 1,
     }),
   );
-  const first = Items?.[0] as { orderId?: string } | undefined;
-  return first?.orderId;
+  const first = Items?.[0] as { orderId?: string; returnId?: string } | undefined;
+  return first?.orderId ? { orderId: first.orderId, returnId: first.returnId } : undefined;
 };
+
+/** The order id a tracking number belongs to, if any. */
+export const findOrderIdByTracking = async (db: Db, trackingNumber: string): Promise<string | undefined> =>
+  (await findByTracking(db, trackingNumber))?.orderId;
 
 /** How many orders a customer (hashed email key) placed since `since`, and whether any came before. */
 export const customerHistory = async (

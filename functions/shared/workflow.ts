@@ -12,30 +12,45 @@ export interface WakeSignal {
   wait: { until: string; seconds: number };
 }
 
+export interface ReturnWorkflowInput {
+  orderId: string;
+  returnId: string;
+  flow: WakeSignal;
+}
+
 export interface Workflow {
   start(orderId: string): Promise<void>;
+  /** Starts the return workflow of one return (named after it; a repeated start is the same execution). */
+  startReturn(input: ReturnWorkflowInput): Promise<void>;
   /** Resumes the execution holding `token`; a token already used or timed out is ignored. */
   resume(token: string, output: WakeSignal): Promise<boolean>;
 }
 
 const staleTokenErrors = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
-export const sdkWorkflow = (sfn: SFNClient, stateMachineArn: string): Workflow => ({
-  async start(orderId) {
-    try {
-      await sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn,
-          name: orderId,
-          input: JSON.stringify({ orderId } satisfies WorkflowInput),
-        }),
-      );
-    } catch (error) {
-      // Same name, same input: Step Functions treats a repeated start as the running execution.
-      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
-      throw error;
-    }
-  },
+/** Starts an execution named `name`; a start of an execution that exists already is not an error. */
+const startOnce = async (
+  sfn: SFNClient,
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<void> => {
+  try {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  } catch (error) {
+    // Same name, same input: Step Functions treats a repeated start as the running execution.
+    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
+    throw error;
+  }
+};
+
+export const sdkWorkflow = (
+  sfn: SFNClient,
+  stateMachineArn: string,
+  returnStateMachineArn: string,
+): Workflow => ({
+  start: (orderId) => startOnce(sfn, stateMachineArn, orderId, { orderId } satisfies WorkflowInput),
+  startReturn: (input) => startOnce(sfn, returnStateMachineArn, input.returnId, input),
   async resume(token, output) {
     try {
       await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));

@@ -3,7 +3,8 @@
 // deciding is in `planDelivery`, a pure function of the order and the time.
 import { z } from 'zod';
 import type { Deps } from '../shared/deps';
-import { pendingCarrierEvents } from '../shared/inbox';
+import { hasPendingCancel, markApplied, pendingCarrierEvents } from '../shared/inbox';
+import { expectReturn, restock } from '../shared/inventory';
 import {
   isForward,
   trackingRank,
@@ -13,7 +14,16 @@ import {
   type ShipmentState,
 } from '../shared/model';
 import { noticeContext } from '../shared/notice-context';
-import { planNotice, type NoticeContext, type OpsAlert, type PlannedNotice } from '../shared/notices';
+import {
+  planNotice,
+  type NoticeContext,
+  type NoticeDetail,
+  type OpsAlert,
+  type PlannedNotice,
+} from '../shared/notices';
+import type { InterceptResult } from '../shared/providers/types';
+import { openReturn } from '../shared/returns';
+import { requireOrder } from '../shared/store';
 import type { OrderStatus } from '../shared/schemas';
 import { commitStep, orderInput } from '../shared/step';
 import { addDays } from '../shared/time';
@@ -26,7 +36,7 @@ export const trackInput = orderInput.extend({
 });
 export type TrackInput = z.infer<typeof trackInput>;
 
-export type DeliveryAction = 'wait' | 'delivered' | 'failed';
+export type DeliveryAction = 'wait' | 'delivered' | 'failed' | 'cancelled' | 'recheck';
 
 export interface DeliveryPolicy {
   daySeconds: number;
@@ -40,10 +50,16 @@ export interface DeliveryPlan {
   action: DeliveryAction;
   /** When to look again if nothing arrives. */
   until: string;
-  /** Amount to refund because the parcel will not arrive. */
+  /** Amount to refund because the parcel will not arrive (or came back after an intercept). */
   refund: number;
   alert?: OpsAlert;
+  /** Inventory key under which an intercepted parcel's items are expected back, and whether they are back. */
+  expectBack?: string;
+  restock?: string;
 }
+
+/** The inventory key of an intercepted parcel's items (see inventory.ts `expectReturn`). */
+export const interceptStockKey = (orderId: string): string => `cancel:${orderId}`;
 
 const statusFor: Partial<Record<ShipmentState['status'], OrderStatus>> = {
   in_transit: 'IN_TRANSIT',
@@ -64,20 +80,47 @@ export const planDelivery = (
   now: Date,
   policy: DeliveryPolicy,
   ctx: NoticeContext,
+  intercept?: InterceptResult,
 ): DeliveryPlan => {
   const at = now.toISOString();
-  if (order.status === 'DELIVERED' || order.status === 'DELIVERY_FAILED') {
-    const action = order.status === 'DELIVERED' ? 'delivered' : 'failed';
-    return { next: order, notices: [], action, until: at, refund: 0 };
-  }
+  const ended = endedAction[order.status];
+  if (ended) return { next: order, notices: [], action: ended, until: at, refund: 0 };
   let next: OrderRecord = order;
   const notices: PlannedNotice[] = [];
-  const notify = (template: Parameters<typeof planNotice>[1], cause: string) => {
-    for (const notice of planNotice(next, template, cause, ctx, at)) {
+  const notify = (template: Parameters<typeof planNotice>[1], cause: string, detail: NoticeDetail = {}) => {
+    for (const notice of planNotice(next, template, cause, ctx, at, detail)) {
       if (!notices.some((n) => n.key === notice.key)) notices.push(notice);
     }
   };
   let failure: string | undefined;
+  let expectBack: string | undefined;
+
+  // A cancellation after shipment: the carrier was asked to intercept the parcel (the answer comes in).
+  if (hasPendingCancel(order) && intercept && order.cancellation) {
+    next = markApplied(next, ['cancel']);
+    if (intercept.accepted) {
+      next = withTimeline(
+        {
+          ...next,
+          status: 'INTERCEPT_REQUESTED',
+          cancellation: { ...order.cancellation, stage: 'intercept_requested' },
+        },
+        at,
+        'INTERCEPT_REQUESTED',
+      );
+      notify('intercept_requested', 'intercept');
+      expectBack = interceptStockKey(order.orderId);
+    } else {
+      next = withTimeline(
+        { ...next, cancellation: { ...order.cancellation, stage: 'intercept_refused' } },
+        at,
+        'INTERCEPT_REFUSED',
+        { reason: intercept.reason ?? 'refused by the carrier' },
+      );
+    }
+  }
+  const intercepting = next.cancellation?.stage === 'intercept_requested';
+  let backAtSender = false;
 
   for (const [key, event] of Object.entries(order.inbox)) {
     if (event.applied || event.kind !== 'carrier') continue;
@@ -87,7 +130,9 @@ export const planDelivery = (
     const shipment = next.shipment;
     if (!shipment || !event.status) continue;
     let updated: ShipmentState = shipment;
-    if (event.estimatedDelivery) updated = { ...updated, estimatedDelivery: event.estimatedDelivery };
+    if (event.estimatedDelivery && (!updated.estimatedAt || event.occurredAt >= updated.estimatedAt)) {
+      updated = { ...updated, estimatedDelivery: event.estimatedDelivery, estimatedAt: event.occurredAt };
+    }
     if (trackingRank[event.status] > trackingRank[shipment.status]) {
       updated = { ...updated, status: event.status };
       next = withTimeline(next, event.occurredAt, `CARRIER_${event.status.toUpperCase()}`, {
@@ -96,7 +141,15 @@ export const planDelivery = (
       const status = statusFor[event.status];
       if (status && isForward(next.status, status)) next = { ...next, status };
       if (event.status === 'delivered') updated = { ...updated, deliveredAt: event.occurredAt };
-      if (event.status === 'failure' || event.status === 'return_to_sender') failure = event.status;
+      if (event.status === 'failure' || (event.status === 'return_to_sender' && !intercepting)) {
+        failure = event.status;
+      }
+    } else if (event.status === 'delivered' && shipment.status === 'return_to_sender') {
+      // `delivered` after `return_to_sender`: the parcel is back at the sender.
+      backAtSender = true;
+      next = withTimeline(next, event.occurredAt, 'CARRIER_BACK_AT_SENDER', {
+        ...(event.location ? { location: event.location } : {}),
+      });
     }
     next = { ...next, shipment: updated };
     if (next.status === 'OUT_FOR_DELIVERY' && order.status !== 'OUT_FOR_DELIVERY') {
@@ -105,6 +158,31 @@ export const planDelivery = (
   }
 
   const shipment = next.shipment;
+  if (backAtSender && next.cancellation) {
+    const refund = order.payment.capturedAmount - order.payment.refundedAmount;
+    next = withTimeline(
+      {
+        ...next,
+        status: 'CANCELLED',
+        payment: refunded(next.payment),
+        cancellation: { ...next.cancellation, stage: 'completed', completedAt: at },
+        wait: undefined,
+      },
+      at,
+      'ORDER_CANCELLED',
+      { reason: next.cancellation.reason, refund },
+    );
+    notify('refund_issued', 'cancel', { amount: refund, refundTo: 'original_payment' });
+    notify('cancellation_confirmation', 'cancelled');
+    return {
+      next,
+      notices,
+      action: 'cancelled',
+      until: at,
+      refund,
+      restock: interceptStockKey(order.orderId),
+    };
+  }
   if (next.status === 'DELIVERED') {
     notify('delivered', 'delivered');
     return { next: { ...next, wait: undefined }, notices, action: 'delivered', until: at, refund: 0 };
@@ -139,7 +217,7 @@ export const planDelivery = (
   }
 
   // A later estimate than promised, or a passed deadline: tell the customer once per estimate.
-  if (shipment) {
+  if (shipment && !next.cancellation) {
     const late = shipment.estimatedDelivery > shipment.promisedDelivery || at >= deadline;
     const alreadyTold =
       shipment.delayNotifiedFor !== undefined && shipment.delayNotifiedFor >= shipment.estimatedDelivery;
@@ -155,7 +233,33 @@ export const planDelivery = (
   }
   // Past the deadline with no news: look again in a business day.
   const until = at >= deadline ? addDays(now, 1, policy.daySeconds) : deadline;
-  return { next, notices, action: 'wait', until, refund: 0 };
+  return { next, notices, action: 'wait', until, refund: 0, expectBack };
+};
+
+/** Statuses at which delivery tracking is over, and what the workflow is told. */
+const endedAction: Partial<Record<OrderRecord['status'], DeliveryAction>> = {
+  DELIVERED: 'delivered',
+  RETURN_REQUESTED: 'delivered',
+  RETURNED: 'delivered',
+  DELIVERY_FAILED: 'failed',
+  CANCELLED: 'cancelled',
+};
+
+/** A cancelled parcel was delivered anyway: it comes back as a return the system opens. */
+const needsAutomaticReturn = (order: OrderRecord): boolean =>
+  order.status === 'DELIVERED' &&
+  order.cancellation !== undefined &&
+  order.cancellation.stage !== 'completed' &&
+  order.cancellation.stage !== 'return_opened';
+
+/** The carrier's answer to a cancellation after shipment, asked once per order (the carrier call is idempotent). */
+const askForIntercept = async (deps: Deps, order: OrderRecord): Promise<InterceptResult | undefined> => {
+  if (!hasPendingCancel(order) || !order.shipment?.shippedAt) return undefined;
+  return deps.carrier.intercept({
+    shipmentId: order.shipment.shipmentId,
+    trackingNumber: order.shipment.trackingNumber,
+    idempotencyKey: `intercept:${order.orderId}`,
+  });
 };
 
 export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<WakeSignal | undefined> => {
@@ -166,31 +270,41 @@ export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<Wake
     delayGraceDays: durations.delayGraceDays,
     lostParcelDays: durations.lostParcelDays,
   };
+  const ctx = await noticeContext(deps);
+  const intercept = await askForIntercept(deps, await requireOrder(deps.db, input.orderId));
   const { order, result: plan } = await commitStep(deps, input.orderId, (current) => {
-    const plan = planDelivery(current, now, policy, noticeContext(deps));
+    const plan = planDelivery(current, now, policy, ctx, intercept);
+    // A cancellation that came in after the intercept question was asked: do not park, look again at once.
+    const action = plan.action === 'wait' && hasPendingCancel(plan.next) ? 'recheck' : plan.action;
     const parked =
-      input.token && plan.action === 'wait'
+      input.token && action === 'wait'
         ? { ...plan.next, wait: { stage: 'delivery' as const, token: input.token, until: plan.until } }
         : plan.next;
-    const refund = plan.refund;
     const payment = current.payment;
-    return {
-      next: parked,
-      notices: plan.notices,
-      effects:
-        refund > 0 && payment.paymentId
-          ? async () => {
-              await deps.payment(payment.provider).refund({
-                paymentId: payment.paymentId!,
-                amount: refund,
-                idempotencyKey: `refund:delivery-failed:${current.orderId}`,
-              });
-            }
-          : undefined,
-      result: plan,
+    const effects = async () => {
+      if (plan.refund > 0 && payment.paymentId) {
+        await deps.payment(payment.provider).refund({
+          paymentId: payment.paymentId,
+          amount: plan.refund,
+          idempotencyKey: `refund:${plan.action}:${current.orderId}`,
+        });
+      }
+      for (const item of current.items) {
+        if (plan.expectBack) await expectReturn(deps.db, plan.expectBack, item.sku);
+        if (plan.restock) await restock(deps.db, plan.restock, item.sku, item.quantity);
+      }
     };
+    return { next: parked, notices: plan.notices, effects, result: { ...plan, action } };
   });
   if (plan.alert && order.status === 'DELIVERY_FAILED') await deps.messaging.alertOps(plan.alert);
+  if (needsAutomaticReturn(order)) {
+    await openReturn(deps, order.orderId, {
+      reason: `cancelled after shipment (${order.cancellation?.reason ?? 'no reason'})`,
+      refundTo: 'original_payment',
+      idempotencyKey: 'cancellation',
+      automatic: true,
+    });
+  }
   const signal = wakeSignal(plan.action, plan.until, now);
   if (!input.token) return signal;
   if (plan.action !== 'wait') await deps.workflow.resume(input.token, signal);

@@ -3,6 +3,7 @@
 // Messages name fields and SKUs, never customer data.
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
+import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { OrderInvalidError } from '../shared/errors';
 import { isKnownSku } from '../shared/inventory';
@@ -44,6 +45,7 @@ export const orderProblems = (order: OrderRecord): string[] => {
 
 export const validateOrder = async (deps: Deps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
+  assertNotCancelled(order);
   const problems = orderProblems(order);
   const known = await Promise.all(order.items.map((item) => isKnownSku(deps.db, item.sku)));
   order.items.forEach((item, i) => {

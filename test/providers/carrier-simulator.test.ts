@@ -1,6 +1,6 @@
 // The local carrier simulator against dynalite and a tiny local HTTP server standing in for the webhook endpoint:
 // signed scans in schedule order, resumption by a new instance after a restart, no scan sent twice, voided labels
-// skipped, failed posts retried and then left for the next start.
+// skipped, failed posts retried and then left for the next start, schedules changed by an intercept, return labels.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +15,9 @@ import type { TestTable } from './dynalite-table';
 
 const SECRET = 'local-webhook-secret';
 const WAIT = { timeout: 3_000, interval: 10 };
+/** Intercept scenarios run on a half-second day: out for delivery after 2.4 s leaves room to intercept before. */
+const INTERCEPT_DAY_SECONDS = 0.5;
+const LONG_WAIT = { timeout: 8_000, interval: 10 };
 
 interface Receiver {
   url: string;
@@ -106,6 +109,56 @@ const buyLabel = async (
 };
 
 const eventIds = (): string[] => receiver.received.map(({ body }) => body.eventId);
+
+/** A sandbox carrier wired as local auto mode wires it: new labels and changed schedules go to the simulator. */
+const wiredCarrier = (daySeconds: number, sim?: CarrierSimulator): SandboxCarrier =>
+  new SandboxCarrier({
+    doc: store.doc,
+    table: store.table,
+    daySeconds,
+    baseUrl: 'http://localhost:3000',
+    ...(sim
+      ? {
+          onLabelCreated: (shipment: SandboxShipment) => sim.schedule(shipment),
+          onScheduleChanged: (shipment: SandboxShipment) => sim.schedule(shipment),
+        }
+      : {}),
+  });
+
+const stored = async (shipmentId: string): Promise<SandboxShipment> => {
+  const shipment = await getSandboxShipment(store.doc, store.table, shipmentId);
+  if (!shipment) throw new Error(`shipment ${shipmentId} was not stored`);
+  return shipment;
+};
+
+/**
+ * Buys a standard label (on the intercept day: in transit after 0.25 s, out for delivery after 2.375 s), waits for
+ * its first two scans and intercepts it, well before it is out for delivery.
+ */
+const interceptAfterPickUp = async (carrier: SandboxCarrier) => {
+  const label = await carrier.buyLabel({
+    orderId: 'order-2',
+    service: 'standard',
+    to: {
+      name: 'Ada Lovelace',
+      line1: '1 Main St',
+      city: 'San Francisco',
+      postalCode: '94105',
+      country: 'US',
+    },
+    weightGrams: 400,
+    idempotencyKey: 'order-2:label',
+  });
+  const original = await stored(label.shipmentId);
+  await vi.waitFor(() => expect(receiver.received).toHaveLength(2), LONG_WAIT);
+  const result = await carrier.intercept({
+    shipmentId: label.shipmentId,
+    trackingNumber: label.trackingNumber,
+    idempotencyKey: 'order-2:intercept',
+  });
+  expect(result).toEqual({ accepted: true });
+  return { shipmentId: label.shipmentId, original };
+};
 
 beforeEach(async () => {
   store = await startOrdersTable();
@@ -236,5 +289,103 @@ describe('CarrierSimulator', () => {
     expect(await restarted.resumeAll()).toBe(4);
     await vi.waitFor(() => expect(receiver.received).toHaveLength(4), WAIT);
     expect(eventIds()).toEqual(shipment.schedule.map((entry) => entry.eventId));
+  });
+  it('sends the schedule an intercept left: the scans so far, return_to_sender, delivered, none of the dropped', async () => {
+    // Prepare
+    const sim = simulator();
+    const carrier = wiredCarrier(INTERCEPT_DAY_SECONDS, sim);
+
+    // Act
+    const { shipmentId } = await interceptAfterPickUp(carrier);
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(4), LONG_WAIT);
+    await sim.whenIdle();
+
+    // Assess: the dropped scans' timers were cleared, so nothing is left to fire.
+    expect(sim.pending).toBe(0);
+    expect(receiver.received.map(({ body }) => body.status)).toEqual([
+      'pre_transit',
+      'in_transit',
+      'return_to_sender',
+      'delivered',
+    ]);
+    expect(eventIds()).toEqual([1, 2, 5, 6].map((n) => `${shipmentId}-${n}`));
+    expect(receiver.received.at(-1)?.body).toMatchObject({
+      location: 'Sandbox Hub',
+      message: 'Returned to sender',
+    });
+    expect((await stored(shipmentId)).schedule.every((entry) => entry.sentAt !== undefined)).toBe(true);
+    expect(await simulator().resumeAll()).toBe(0);
+  });
+
+  it('sends nothing from a timer whose scan an intercept dropped, and a restart sends the new scans', async () => {
+    // Prepare: this simulator hears of the label but not of the changed schedule.
+    const sim = simulator();
+    const carrier = new SandboxCarrier({
+      doc: store.doc,
+      table: store.table,
+      daySeconds: INTERCEPT_DAY_SECONDS,
+      baseUrl: 'http://localhost:3000',
+      onLabelCreated: (shipment) => sim.schedule(shipment),
+    });
+    const { shipmentId } = await interceptAfterPickUp(carrier);
+
+    // Act: the timers of out_for_delivery and delivered fire (after 2.375 s and 2.5 s) and find their scans gone.
+    await vi.waitFor(() => expect(sim.pending).toBe(0), LONG_WAIT);
+    await sim.whenIdle();
+    const sentBeforeRestart = eventIds();
+    const restarted = simulator();
+    const armed = await restarted.resumeAll();
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(4), WAIT);
+
+    // Assess
+    expect(sentBeforeRestart).toEqual([`${shipmentId}-1`, `${shipmentId}-2`]);
+    expect(armed).toBe(2);
+    expect(eventIds()).toEqual([1, 2, 5, 6].map((n) => `${shipmentId}-${n}`));
+  });
+
+  it('keeps the new scans armed when a stale copy of the shipment is scheduled after the change', async () => {
+    // Prepare
+    const sim = simulator();
+    const carrier = wiredCarrier(INTERCEPT_DAY_SECONDS, sim);
+    const { shipmentId, original } = await interceptAfterPickUp(carrier);
+
+    // Act
+    sim.schedule(original);
+    await vi.waitFor(() => expect(sim.pending).toBe(0), LONG_WAIT);
+    await sim.whenIdle();
+
+    // Assess
+    expect(eventIds()).toEqual([1, 2, 5, 6].map((n) => `${shipmentId}-${n}`));
+  });
+
+  it('simulates a return label like an outbound one: drop-off, then delivered at the warehouse', async () => {
+    // Prepare
+    const sim = simulator();
+    const carrier = wiredCarrier(0.02, sim);
+
+    // Act
+    const label = await carrier.returnLabel({
+      orderId: 'order-3',
+      returnId: 'ret-1',
+      from: {
+        name: 'Ada Lovelace',
+        line1: '1 Main St',
+        city: 'San Francisco',
+        postalCode: '94105',
+        country: 'US',
+      },
+      weightGrams: 400,
+      idempotencyKey: 'order-3:return-label:ret-1',
+    });
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(2), WAIT);
+    await sim.whenIdle();
+
+    // Assess
+    expect(receiver.received.map(({ body }) => [body.trackingNumber, body.status])).toEqual([
+      [label.trackingNumber, 'in_transit'],
+      [label.trackingNumber, 'delivered'],
+    ]);
+    expect(receiver.received.every(({ signed }) => signed)).toBe(true);
+    expect(receiver.received.at(-1)?.body.location).toBe('Orderflow Sandbox Warehouse, Oakland, CA, US');
   });
 });

@@ -1,12 +1,15 @@
 // The EasyPost adapter against recorded EasyPost exchanges (test/fixtures/easypost), replayed by a fake fetch that
-// checks each request's method, path, Basic auth and JSON body.
+// checks each request's method, path, Basic auth and JSON body: labels, return labels, voiding, and the intercept
+// EasyPost cannot do.
 import { describe, expect, it } from 'vitest';
 import { AddressUndeliverableError, TransientError } from '../../functions/shared/errors';
 import {
+  EASYPOST_INTERCEPT_UNSUPPORTED,
   EasyPostCarrier,
+  EasyPostRequestError,
   decimalToMinorUnits,
 } from '../../functions/shared/providers/carrier/easypost-carrier';
-import type { LabelRequest } from '../../functions/shared/providers/types';
+import type { LabelRequest, ReturnLabelRequest } from '../../functions/shared/providers/types';
 import { replayFixture } from './recorded-fetch';
 
 const API_KEY = 'EZTK_test_orderflow';
@@ -51,6 +54,14 @@ const labelRequest: LabelRequest = {
   },
   weightGrams: 400,
   idempotencyKey: 'order-1001:label',
+};
+
+const returnLabelRequest: ReturnLabelRequest = {
+  orderId: 'order-1001',
+  returnId: 'ret-1',
+  from: labelRequest.to,
+  weightGrams: 400,
+  idempotencyKey: 'order-1001:return-label:ret-1',
 };
 
 describe('EasyPostCarrier', () => {
@@ -185,6 +196,81 @@ describe('EasyPostCarrier', () => {
       // Assess
       await expect(attempt).resolves.toBeUndefined();
       recording.expectAllUsed();
+    });
+  });
+});
+
+describe('EasyPostCarrier returns and intercepts', () => {
+  describe('returnLabel', () => {
+    it('buys an is_return shipment with the outbound addresses at the cheapest standard rate', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('return-label.json');
+
+      // Act
+      const label = await carrier.returnLabel(returnLabelRequest);
+
+      // Assess
+      expect(label).toEqual({
+        shipmentId: 'shp_9c8b7a6f5e4d4c3b2a1f0e9d8c7b6a5f',
+        carrier: 'easypost',
+        service: 'standard',
+        trackingNumber: '1Z999AA10123456784',
+        labelUrl:
+          'https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20300101/r9a8b7c6d5e4.png',
+        trackingUrl: 'https://track.easypost.com/djE6dHJrXzFkNGEyYjBmM2M4ZTRmN2E5YjJjM2Q0ZTVmNmE3Yjhj',
+        // UPS Ground at 5.80 beats USPS GroundAdvantage; the cheaper USPS First is not a standard service.
+        rateAmount: 580,
+        // No delivery date on the rate: purchase time + its 4 delivery days.
+        estimatedDelivery: '2030-01-05T10:00:00.000Z',
+      });
+      recording.expectAllUsed();
+    });
+
+    it('answers a retried return label with the return shipment bought before, buying nothing', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('return-label-replay.json');
+
+      // Act
+      const label = await carrier.returnLabel(returnLabelRequest);
+
+      // Assess
+      expect(label).toMatchObject({
+        shipmentId: 'shp_9c8b7a6f5e4d4c3b2a1f0e9d8c7b6a5f',
+        trackingNumber: '1Z999AA10123456784',
+        rateAmount: 580,
+      });
+      recording.expectAllUsed();
+    });
+
+    it('refuses a key that already bought an outbound label, buying nothing', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('return-label-key-reused.json');
+
+      // Act
+      const attempt = carrier.returnLabel(returnLabelRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(EasyPostRequestError);
+      recording.expectAllUsed();
+    });
+  });
+
+  describe('intercept', () => {
+    it('refuses every intercept without calling EasyPost', async () => {
+      // Prepare
+      const { carrier, recording } = carrierFor('return-label-replay.json');
+
+      // Act
+      const result = await carrier.intercept({
+        shipmentId: SHIPMENT_ID,
+        trackingNumber: '9400100109361129278357',
+        idempotencyKey: 'order-1001:intercept',
+      });
+
+      // Assess
+      expect(result).toEqual({ accepted: false, reason: EASYPOST_INTERCEPT_UNSUPPORTED });
+      expect(EASYPOST_INTERCEPT_UNSUPPORTED).toBe('intercept is not supported through EasyPost');
+      expect(recording.requests).toBe(0);
     });
   });
 });

@@ -1,16 +1,23 @@
 // The sandbox carrier against dynalite: deterministic labels, services and rates, the undeliverable and delay
-// magic, the stored tracking schedule, and voiding.
+// magic, the stored tracking schedule, voiding, return labels and intercepts.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AddressUndeliverableError } from '../../functions/shared/errors';
 import {
+  SANDBOX_WAREHOUSE_ADDRESS,
   SandboxCarrier,
   SandboxCarrierError,
   getSandboxShipment,
+  sandboxReturnShipmentIdentity,
   sandboxShipmentIdentity,
 } from '../../functions/shared/providers/carrier/sandbox-carrier';
 import type { SandboxShipment } from '../../functions/shared/providers/carrier/sandbox-carrier';
-import type { LabelRequest, ServiceLevel } from '../../functions/shared/providers/types';
+import type {
+  Label,
+  LabelRequest,
+  ReturnLabelRequest,
+  ServiceLevel,
+} from '../../functions/shared/providers/types';
 import { startOrdersTable } from './dynalite-table';
 import type { TestTable } from './dynalite-table';
 
@@ -22,6 +29,7 @@ const BASE_URL = 'http://localhost:3000';
 let store: TestTable;
 let now: Date;
 let created: SandboxShipment[];
+let changed: SandboxShipment[];
 let carrier: SandboxCarrier;
 let sequence = 0;
 
@@ -45,12 +53,46 @@ const labelRequest = (overrides: Partial<LabelRequest> = {}): LabelRequest => {
   };
 };
 
+const returnLabelRequest = (overrides: Partial<ReturnLabelRequest> = {}): ReturnLabelRequest => {
+  sequence += 1;
+  return {
+    orderId: `order-${sequence}`,
+    returnId: `ret-${sequence}`,
+    from: {
+      name: 'Ada Lovelace',
+      line1: '1 Main St',
+      line2: '',
+      city: 'San Francisco',
+      region: 'CA',
+      postalCode: '94105',
+      country: 'US',
+    },
+    weightGrams: 400,
+    idempotencyKey: `order-${sequence}:return-label:ret-${sequence}`,
+    ...overrides,
+  };
+};
+
 const at = (days: number): string => new Date(T0.getTime() + days * DAY_MS).toISOString();
+
+const storedItem = async (shipmentId: string) =>
+  (
+    await store.doc.send(
+      new GetCommand({
+        TableName: store.table,
+        Key: { pk: `SANDBOX#SHIPMENT#${shipmentId}`, sk: 'SANDBOX' },
+      }),
+    )
+  ).Item;
+
+const interceptOf = (label: Label, idempotencyKey = 'intercept-1') =>
+  carrier.intercept({ shipmentId: label.shipmentId, trackingNumber: label.trackingNumber, idempotencyKey });
 
 beforeAll(async () => {
   store = await startOrdersTable();
   now = T0;
   created = [];
+  changed = [];
   carrier = new SandboxCarrier({
     doc: store.doc,
     table: store.table,
@@ -58,7 +100,12 @@ beforeAll(async () => {
     baseUrl: `${BASE_URL}/`,
     clock: () => now,
     onLabelCreated: (shipment) => created.push(shipment),
+    onScheduleChanged: (shipment) => changed.push(shipment),
   });
+});
+
+beforeEach(() => {
+  now = T0;
 });
 
 afterAll(async () => {
@@ -226,6 +273,242 @@ describe('SandboxCarrier', () => {
 
       // Assess
       await expect(attempt).rejects.toThrow(SandboxCarrierError);
+    });
+  });
+  describe('returnLabel', () => {
+    it('derives the return label from the idempotency key, apart from the outbound label of the same key', async () => {
+      // Prepare
+      const request = returnLabelRequest();
+      const outbound = await carrier.buyLabel(labelRequest({ idempotencyKey: request.idempotencyKey }));
+
+      // Act
+      const label = await carrier.returnLabel(request);
+
+      // Assess
+      const identity = sandboxReturnShipmentIdentity(request.idempotencyKey);
+      expect(label).toEqual({
+        shipmentId: identity.shipmentId,
+        carrier: 'sandbox',
+        service: 'standard',
+        trackingNumber: identity.trackingNumber,
+        labelUrl: `${BASE_URL}/_local/carrier/labels/${identity.shipmentId}`,
+        trackingUrl: `${BASE_URL}/_local/carrier/tracking/${identity.trackingNumber}`,
+        rateAmount: 500,
+        estimatedDelivery: at(3),
+      });
+      expect(label.trackingNumber).toMatch(/^SBX\d{12}$/);
+      expect(label.shipmentId).not.toBe(outbound.shipmentId);
+      expect(label.trackingNumber).not.toBe(outbound.trackingNumber);
+    });
+
+    it('answers a repeated return label with the same key with the first label, announcing it once', async () => {
+      // Prepare
+      const request = returnLabelRequest();
+      const first = await carrier.returnLabel(request);
+      const announced = created.length;
+      now = new Date(now.getTime() + DAY_MS);
+
+      // Act
+      const second = await carrier.returnLabel(request);
+
+      // Assess
+      expect(second).toEqual(first);
+      expect(created.length).toBe(announced);
+      expect(created.at(-1)).toMatchObject({ shipmentId: first.shipmentId, direction: 'return' });
+    });
+
+    it('refuses a key reused for another return', async () => {
+      // Prepare
+      const request = returnLabelRequest();
+      await carrier.returnLabel(request);
+
+      // Act
+      const attempt = carrier.returnLabel({ ...request, returnId: 'ret-other' });
+
+      // Assess
+      await expect(attempt).rejects.toThrow(SandboxCarrierError);
+    });
+
+    it('stores the return schedule: dropped off after a day, at the warehouse after three', async () => {
+      // Prepare
+      const request = returnLabelRequest();
+
+      // Act
+      const label = await carrier.returnLabel(request);
+
+      // Assess
+      const shipment = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      expect(shipment).toMatchObject({
+        direction: 'return',
+        returnId: request.returnId,
+        orderId: request.orderId,
+        service: 'standard',
+        promisedDelivery: at(3),
+        estimatedDelivery: at(3),
+      });
+      expect(shipment?.schedule).toEqual([
+        {
+          n: 1,
+          eventId: `${label.shipmentId}-1`,
+          status: 'in_transit',
+          at: at(1),
+          estimatedDelivery: at(3),
+          location: 'San Francisco, CA, US',
+          message: 'Dropped off by the customer',
+        },
+        {
+          n: 2,
+          eventId: `${label.shipmentId}-2`,
+          status: 'delivered',
+          at: at(3),
+          location: 'Orderflow Sandbox Warehouse, Oakland, CA, US',
+          message: 'Delivered to the warehouse',
+        },
+      ]);
+    });
+
+    it('stores the warehouse as recipient, the customer only as the label’s sender, outside the tracking index', async () => {
+      // Prepare
+      const request = returnLabelRequest();
+
+      // Act
+      const label = await carrier.returnLabel(request);
+
+      // Assess
+      const item = await storedItem(label.shipmentId);
+      expect(item?.to).toEqual(SANDBOX_WAREHOUSE_ADDRESS);
+      expect(item?.from).toEqual({
+        name: 'Ada Lovelace',
+        line1: '1 Main St',
+        city: 'San Francisco',
+        region: 'CA',
+        postalCode: '94105',
+        country: 'US',
+      });
+      expect(item?.trackingCode).toBe(label.trackingNumber);
+      // The Orders table's byTracking index is keyed on `trackingNumber`; a sandbox record must stay out of it.
+      expect(item).not.toHaveProperty('trackingNumber');
+    });
+  });
+
+  describe('intercept', () => {
+    it('accepts before the parcel is out for delivery and replaces the scans still to come', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest({ service: 'standard' }));
+      now = new Date(T0.getTime() + DAY_MS);
+      const announced = changed.length;
+
+      // Act
+      const result = await interceptOf(label);
+
+      // Assess
+      expect(result).toEqual({ accepted: true });
+      const shipment = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      expect(shipment?.intercept).toEqual({ requestedAt: at(1), accepted: true });
+      // The scans whose time came stay; out_for_delivery (#3) and delivered (#4) make room for #5 and #6.
+      expect(
+        shipment?.schedule.map(({ eventId, status, at: when }) => ({ eventId, status, at: when })),
+      ).toEqual([
+        { eventId: `${label.shipmentId}-1`, status: 'pre_transit', at: at(0.1) },
+        { eventId: `${label.shipmentId}-2`, status: 'in_transit', at: at(0.5) },
+        { eventId: `${label.shipmentId}-5`, status: 'return_to_sender', at: at(1.5) },
+        { eventId: `${label.shipmentId}-6`, status: 'delivered', at: at(3) },
+      ]);
+      expect(shipment?.schedule.slice(2)).toEqual([
+        expect.objectContaining({
+          n: 5,
+          location: 'Sandbox Hub',
+          message: 'Intercepted; returning to sender',
+        }),
+        expect.objectContaining({ n: 6, location: 'Sandbox Hub', message: 'Returned to sender' }),
+      ]);
+      expect(changed.slice(announced)).toEqual([shipment]);
+    });
+
+    it('answers a repeated intercept with the first answer and changes nothing, whatever the key', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      now = new Date(T0.getTime() + DAY_MS);
+      const first = await interceptOf(label, 'intercept-1');
+      const afterFirst = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      const announced = changed.length;
+      now = new Date(T0.getTime() + 2 * DAY_MS);
+
+      // Act
+      const second = await interceptOf(label, 'intercept-2');
+
+      // Assess
+      expect(second).toEqual(first);
+      expect(await getSandboxShipment(store.doc, store.table, label.shipmentId)).toEqual(afterFirst);
+      expect(changed.length).toBe(announced);
+    });
+
+    it.each([
+      ['out_for_delivery', 1.75],
+      ['delivered', 2],
+    ] as const)('refuses once the parcel is %s, keeping its schedule', async (reason, days) => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest({ service: 'express' }));
+      const before = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      now = new Date(T0.getTime() + days * DAY_MS);
+      const announced = changed.length;
+
+      // Act
+      const result = await interceptOf(label);
+
+      // Assess
+      expect(result).toEqual({ accepted: false, reason });
+      const after = await getSandboxShipment(store.doc, store.table, label.shipmentId);
+      expect(after?.schedule).toEqual(before?.schedule);
+      expect(after?.intercept).toEqual({ requestedAt: at(days), accepted: false, reason });
+      expect(changed.length).toBe(announced);
+    });
+
+    it('answers a refused intercept the same way later, even if asked again', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest({ service: 'express' }));
+      now = new Date(T0.getTime() + 1.8 * DAY_MS);
+      await interceptOf(label);
+      now = new Date(T0.getTime() + 3 * DAY_MS);
+
+      // Act
+      const result = await interceptOf(label, 'intercept-2');
+
+      // Assess
+      expect(result).toEqual({ accepted: false, reason: 'out_for_delivery' });
+    });
+
+    it('refuses a voided label', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      await carrier.voidLabel({ shipmentId: label.shipmentId, idempotencyKey: 'void' });
+
+      // Act
+      const result = await interceptOf(label);
+
+      // Assess
+      expect(result).toEqual({ accepted: false, reason: 'voided' });
+    });
+
+    it('refuses an unknown shipment or a tracking number of another one', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+
+      // Act
+      const unknown = carrier.intercept({
+        shipmentId: 'shp_sbx_nope',
+        trackingNumber: label.trackingNumber,
+        idempotencyKey: 'intercept',
+      });
+      const mismatched = carrier.intercept({
+        shipmentId: label.shipmentId,
+        trackingNumber: 'SBX000000000000',
+        idempotencyKey: 'intercept',
+      });
+
+      // Assess
+      await expect(unknown).rejects.toThrow(SandboxCarrierError);
+      await expect(mismatched).rejects.toThrow(SandboxCarrierError);
     });
   });
 });

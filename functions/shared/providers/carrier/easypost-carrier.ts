@@ -3,6 +3,14 @@
 // `verify_strict`), create a shipment (`POST /v2/shipments`, which rates it), buy the cheapest rate of the ordered
 // service level (`POST /v2/shipments/{id}/buy`). Voiding is `POST /v2/shipments/{id}/refund`.
 //
+// A return label is a shipment created with `is_return: true` and the addresses of the outbound shipment (to = the
+// customer, from = the warehouse): EasyPost documents that it swaps them itself, so the label runs from the customer
+// back to the warehouse. Its cheapest `standard` rate is bought like an outbound label's.
+//
+// Intercepting a parcel in transit is not something EasyPost's API offers for every carrier (it is a carrier-side
+// service, e.g. UPS Delivery Intercept or USPS Package Intercept, requested outside EasyPost). intercept() therefore
+// refuses without calling EasyPost, and the workflow's refused-intercept path takes over (a return once delivered).
+//
 // EasyPost takes no idempotency header, so the idempotency key goes into the shipment's `reference`, which EasyPost
 // accepts in place of an id: a retried buyLabel first looks the reference up and returns (or finishes buying) the
 // shipment it finds, so a retry never pays for a second label.
@@ -12,7 +20,17 @@
 //   express   — USPS Priority, UPS 2ndDayAir, FedEx FEDEX_2_DAY
 //   overnight — USPS Express, UPS NextDayAir / NextDayAirSaver, FedEx STANDARD_OVERNIGHT / PRIORITY_OVERNIGHT
 import { AddressUndeliverableError, OrderflowError, TransientError } from '../../errors';
-import type { CarrierProvider, Label, LabelRequest, Money, PostalAddress, ServiceLevel } from '../types';
+import type {
+  CarrierProvider,
+  InterceptRequest,
+  InterceptResult,
+  Label,
+  LabelRequest,
+  Money,
+  PostalAddress,
+  ReturnLabelRequest,
+  ServiceLevel,
+} from '../types';
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
@@ -49,13 +67,16 @@ export const easypostServicesByLevel: Readonly<
   ],
 };
 
+/** Why EasyPostCarrier.intercept refuses every parcel. */
+export const EASYPOST_INTERCEPT_UNSUPPORTED = 'intercept is not supported through EasyPost';
+
 /** Days a level promises when EasyPost gives neither a delivery date nor a day count for the bought rate. */
 const fallbackServiceDays: Readonly<Record<ServiceLevel, number>> = { standard: 5, express: 2, overnight: 1 };
 
 export interface EasyPostCarrierOptions {
   /** API key, or a function returning it (Secrets Manager); a function is called per request, so cache inside. */
   apiKey: string | (() => Promise<string>);
-  /** The warehouse the parcels leave from. */
+  /** The warehouse the parcels leave from, and where return labels send them back to. */
   fromAddress: PostalAddress & { name: string };
   fetch?: typeof fetch;
   /** `https://api.easypost.com` unless overridden (tests, a proxy). */
@@ -83,6 +104,7 @@ interface EasyPostShipment {
   id: string;
   object: 'Shipment';
   reference?: string | null;
+  is_return?: boolean | null;
   tracking_code?: string | null;
   rates?: EasyPostRate[];
   selected_rate?: EasyPostRate | null;
@@ -129,6 +151,11 @@ const toEasyPostAddress = (address: PostalAddress & { name: string }) => ({
   country: address.country,
 });
 
+// EasyPost weighs in ounces (one decimal); round up so the label is never under-paid.
+const parcelOf = (weightGrams: number) => ({
+  weight: Math.max(0.1, Math.ceil((weightGrams / GRAMS_PER_OUNCE) * 10) / 10),
+});
+
 /** EasyPost CarrierProvider. */
 export class EasyPostCarrier implements CarrierProvider {
   readonly name = 'easypost';
@@ -148,11 +175,57 @@ export class EasyPostCarrier implements CarrierProvider {
   }
 
   async buyLabel(request: LabelRequest): Promise<Label> {
+    return this.purchase(request.idempotencyKey, request.service, false, () => this.createShipment(request));
+  }
+
+  /** A return label (`is_return: true`), customer to warehouse, at the cheapest standard rate. */
+  async returnLabel(request: ReturnLabelRequest): Promise<Label> {
+    return this.purchase(request.idempotencyKey, 'standard', true, () =>
+      this.call<EasyPostShipment>('POST', '/v2/shipments', {
+        shipment: {
+          reference: request.idempotencyKey,
+          is_return: true,
+          // The outbound shipment's addresses, as EasyPost documents for returns: it swaps them itself. The
+          // customer's address was verified when the outbound label was bought, so it is not verified again.
+          to_address: toEasyPostAddress(request.from),
+          from_address: toEasyPostAddress(this.fromAddress),
+          parcel: parcelOf(request.weightGrams),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Always refused, without calling EasyPost: EasyPost has no generic intercept API. An operator can still ask the
+   * carrier directly; the order then follows the carrier's `return_to_sender` scans like any other.
+   */
+  intercept(_request: InterceptRequest): Promise<InterceptResult> {
+    return Promise.resolve({ accepted: false, reason: EASYPOST_INTERCEPT_UNSUPPORTED });
+  }
+
+  /**
+   * Finds the shipment of an earlier attempt by its reference (the idempotency key) or creates one, then buys its
+   * cheapest rate of the level, unless it was bought already.
+   */
+  private async purchase(
+    reference: string,
+    service: ServiceLevel,
+    isReturn: boolean,
+    create: () => Promise<EasyPostShipment>,
+  ): Promise<Label> {
     try {
-      const earlier = await this.findByReference(request.idempotencyKey);
-      if (earlier?.postage_label?.label_url) return this.toLabel(earlier, request.service);
-      const shipment = earlier ?? (await this.createShipment(request));
-      const rate = this.cheapestRate(shipment, request.service);
+      const earlier = await this.findByReference(reference);
+      if (earlier && (earlier.is_return === true) !== isReturn) {
+        // The key was used for a label in the other direction: answering with it would ship the wrong way.
+        throw new EasyPostRequestError(
+          'Idempotency key reused for a different label',
+          409,
+          'idempotency_key_reused',
+        );
+      }
+      if (earlier?.postage_label?.label_url) return this.toLabel(earlier, service);
+      const shipment = earlier ?? (await create());
+      const rate = this.cheapestRate(shipment, service);
       const bought = await this.call<EasyPostShipment>(
         'POST',
         `/v2/shipments/${encodeURIComponent(shipment.id)}/buy`,
@@ -160,7 +233,7 @@ export class EasyPostCarrier implements CarrierProvider {
           rate: { id: rate.id },
         },
       );
-      return this.toLabel(bought, request.service);
+      return this.toLabel(bought, service);
     } catch (error) {
       throw mapped(error);
     }
@@ -222,8 +295,7 @@ export class EasyPostCarrier implements CarrierProvider {
         reference: request.idempotencyKey,
         to_address: { id: address.id },
         from_address: toEasyPostAddress(this.fromAddress),
-        // EasyPost weighs in ounces (one decimal); round up so the label is never under-paid.
-        parcel: { weight: Math.max(0.1, Math.ceil((request.weightGrams / GRAMS_PER_OUNCE) * 10) / 10) },
+        parcel: parcelOf(request.weightGrams),
       },
     });
   }

@@ -1,0 +1,130 @@
+// The typed configuration of one deployment stage (dev, staging, prod). `bin/` picks one by name and hands it to
+// the stack; constructs read nothing else. The schema checks what TypeScript cannot (e-mail shapes, principal ids,
+// allowed log retentions) so that a bad edit fails at synth with the field's path, not at deploy time.
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+export const stageNames = ['dev', 'staging', 'prod'] as const;
+export type StageName = (typeof stageNames)[number];
+
+/** The operator principal: its key may use `/inventory`, `/review` and `/kpis` and sees every storefront. */
+export const OPS_PRINCIPAL = 'ops';
+
+const throttleSchema = z.object({
+  /** Steady-state requests per second. */
+  rateLimit: z.number().positive(),
+  /** Requests allowed in a burst above the rate. */
+  burstLimit: z.number().int().positive(),
+});
+
+const usagePlanSchema = z.object({
+  throttle: throttleSchema,
+  quota: z.object({ limit: z.number().int().positive(), period: z.enum(['DAY', 'WEEK', 'MONTH']) }),
+});
+
+const storefrontIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
+  .refine((id) => id !== OPS_PRINCIPAL, `"${OPS_PRINCIPAL}" is the operator principal, not a storefront`);
+
+const retentionDays = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+const secretNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name');
+
+const days = z.number().positive();
+
+export const stageConfigSchema = z
+  .object({
+    stage: z.enum(stageNames),
+    /** Pins the stack to an account and region; without it the stack is environment-agnostic. */
+    env: z
+      .object({
+        account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
+      })
+      .optional(),
+    email: z.object({
+      /** From address of every customer e-mail. */
+      sender: z.email(),
+      /** The verified SES identity the sender belongs to: the address itself or its domain. */
+      identity: z.string().min(3),
+      /**
+       * While the account is in the SES sandbox, SES also authorizes against each recipient's identity; list the
+       * verified test recipients here (dev only). Empty once the account has production access.
+       */
+      sandboxRecipients: z.array(z.email()).default([]),
+    }),
+    /** Subscribed to the ops topic (alarms, review needed, delivery failures, workflow failures). */
+    opsAlertEmail: z.email().optional(),
+    /** Storefront id → its usage plan. Each storefront gets its own API key on its own plan. */
+    storefronts: z
+      .record(storefrontIdSchema, usagePlanSchema)
+      .refine((storefronts) => Object.keys(storefronts).length > 0, 'at least one storefront is needed'),
+    /** The operator key's usage plan. */
+    ops: usagePlanSchema,
+    api: z.object({
+      /** Stage-wide default throttle for every method (per-key plans apply on top). */
+      throttle: throttleSchema,
+      /** Associates an AWS WAF web ACL (managed common and known-bad-input rules) with the API stage. */
+      webAcl: z.boolean(),
+      /** Base URL of customer tracking links; defaults to the API's own execute-api URL. */
+      publicBaseUrl: z.url().optional(),
+    }),
+    data: z.object({
+      /** Keep tables, keys, secrets and logs when the stack is deleted. */
+      retain: z.boolean(),
+      pointInTimeRecovery: z.boolean(),
+      deletionProtection: z.boolean(),
+    }),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((value) => retentionDays.has(value), 'must be one of the CloudWatch Logs retention periods'),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    providers: z.object({
+      payment: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('sandbox') }),
+        z.object({ kind: z.literal('stripe'), apiKeySecretName: secretNameSchema }),
+      ]),
+      carrier: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('sandbox') }),
+        z.object({
+          kind: z.literal('easypost'),
+          apiKeySecretName: secretNameSchema,
+          webhookSecretName: secretNameSchema,
+        }),
+      ]),
+    }),
+    /** The warehouse labels are bought from (SHIP_FROM_ADDRESS). */
+    shipFrom: z.object({
+      name: z.string().min(1),
+      line1: z.string().min(1),
+      line2: z.string().optional(),
+      city: z.string().min(1),
+      region: z.string().optional(),
+      postalCode: z.string().min(1),
+      country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
+    }),
+    durations: z.object({
+      authorizationValidityDays: days,
+      delayGraceDays: days,
+      returnWindowDays: days,
+      reviewTimeoutDays: days,
+      /** Days past the promised date after which an undelivered parcel counts as lost. */
+      lostParcelDays: days,
+    }),
+  })
+  .strict()
+  .refine(({ email }) => email.sender === email.identity || email.sender.endsWith(`@${email.identity}`), {
+    path: ['email', 'identity'],
+    message: 'must be the sender address or its domain',
+  });
+
+/** A stage config as written in `stages.ts` (defaults may be left out). */
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+/** A checked stage config, with defaults applied. */
+export type StageConfig = z.output<typeof stageConfigSchema>;

@@ -1,0 +1,98 @@
+// The three deployment stages. Edit the addresses, storefronts and secret names here before a first deploy (see
+// docs/deploy.md); set `env` to pin a stage to one account and region.
+import type { StageConfigInput, StageName } from './stage-config';
+
+const businessDurations = {
+  authorizationValidityDays: 7,
+  delayGraceDays: 1,
+  returnWindowDays: 30,
+  reviewTimeoutDays: 2,
+  lostParcelDays: 30,
+};
+
+const warehouse = {
+  name: 'Orderflow Warehouse',
+  line1: '100 Harbor Way',
+  city: 'Oakland',
+  region: 'CA',
+  postalCode: '94607',
+  country: 'US',
+};
+
+export const stages: Readonly<Record<StageName, StageConfigInput>> = {
+  dev: {
+    stage: 'dev',
+    email: {
+      sender: 'orders@dev.shop.example',
+      identity: 'dev.shop.example',
+      sandboxRecipients: [],
+    },
+    storefronts: {
+      'demo-store': {
+        throttle: { rateLimit: 10, burstLimit: 20 },
+        quota: { limit: 10_000, period: 'DAY' },
+      },
+    },
+    ops: { throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 5_000, period: 'DAY' } },
+    api: { throttle: { rateLimit: 20, burstLimit: 40 }, webAcl: false },
+    data: { retain: false, pointInTimeRecovery: false, deletionProtection: false },
+    logRetentionDays: 7,
+    logLevel: 'DEBUG',
+    providers: { payment: { kind: 'sandbox' }, carrier: { kind: 'sandbox' } },
+    shipFrom: warehouse,
+    durations: businessDurations,
+  },
+  staging: {
+    stage: 'staging',
+    email: { sender: 'orders@staging.shop.example', identity: 'staging.shop.example' },
+    opsAlertEmail: 'orderflow-staging-alerts@shop.example',
+    storefronts: {
+      'demo-store': {
+        throttle: { rateLimit: 25, burstLimit: 50 },
+        quota: { limit: 50_000, period: 'DAY' },
+      },
+    },
+    ops: { throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 10_000, period: 'DAY' } },
+    api: { throttle: { rateLimit: 50, burstLimit: 100 }, webAcl: true },
+    data: { retain: false, pointInTimeRecovery: true, deletionProtection: false },
+    logRetentionDays: 30,
+    logLevel: 'INFO',
+    providers: {
+      // Stripe and EasyPost test-mode keys.
+      payment: { kind: 'stripe', apiKeySecretName: 'orderflow/staging/stripe-api-key' },
+      carrier: {
+        kind: 'easypost',
+        apiKeySecretName: 'orderflow/staging/easypost-api-key',
+        webhookSecretName: 'orderflow/staging/easypost-webhook-secret',
+      },
+    },
+    shipFrom: warehouse,
+    durations: businessDurations,
+  },
+  prod: {
+    stage: 'prod',
+    email: { sender: 'orders@shop.example', identity: 'shop.example' },
+    opsAlertEmail: 'orderflow-alerts@shop.example',
+    storefronts: {
+      'main-store': {
+        throttle: { rateLimit: 100, burstLimit: 200 },
+        quota: { limit: 1_000_000, period: 'MONTH' },
+      },
+    },
+    ops: { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 100_000, period: 'MONTH' } },
+    api: { throttle: { rateLimit: 200, burstLimit: 400 }, webAcl: true },
+    data: { retain: true, pointInTimeRecovery: true, deletionProtection: true },
+    logRetentionDays: 180,
+    logLevel: 'INFO',
+    providers: {
+      payment: { kind: 'stripe', apiKeySecretName: 'orderflow/prod/stripe-api-key' },
+      carrier: {
+        kind: 'easypost',
+        apiKeySecretName: 'orderflow/prod/easypost-api-key',
+        webhookSecretName: 'orderflow/prod/easypost-webhook-secret',
+      },
+    },
+    shipFrom: warehouse,
+    durations: businessDurations,
+  },
+};

@@ -1,0 +1,100 @@
+// DynamoDB tables built from lib/tables.ts, the definitions the local engine creates its tables from, so the two
+// cannot drift. On demand, encrypted with the AWS managed key, TTL where the spec names one; retention, point-in-time
+// recovery and deletion protection come from the stage. Grants are by intent: the exact actions for `read` or
+// `readWrite`, on the table and on each of its indexes by name (no `*`, no Scan).
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { TableAccess } from '../function-catalog';
+import { acknowledge } from '../nag';
+import type { KeyAttribute, TableSpec } from '../tables';
+
+export interface StorageProps {
+  specs: readonly TableSpec[];
+  retain: boolean;
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+}
+
+export type TableId = TableSpec['id'];
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+const attribute = (key: KeyAttribute) => ({
+  name: key.name,
+  type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});
+
+export class Storage extends Construct {
+  private readonly tables = new Map<TableId, { table: Table; spec: TableSpec }>();
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    for (const spec of props.specs) {
+      const table = new Table(this, spec.id, {
+        partitionKey: attribute(spec.partitionKey),
+        ...(spec.sortKey ? { sortKey: attribute(spec.sortKey) } : {}),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        encryption: TableEncryption.AWS_MANAGED,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery },
+        deletionProtection: props.deletionProtection,
+        removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        ...(spec.timeToLiveAttribute ? { timeToLiveAttribute: spec.timeToLiveAttribute } : {}),
+      });
+      for (const index of spec.globalSecondaryIndexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.indexName,
+          partitionKey: attribute(index.partitionKey),
+          ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+          projectionType: ProjectionType.ALL,
+        });
+      }
+      if (!props.pointInTimeRecovery) {
+        acknowledge(
+          table,
+          'AwsSolutions-DDB3',
+          'Point-in-time recovery is a stage setting: on in staging and prod; off in dev, whose data is ' +
+            'disposable test data and is deleted with the stack.',
+        );
+      }
+      this.tables.set(spec.id, { table, spec });
+    }
+  }
+
+  table(id: TableId): Table {
+    return this.entry(id).table;
+  }
+
+  /** Exactly the item actions `access` needs, on the table and (Query only) on its named indexes. */
+  grant(role: IRole, id: TableId, access: TableAccess): void {
+    const { table, spec } = this.entry(id);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
+        resources: [table.tableArn],
+      }),
+    );
+    const indexes = spec.globalSecondaryIndexes;
+    if (indexes.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+        }),
+      );
+    }
+  }
+
+  private entry(id: TableId): { table: Table; spec: TableSpec } {
+    const entry = this.tables.get(id);
+    if (!entry) throw new Error(`no table ${id} in lib/tables.ts`);
+    return entry;
+  }
+}

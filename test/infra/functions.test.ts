@@ -1,0 +1,201 @@
+// The Lambdas: one per catalog entry, with the runtime settings every function shares, the environment its
+// capabilities call for, and a policy that names only what the catalog says it touches.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionCatalog, type FunctionSpec } from '../../lib/function-catalog';
+import { logicalId, synthesize, type Synthesized } from './synth';
+import { actionsOf, asArray, referencedIds, statementsOfRole, type Statement } from './template-queries';
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+let dev: Synthesized;
+let prod: Synthesized;
+
+beforeAll(() => {
+  dev = synthesize('dev');
+  prod = synthesize('prod');
+});
+
+afterAll(() => {
+  dev?.cleanup();
+  prod?.cleanup();
+});
+
+const ids = (s: Synthesized, spec: FunctionSpec) => {
+  const fn = s.stack.functions.orderFunction(spec.id);
+  return {
+    functionId: logicalId(s.stack, fn.function),
+    roleId: logicalId(s.stack, fn.role),
+    logGroupId: logicalId(s.stack, fn.logGroup),
+  };
+};
+
+const statementsOf = (s: Synthesized, spec: FunctionSpec): Statement[] =>
+  statementsOfRole(s.json.Resources, ids(s, spec).roleId);
+
+const environmentOf = (s: Synthesized, spec: FunctionSpec): Record<string, unknown> => {
+  const resource = s.json.Resources[ids(s, spec).functionId]!;
+  return (resource.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+};
+
+const tableIds = (s: Synthesized) => ({
+  Orders: logicalId(s.stack, s.stack.node.findChild('Storage').node.findChild('Orders')),
+  Inventory: logicalId(s.stack, s.stack.node.findChild('Storage').node.findChild('Inventory')),
+});
+
+describe.each(functionCatalog.map((spec) => [spec.id, spec] as const))('the %s function', (_, spec) => {
+  it('runs its handler on Node.js 22, ARM64, with active tracing and JSON logs', () => {
+    const resource = dev.json.Resources[ids(dev, spec).functionId]!;
+    expect(resource.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON' },
+      Description: spec.description,
+    });
+  });
+
+  it('logs into its own log group, kept for the stage retention', () => {
+    const { functionId, logGroupId } = ids(dev, spec);
+    expect(referencedIds(dev.json.Resources[functionId]!.Properties?.LoggingConfig)).toContain(logGroupId);
+    expect(dev.json.Resources[logGroupId]).toMatchObject({
+      Properties: { RetentionInDays: dev.config.logRetentionDays },
+      DeletionPolicy: 'Delete',
+    });
+    expect(prod.json.Resources[ids(prod, spec).logGroupId]).toMatchObject({
+      Properties: { RetentionInDays: prod.config.logRetentionDays },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('has no wildcard action, and a wildcard resource only for X-Ray', () => {
+    for (const s of [dev, prod]) {
+      for (const statement of statementsOf(s, spec)) {
+        expect(actionsOf(statement).filter((action) => action.includes('*'))).toEqual([]);
+        if (asArray(statement.Resource).includes('*')) {
+          expect(actionsOf(statement).every((action) => action.startsWith('xray:'))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('touches only the tables the catalog lists, and writes only where it may', () => {
+    const tables = tableIds(prod);
+    const dynamo = statementsOf(prod, spec).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    const touched = new Set(dynamo.flatMap((st) => [...referencedIds(st.Resource)]));
+    const allowed = Object.keys(spec.tables).map((table) => tables[table as keyof typeof tables]);
+    expect([...touched].sort()).toEqual(allowed.sort());
+    for (const [table, access] of Object.entries(spec.tables)) {
+      const onTable = dynamo.filter((st) =>
+        referencedIds(st.Resource).has(tables[table as keyof typeof tables]),
+      );
+      const writes = onTable.flatMap(actionsOf).filter((action) => WRITE_ACTIONS.includes(action));
+      expect(writes.length > 0, `${spec.id} writes ${table}`).toBe(access === 'readWrite');
+      expect(onTable.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('gets the settings every handler needs, and no secret value in its environment', () => {
+    const environment = environmentOf(prod, spec);
+    expect(Object.keys(environment)).toEqual(
+      expect.arrayContaining(['ORDERS_TABLE', 'INVENTORY_TABLE', 'PAYMENT_PROVIDER', 'CARRIER_PROVIDER']),
+    );
+    expect(environment).not.toHaveProperty('TRACKING_LINK_SECRET');
+    expect(environment).not.toHaveProperty('WEBHOOK_SECRET');
+    expect(environment).not.toHaveProperty('DAY_SECONDS');
+    expect(environment).toMatchObject({ PAYMENT_PROVIDER: 'stripe', CARRIER_PROVIDER: 'easypost' });
+  });
+});
+
+describe('capabilities', () => {
+  const withCapability = (capability: string) =>
+    functionCatalog.filter((spec) => (spec.capabilities as string[]).includes(capability));
+  const without = (capability: string) =>
+    functionCatalog.filter((spec) => !(spec.capabilities as string[]).includes(capability));
+  const actions = (s: Synthesized, spec: FunctionSpec) => statementsOf(s, spec).flatMap(actionsOf);
+
+  it('lets only the functions that start the workflow do so, with its ARN in STATE_MACHINE_ARN', () => {
+    for (const spec of withCapability('startExecution')) {
+      expect(actions(dev, spec)).toContain('states:StartExecution');
+      expect(JSON.stringify(environmentOf(dev, spec).STATE_MACHINE_ARN)).toContain(
+        ':stateMachine:Orderflow-dev-OrderFulfillment',
+      );
+    }
+    for (const spec of without('startExecution'))
+      expect(actions(dev, spec)).not.toContain('states:StartExecution');
+  });
+
+  it('lets only task-token holders resume executions', () => {
+    for (const spec of withCapability('sendTaskResult'))
+      expect(actions(dev, spec)).toContain('states:SendTaskSuccess');
+    for (const spec of without('sendTaskResult'))
+      expect(actions(dev, spec)).not.toContain('states:SendTaskSuccess');
+  });
+
+  it('sends e-mail only from the stage sender, through the configuration set', () => {
+    for (const spec of withCapability('sendEmail')) {
+      const send = statementsOf(prod, spec).find((st) => actionsOf(st).includes('ses:SendEmail'));
+      expect(send?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': prod.config.email.sender } });
+      expect(environmentOf(prod, spec)).toMatchObject({
+        SENDER_EMAIL: prod.config.email.sender,
+        SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^NotificationsEmailConfiguration/) as unknown },
+        // The generated secret's ARN (its name carries a random suffix), never the value.
+        TRACKING_LINK_SECRET_NAME: { Ref: expect.stringMatching(/^SecretsTrackingLinkSecret/) as unknown },
+      });
+    }
+    for (const spec of without('sendEmail')) expect(actions(prod, spec)).not.toContain('ses:SendEmail');
+  });
+
+  it('sends SMS to phone numbers only: sns:Publish on anything that is not a topic', () => {
+    for (const spec of withCapability('sendSms')) {
+      const sms = statementsOf(prod, spec).find((st) => st.NotResource !== undefined);
+      expect(sms).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
+      expect(JSON.stringify(sms?.NotResource)).toContain(':sns:*:*:*');
+    }
+    for (const spec of without('sendSms')) {
+      expect(statementsOf(prod, spec).some((st) => st.NotResource !== undefined)).toBe(false);
+    }
+  });
+
+  it('reads provider secrets by name from Secrets Manager, only where the provider is used', () => {
+    for (const spec of withCapability('paymentProvider')) {
+      expect(environmentOf(prod, spec)).toMatchObject({
+        STRIPE_SECRET_NAME: 'orderflow/prod/stripe-api-key',
+      });
+      expect(environmentOf(dev, spec)).not.toHaveProperty('STRIPE_SECRET_NAME');
+    }
+    for (const spec of withCapability('carrierProvider')) {
+      expect(environmentOf(prod, spec)).toMatchObject({
+        EASYPOST_SECRET_NAME: 'orderflow/prod/easypost-api-key',
+        SHIP_FROM_ADDRESS: JSON.stringify(prod.config.shipFrom),
+      });
+    }
+    for (const spec of withCapability('webhookSecret')) {
+      expect(environmentOf(prod, spec)).toMatchObject({
+        WEBHOOK_SECRET_NAME: 'orderflow/prod/easypost-webhook-secret',
+      });
+    }
+    const readsSecrets = (s: Synthesized, spec: FunctionSpec) =>
+      actions(s, spec).includes('secretsmanager:GetSecretValue');
+    for (const spec of functionCatalog) {
+      const needsSecret = spec.capabilities.some((capability) =>
+        ['paymentProvider', 'carrierProvider', 'webhookSecret', 'sendEmail'].includes(capability),
+      );
+      expect(readsSecrets(prod, spec), spec.id).toBe(needsSecret);
+    }
+  });
+
+  it('gives the API key → principal map to the functions behind keyed routes only', () => {
+    for (const spec of functionCatalog) {
+      const keyed = (spec.routes ?? []).some((route) => route.auth === 'apiKey');
+      expect(Object.keys(environmentOf(dev, spec)).includes('API_KEY_PRINCIPALS'), spec.id).toBe(keyed);
+    }
+  });
+});

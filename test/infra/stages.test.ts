@@ -1,0 +1,114 @@
+// One stack per stage, from a checked config; cdk-nag on every synth with nothing left unacknowledged, and every
+// acknowledgement carrying its reason.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { App, Token } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOrderflowApp } from '../../lib/app';
+import { loadStageConfig, stageNames, StageConfigError, type StageName } from '../../lib/config';
+import { stageConfigSchema } from '../../lib/config/stage-config';
+import { stages } from '../../lib/config/stages';
+import { projectRoot } from '../../lib/project-paths';
+import { fastAppProps, synthesize, type Synthesized } from './synth';
+
+/** Every cdk-nag rule this project acknowledges somewhere; a new one is a reviewed change to this list. */
+const ACKNOWLEDGED_RULES = [
+  'AwsSolutions-APIG3', // dev only: no WAF
+  'AwsSolutions-APIG4',
+  'AwsSolutions-COG4',
+  'AwsSolutions-DDB3', // dev only: no PITR
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+  'AwsSolutions-IAM5[Resource::*]',
+  'AwsSolutions-L1',
+  'AwsSolutions-SF1',
+  'AwsSolutions-SMG4',
+  'AwsSolutions-SQS3',
+];
+
+const synthesized = new Map<StageName, Synthesized>();
+
+beforeAll(() => {
+  for (const stage of stageNames) synthesized.set(stage, synthesize(stage));
+});
+
+afterAll(() => {
+  for (const s of synthesized.values()) s.cleanup();
+});
+
+const acknowledgements = (s: Synthesized): { resource: string; id: string; reason: string }[] =>
+  Object.entries(s.json.Resources).flatMap(([resource, { Metadata }]) => {
+    const nag = Metadata?.cdk_nag as { rules_to_suppress?: { id: string; reason: string }[] } | undefined;
+    return (nag?.rules_to_suppress ?? []).map((rule) => ({ resource, ...rule }));
+  });
+
+describe('stage config', () => {
+  it('rejects a missing stage with the stages to choose from', () => {
+    expect(() => loadStageConfig(undefined)).toThrow(StageConfigError);
+    expect(() => loadStageConfig(undefined)).toThrow(/No stage given; pass one of dev, staging, prod/);
+  });
+
+  it('rejects an unknown stage by name', () => {
+    expect(() => loadStageConfig('qa')).toThrow(/Unknown stage "qa"; pass one of dev, staging, prod/);
+  });
+
+  it('rejects a sender outside its SES identity, naming the field', () => {
+    const dev = stages.dev;
+    const result = stageConfigSchema.safeParse({
+      ...dev,
+      email: { ...dev.email, sender: 'orders@elsewhere.example' },
+    });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['email', 'identity']);
+  });
+
+  it('stops the CDK app with that message and a non-zero exit code', async () => {
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/orderflow.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'qa' }) },
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/Unknown stage "qa"/) as unknown,
+    });
+  });
+});
+
+describe.each(stageNames)('the %s stage', (stage) => {
+  it('is the stack Orderflow-<stage>, environment-agnostic unless the config pins one', () => {
+    const { stack, config } = synthesized.get(stage)!;
+    expect(stack.stackName).toBe(`Orderflow-${stage}`);
+    expect(config.env).toBeUndefined();
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+
+  it('passes the AwsSolutions checks, acknowledging only the reviewed rules, each with its reason', () => {
+    const found = acknowledgements(synthesized.get(stage)!);
+    expect(found.length).toBeGreaterThan(0);
+    for (const { id, reason } of found) {
+      expect(ACKNOWLEDGED_RULES).toContain(id);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('cdk-nag', () => {
+  it('fails the synth on an unacknowledged finding', () => {
+    const app = new App(fastAppProps('dev'));
+    const stack = buildOrderflowApp(app);
+    new Topic(stack, 'UnencryptedTopic');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
+  });
+
+  it('acknowledges the missing WAF and point-in-time recovery in dev only', () => {
+    const ids = (stage: StageName) => new Set(acknowledgements(synthesized.get(stage)!).map(({ id }) => id));
+    expect(ids('dev')).toContain('AwsSolutions-APIG3');
+    expect(ids('dev')).toContain('AwsSolutions-DDB3');
+    for (const stage of ['staging', 'prod'] as const) {
+      expect(ids(stage)).not.toContain('AwsSolutions-APIG3');
+      expect(ids(stage)).not.toContain('AwsSolutions-DDB3');
+    }
+  });
+});
