@@ -4,6 +4,8 @@ import { readSettings } from './settings';
 import { startLocalSystem } from './system';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// Business metrics are CloudWatch's; locally the dashboard reads the store instead.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Node 20 is supported here; the SDK's notice about its future Node 22 requirement is noise on every start.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

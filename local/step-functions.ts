@@ -284,7 +284,7 @@ export class LocalStepFunctions {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const { abort } of this.running.values()) abort();
-    for (const task of this.tasks.values()) task.reject(new Error('engine stopped'));
+    // Parked tasks are dropped, not failed: their executions resume (and park again) at the next start.
     this.tasks.clear();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }

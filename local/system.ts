@@ -13,7 +13,7 @@ import { arnPlaceholder, functionCatalog } from '../lib/function-catalog';
 import { loadConfig } from '../functions/shared/config';
 import type { Deps } from '../functions/shared/deps';
 import { sdkMessaging } from '../functions/shared/messaging';
-import { SandboxCarrier } from '../functions/shared/providers/carrier/sandbox-carrier';
+import { SandboxCarrier, type SandboxShipment } from '../functions/shared/providers/carrier/sandbox-carrier';
 import { webhookParsers } from '../functions/shared/providers/carrier/webhooks';
 import { SandboxPaymentProvider } from '../functions/shared/providers/payment/sandbox-payment';
 import { documentClient, type Db } from '../functions/shared/store';
@@ -169,6 +169,10 @@ export const startLocalSystem = async (
     functionCatalog.map((spec) => [arnPlaceholder(spec), localFunctionArn(spec.id)]),
   );
   const engines = new Map<string, LocalStepFunctions>();
+  const simulate =
+    settings.carrierSimulation === 'auto'
+      ? (shipment: SandboxShipment) => simulator.schedule(shipment)
+      : undefined;
   const deps: Deps = {
     config,
     db,
@@ -181,8 +185,9 @@ export const startLocalSystem = async (
       table: db.tables.orders,
       daySeconds: settings.daySeconds,
       baseUrl: url,
-      onLabelCreated:
-        settings.carrierSimulation === 'auto' ? (shipment) => simulator.schedule(shipment) : undefined,
+      // In auto mode the simulator plays every new label's scans, and the new ones after an intercept.
+      onLabelCreated: simulate,
+      onScheduleChanged: simulate,
     }),
     webhookParsers,
     webhookSecret: () => Promise.resolve(settings.webhookSecret),

@@ -6,6 +6,7 @@ import type { Deps } from '../shared/deps';
 import { HttpError } from '../shared/errors';
 import type { Principal } from '../shared/http';
 import { hasShipTrigger, wakeAction, withCancelEvent, withShipEvent } from '../shared/inbox';
+import { recordOrderReceived } from '../shared/metrics';
 import { finalStatuses, toOrderView, withTimeline, type OrderRecord, type OrderView } from '../shared/model';
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../shared/schemas';
 import { createOrder, getOrder, listOrders, mutateOrder } from '../shared/store';
@@ -86,6 +87,7 @@ export const submitOrder = async (
   const at = deps.now().toISOString();
   const record = newOrderRecord(storefrontId, orderId, request, requestHash, at);
   if (await createOrder(deps.db, record)) {
+    recordOrderReceived();
     await deps.workflow.start(orderId);
     return { created: true, view: toOrderView(record) };
   }

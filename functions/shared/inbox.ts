@@ -40,6 +40,13 @@ const knownEstimates = (order: OrderRecord): Set<string> =>
     ].filter((value): value is string => value !== undefined),
   );
 
+/** `delivered` after `return_to_sender`: the parcel is back at the sender (same rank, but news). */
+const isBackAtSender = (order: OrderRecord, event: CarrierEvent): boolean => {
+  if (event.status !== 'delivered') return false;
+  const statuses = new Set([order.shipment?.status, ...Object.values(order.inbox).map((e) => e.status)]);
+  return statuses.has('return_to_sender') && !statuses.has('delivered');
+};
+
 /**
  * The order with a carrier event added to its inbox, or undefined when the event adds nothing: a duplicate id, or
  * a scan that neither moves the parcel forward nor brings a new estimate (out-of-order or repeated scans).
@@ -55,7 +62,7 @@ export const withCarrierEvent = (
   const newEstimate =
     event.estimatedDelivery !== undefined && !knownEstimates(order).has(event.estimatedDelivery);
   const problem = event.status === 'failure' || event.status === 'return_to_sender';
-  if (!movesForward && !newEstimate && !problem) return undefined;
+  if (!movesForward && !newEstimate && !problem && !isBackAtSender(order, event)) return undefined;
   const entry: InboxEvent = {
     kind: 'carrier',
     receivedAt,

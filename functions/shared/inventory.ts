@@ -111,7 +111,7 @@ export const commit = (db: Db, orderId: string, sku: string, quantity: number) =
   endHold(db, orderId, sku, quantity, 'commit');
 
 /**
- * Returns use the same idea with a second set, `returning`: opening a return adds its key (nothing moves), and
+ * Returns use the same idea with a second set, `expectedBack`: opening a return adds its key (nothing moves), and
  * the parcel's arrival moves the quantity back to `available` only if the key is still there, removing it. So a
  * restock happens once per return however often the step runs, and the set only holds open returns.
  */
@@ -121,7 +121,7 @@ export const expectReturn = async (db: Db, key: string, sku: string): Promise<vo
       TableName: db.tables.inventory,
       Key: { sku },
       UpdateExpression:
-        'SET available = if_not_exists(available, :zero), reserved = if_not_exists(reserved, :zero) ADD returning :key',
+        'SET available = if_not_exists(available, :zero), reserved = if_not_exists(reserved, :zero) ADD expectedBack :key',
       ExpressionAttributeValues: { ':key': new Set([key]), ':zero': 0 },
     }),
   );
@@ -140,9 +140,9 @@ const endReturn = async (
         TableName: db.tables.inventory,
         Key: { sku },
         UpdateExpression: restock
-          ? 'SET available = available + :q DELETE returning :key'
-          : 'DELETE returning :key',
-        ConditionExpression: 'contains(returning, :id)',
+          ? 'SET available = available + :q DELETE expectedBack :key'
+          : 'DELETE expectedBack :key',
+        ConditionExpression: 'contains(expectedBack, :id)',
         ExpressionAttributeValues: {
           ':key': new Set([key]),
           ':id': key,

@@ -89,23 +89,25 @@ export interface OpenReturnRequest {
 
 const notReturnable = (message: string) => new HttpError(409, 'NOT_RETURNABLE', message);
 
+export interface ReturnPolicy {
+  returnWindowDays: number;
+  daySeconds: number;
+}
+
 /** Checks a return against the order as it is; returns the lines to return. */
 export const checkReturn = (
   order: OrderRecord,
   request: OpenReturnRequest,
   now: Date,
-  deps: Deps,
+  policy: ReturnPolicy,
 ): ReturnLine[] => {
-  const { durations, daySeconds } = deps.config;
   if (!request.automatic) {
     if (order.status !== 'DELIVERED' && order.status !== 'RETURN_REQUESTED') {
       throw notReturnable(`order ${order.orderId} is ${order.status}; only delivered orders can be returned`);
     }
     const deliveredAt = order.shipment?.deliveredAt ?? order.updatedAt;
-    if (now.toISOString() > addDays(deliveredAt, durations.returnWindowDays, daySeconds)) {
-      throw notReturnable(
-        `the return window of ${durations.returnWindowDays} days after delivery has closed`,
-      );
+    if (now.toISOString() > addDays(deliveredAt, policy.returnWindowDays, policy.daySeconds)) {
+      throw notReturnable(`the return window of ${policy.returnWindowDays} days after delivery has closed`);
     }
   }
   const remaining = returnableLines(order);
@@ -146,7 +148,11 @@ export const openReturn = async (
     await startReturnWorkflow(deps, order, existing, now);
     return existing;
   }
-  const lines = checkReturn(order, request, now, deps);
+  const policy = {
+    returnWindowDays: deps.config.durations.returnWindowDays,
+    daySeconds: deps.config.daySeconds,
+  };
+  const lines = checkReturn(order, request, now, policy);
   const includesShipping = request.automatic === true;
   const quote = quoteRefund(order, lines, includesShipping);
   const label = await deps.carrier.returnLabel({
@@ -195,7 +201,7 @@ export const openReturn = async (
       if (current.returns?.some((r) => r.returnId === returnId))
         return { next: undefined, result: undefined };
       // Checked again against the latest order: a concurrent return may have taken the same items.
-      checkReturn(current, request, now, deps);
+      checkReturn(current, request, now, policy);
       const next = withTimeline(
         {
           ...current,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Deps, DepsProvider } from './deps';
 import type { OrderRecord } from './model';
 import { sendNotices, withNotices, type PlannedNotice } from './notices';
+import { recordOrderChange } from './metrics';
 import { logger, logging } from './observability';
 import { putOrderVersion, requireOrder } from './store';
 import { ConcurrentUpdateError } from './errors';
@@ -82,6 +83,7 @@ export const commitStep = async <T>(
       updatedAt: deps.now().toISOString(),
     };
     if (await putOrderVersion(deps.db, next)) {
+      recordOrderChange(current, next);
       if (next.status !== current.status) await publishStatusChange(deps, next);
       return { order: next, result: step.result };
     }

@@ -252,9 +252,17 @@ const needsAutomaticReturn = (order: OrderRecord): boolean =>
   order.cancellation.stage !== 'completed' &&
   order.cancellation.stage !== 'return_opened';
 
+const lateStatuses: ReadonlySet<ShipmentState['status']> = new Set([
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+]);
+
 /** The carrier's answer to a cancellation after shipment, asked once per order (the carrier call is idempotent). */
 const askForIntercept = async (deps: Deps, order: OrderRecord): Promise<InterceptResult | undefined> => {
   if (!hasPendingCancel(order) || !order.shipment?.shippedAt) return undefined;
+  // A parcel the carrier reported on the van (or delivered) cannot be stopped; no need to ask.
+  if (lateStatuses.has(order.shipment.status)) return { accepted: false, reason: order.shipment.status };
   return deps.carrier.intercept({
     shipmentId: order.shipment.shipmentId,
     trackingNumber: order.shipment.trackingNumber,
