@@ -14,7 +14,8 @@ export type Capability =
   | 'orderEvents' // publishes status changes to the order-events topic
   | 'paymentProvider' // calls the payment provider (its secret when real)
   | 'carrierProvider' // calls the carrier (its secret when real)
-  | 'webhookSecret'; // verifies carrier webhooks
+  | 'webhookSecret' // verifies carrier webhooks
+  | 'trackingLinks'; // checks the token of customer tracking links
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -79,6 +80,14 @@ export const functionCatalog: readonly FunctionSpec[] = [
     tables: { Orders: 'readWrite' },
     capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret'],
     routes: [{ method: 'POST', path: '/webhooks/carrier/{provider}', auth: 'none' }],
+  },
+  {
+    id: 'TrackingPage',
+    entry: 'functions/tracking-page/handler.ts',
+    description: "The customer's tracking page, opened from the link in every customer message",
+    tables: { Orders: 'read' },
+    capabilities: ['trackingLinks'],
+    routes: [{ method: 'GET', path: '/track/{orderId}', auth: 'none' }],
   },
   {
     id: 'Health',

@@ -158,6 +158,10 @@ export const startHttpServer = async (options: {
         for (const route of routes) {
           const match = route.method === method ? route.pattern.exec(url.pathname) : null;
           if (!match) continue;
+          if (!options.lambdas.has(route.functionId)) {
+            send(response, errorResult(503, 'STARTING', 'the API is starting; try again in a moment'));
+            return;
+          }
           options.counters.apiCall();
           let body: string;
           try {

@@ -1,6 +1,7 @@
 // The parcel has shipped: capture the payment (exactly once: the provider call is keyed by the order and the
 // order records the capture), commit the reserved stock, and send the shipping notice with its tracking link.
 import type { Deps } from '../shared/deps';
+import { CaptureFailedError, PaymentDeclinedError } from '../shared/errors';
 import { markApplied } from '../shared/inbox';
 import { commit } from '../shared/inventory';
 import { isForward, withTimeline } from '../shared/model';
@@ -20,11 +21,20 @@ export const capturePayment = async (deps: Deps, input: { orderId: string }): Pr
   }
   let capturedAmount = payment.capturedAmount;
   if (payment.status === 'AUTHORIZED' && payment.paymentId) {
-    ({ capturedAmount } = await deps.payment(payment.provider).capture({
-      paymentId: payment.paymentId,
-      amount: payment.authorizedAmount,
-      idempotencyKey: `capture:${order.orderId}`,
-    }));
+    try {
+      ({ capturedAmount } = await deps.payment(payment.provider).capture({
+        paymentId: payment.paymentId,
+        amount: payment.authorizedAmount,
+        idempotencyKey: `capture:${order.orderId}`,
+      }));
+    } catch (error) {
+      if (error instanceof PaymentDeclinedError) {
+        throw new CaptureFailedError(`the shipped order's capture was refused: ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
   for (const item of order.items) await commit(deps.db, order.orderId, item.sku, item.quantity);
   const at = now.toISOString();

@@ -135,6 +135,8 @@ const notShippable: ReadonlySet<OrderStatus> = new Set([
   'FAILED',
   'RETURNED',
   'DELIVERY_FAILED',
+  // The customer cancelled before the parcel left; the workflow is undoing label, payment and stock.
+  'CANCELLATION_REQUESTED',
 ]);
 
 /**

@@ -23,6 +23,11 @@ export class AddressUndeliverableError extends OrderflowError {}
 export class OrderCancelledError extends OrderflowError {}
 /** The authorization lapsed before shipment and could not be renewed. */
 export class AuthorizationExpiredError extends OrderflowError {}
+/**
+ * The provider refused to capture a payment for a parcel that has already shipped. Not a rejection (the goods are
+ * gone): the order ends FAILED and operators are alerted to collect the payment.
+ */
+export class CaptureFailedError extends OrderflowError {}
 /** A dependency failed in a way that is worth retrying (throttling, timeouts, 5xx). */
 export class TransientError extends OrderflowError {}
 /** A conditional write lost a race; the step re-reads and retries. */

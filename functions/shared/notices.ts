@@ -147,12 +147,17 @@ const render = (
         email: `${greeting}the carrier could not deliver your order ${ref}. Your payment has been refunded and our team will be in touch.${footer}`,
         sms: `Order ${ref} could not be delivered; your payment was refunded.`,
       };
-    case 'cancellation_confirmation':
+    case 'cancellation_confirmation': {
+      // After shipment the payment was captured, then refunded; before it, nothing was ever charged.
+      const money_ = detail.amount
+        ? `We refunded ${money(detail.amount, order.currency)} to your original payment method.`
+        : 'You have not been charged.';
       return {
         subject: `Order ${ref} was cancelled`,
-        email: `${greeting}your order ${ref} was cancelled${detail.reason ? ` (${detail.reason})` : ''}. You have not been charged.${footer}`,
-        sms: `Order ${ref} was cancelled. You have not been charged.`,
+        email: `${greeting}your order ${ref} was cancelled${detail.reason ? ` (${detail.reason})` : ''}. ${money_}${footer}`,
+        sms: `Order ${ref} was cancelled. ${money_}`,
       };
+    }
     case 'intercept_requested':
       return {
         subject: `Order ${ref}: we are stopping your parcel`,

@@ -127,7 +127,9 @@ export const checkReturn = (
 
 export const returnIdFor = (order: OrderRecord, key: string | undefined): string =>
   `ret_${createHash('sha256')
-    .update(`${order.orderId}\u0000${key ?? `#${(order.returns ?? []).length}`}`)
+    .update(
+      `${order.orderId}\u0000${key === undefined ? `count:${(order.returns ?? []).length}` : `key:${key}`}`,
+    )
     .digest('hex')
     .slice(0, 20)}`;
 

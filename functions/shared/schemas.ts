@@ -1,7 +1,6 @@
 // Request and message shapes, once: the API handlers parse with them, the OpenAPI document and the API Gateway
 // request models are generated from them, and the tests build their fixtures against them.
 import { z } from 'zod';
-import { trackingStatuses } from './providers/types';
 
 const money = z.number().int('must be an integer amount in minor units').nonnegative();
 const text = (max: number) => z.string().trim().max(max);
@@ -158,16 +157,6 @@ export const skuSchema = lineItemSchema.shape.sku;
 export const shipRequestSchema = z
   .object({ trackingNumber: z.string().max(64).optional(), note: text(500).optional() })
   .strict();
-
-export const carrierWebhookSchema = z.object({
-  eventId: z.string().min(1).max(200),
-  trackingNumber: z.string().min(1).max(64),
-  status: z.enum(trackingStatuses),
-  occurredAt: z.iso.datetime({ offset: true }),
-  estimatedDelivery: z.iso.datetime({ offset: true }).optional(),
-  location: z.string().max(200).optional(),
-  message: z.string().max(500).optional(),
-});
 
 export const cancellationReasons = [
   'changed_mind',

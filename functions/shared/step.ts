@@ -26,8 +26,8 @@ export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O>(
   }).use(logging());
 
 /**
- * Tells subscribers of the order-events topic. The status is already stored, so a failure here is logged (and
- * alarmed on) rather than retried: a retry would find nothing left to do and could not publish either.
+ * Tells subscribers of the order-events topic. The status is already stored, so a failure here is logged as an
+ * error rather than retried: a retry would find nothing left to do and could not publish either.
  */
 const publishStatusChange = async (deps: Deps, order: OrderRecord): Promise<void> => {
   try {

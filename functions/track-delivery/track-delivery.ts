@@ -173,13 +173,14 @@ export const planDelivery = (
       { reason: next.cancellation.reason, refund },
     );
     notify('refund_issued', 'cancel', { amount: refund, refundTo: 'original_payment' });
-    notify('cancellation_confirmation', 'cancelled');
+    notify('cancellation_confirmation', 'cancelled', { amount: refund });
     return {
       next,
       notices,
       action: 'cancelled',
       until: at,
       refund,
+      expectBack,
       restock: interceptStockKey(order.orderId),
     };
   }

@@ -94,7 +94,12 @@ export const planReturn = (
     const status = event.status;
     if (!status) continue;
     if (trackingRank[status] > trackingRank[ret.trackingStatus as ShipmentState['status']]) {
-      ret = { ...ret, trackingStatus: status, status: status === 'in_transit' ? 'in_transit' : ret.status };
+      ret = {
+        ...ret,
+        trackingStatus: status,
+        // Any scan from in_transit on means the parcel is moving, even if the in_transit scan itself was lost.
+        status: trackingRank[status] >= trackingRank.in_transit ? 'in_transit' : ret.status,
+      };
       next = withTimeline(next, event.occurredAt, `RETURN_${status.toUpperCase()}`, { returnId });
     }
     if (status === 'delivered') arrived = true;

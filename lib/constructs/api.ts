@@ -283,7 +283,7 @@ export class Api extends Construct {
     });
     this.restApi.addGatewayResponse('Default5xx', {
       type: ResponseType.DEFAULT_5XX,
-      templates: { 'application/json': errorBody('INTERNAL_ERROR', '$context.error.messageString') },
+      templates: { 'application/json': errorBody('INTERNAL', '$context.error.messageString') },
     });
   }
 }

@@ -174,6 +174,11 @@ export class OrderFunctions extends Construct {
             }
           : { environment: shipFrom, grant: () => undefined };
       }
+      case 'trackingLinks':
+        return {
+          environment: { TRACKING_LINK_SECRET_NAME: secrets.trackingLinks.secretId },
+          grant: (role) => secrets.trackingLinks.secret.grantRead(role),
+        };
       case 'webhookSecret':
         return {
           environment: { WEBHOOK_SECRET_NAME: secrets.webhookSigning.secretId },

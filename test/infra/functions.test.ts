@@ -186,7 +186,9 @@ describe('capabilities', () => {
       actions(s, spec).includes('secretsmanager:GetSecretValue');
     for (const spec of functionCatalog) {
       const needsSecret = spec.capabilities.some((capability) =>
-        ['paymentProvider', 'carrierProvider', 'webhookSecret', 'sendEmail'].includes(capability),
+        ['paymentProvider', 'carrierProvider', 'webhookSecret', 'sendEmail', 'trackingLinks'].includes(
+          capability,
+        ),
       );
       expect(readsSecrets(prod, spec), spec.id).toBe(needsSecret);
     }

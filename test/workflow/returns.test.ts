@@ -183,8 +183,8 @@ describe('the return window', () => {
   let api: Api;
 
   beforeAll(async () => {
-    // One business day = 0.02 s: the 30-day window closes in 0.6 s.
-    system = await startTestSystem({ simulation: 'off', daySeconds: 0.02 });
+    // One business day = 0.2 s: the 30-day window closes in 6 s (and the 7-day authorization lasts until shipment).
+    system = await startTestSystem({ simulation: 'off', daySeconds: 0.2 });
     api = new Api(system);
   });
   afterAll(() => system.stop());
@@ -194,7 +194,7 @@ describe('the return window', () => {
     const labelled = await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
     await api.carrierEvent(scan(labelled.shipment!.trackingNumber, 'delivered'));
     await waitForOrder(api, system, body.orderId, hasStatus('DELIVERED'));
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
 
     const late = await api.request<{ error: { code: string } }>('POST', `/orders/${body.orderId}/returns`, {
       body: { reason: 'late' },

@@ -4,7 +4,13 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
-import type { InboxEvent, OrderRecord, ShipmentState } from '../../../functions/shared/model';
+import type {
+  CancellationState,
+  InboxEvent,
+  OrderRecord,
+  ReturnRecord,
+  ShipmentState,
+} from '../../../functions/shared/model';
 import type { NoticeContext } from '../../../functions/shared/notices';
 import type { CarrierEvent, TrackingStatus } from '../../../functions/shared/providers/types';
 import {
@@ -181,6 +187,112 @@ export const withScans = (order: OrderRecord, ...scans: InboxEvent[]): OrderReco
   for (const scan of scans) {
     eventSequence += 1;
     inbox[`carrier:scan_${eventSequence}`] = scan;
+  }
+  return { ...order, inbox };
+};
+
+/** When the customer asked to cancel the shipped example order (the day after it left). */
+export const CANCEL_REQUESTED_AT = daysAfter(SHIPPED_AT, 1);
+
+/** A customer's cancellation as the cancel call records it, before the workflow acts on it. */
+export const aCancellation = (overrides: Partial<CancellationState> = {}): CancellationState => ({
+  reason: 'changed_mind',
+  comment: 'Found it cheaper elsewhere',
+  by: 'customer',
+  requestedAt: CANCEL_REQUESTED_AT,
+  stage: 'requested',
+  ...overrides,
+});
+
+/**
+ * The order with a cancellation request as `POST /orders/{id}/cancel` stores it: the cancellation, and the cancel
+ * event in the inbox, not yet applied.
+ */
+export const withCancelRequest = (
+  order: OrderRecord,
+  cancellation: CancellationState = aCancellation(),
+): OrderRecord => ({
+  ...order,
+  cancellation,
+  inbox: {
+    ...order.inbox,
+    cancel: {
+      kind: 'cancel',
+      receivedAt: cancellation.requestedAt,
+      occurredAt: cancellation.requestedAt,
+      applied: false,
+    },
+  },
+});
+
+/** When the example order was delivered (on the promised day). */
+export const DELIVERED_AT = PROMISED;
+
+/** The example order delivered: its delivered scan applied, the delivery wait over. */
+export const aDeliveredOrder = (overrides: Partial<OrderRecord> = {}): OrderRecord =>
+  aShippedOrder({
+    status: 'DELIVERED',
+    updatedAt: DELIVERED_AT,
+    shipment: aShipment({ status: 'delivered', deliveredAt: DELIVERED_AT, estimatedAt: SHIPPED_AT }),
+    ...overrides,
+  });
+
+/** When the example return was opened (the day after delivery). */
+export const RETURN_OPENED_AT = daysAfter(DELIVERED_AT, 1);
+export const RETURN_ID = 'ret_0123456789abcdef0123';
+
+/**
+ * A return as `openReturn` records it: label bought, nothing scanned yet, both T-shirts coming back for their price
+ * (the example order has no tax; shipping is kept), to be back within a 30-day window.
+ */
+export const aReturn = (overrides: Partial<ReturnRecord> = {}): ReturnRecord => ({
+  returnId: RETURN_ID,
+  status: 'label_created',
+  reason: 'too small',
+  items: [{ sku: 'SKU-TSHIRT', quantity: 2 }],
+  refundTo: 'original_payment',
+  refundAmount: 3998,
+  taxAmount: 0,
+  includesShipping: false,
+  automatic: false,
+  shipmentId: 'shp_sbx_ret_0001',
+  trackingNumber: 'SBX900000000001',
+  labelUrl: 'https://orders.example.com/_sandbox/labels/shp_sbx_ret_0001.pdf',
+  trackingStatus: 'label_created',
+  createdAt: RETURN_OPENED_AT,
+  expiresAt: daysAfter(RETURN_OPENED_AT, 30),
+  ...overrides,
+});
+
+/** The delivered example order with returns opened on it (RETURN_REQUESTED, as `openReturn` leaves it). */
+export const withReturns = (order: OrderRecord, ...returns: ReturnRecord[]): OrderRecord => ({
+  ...order,
+  status: 'RETURN_REQUESTED',
+  returns: [...(order.returns ?? []), ...returns],
+});
+
+/** An unapplied scan of a return parcel as it sits in the order's inbox. */
+export const aReturnScan = (
+  returnId: string,
+  status: TrackingStatus,
+  occurredAt: string,
+  overrides: Partial<InboxEvent> = {},
+): InboxEvent => ({
+  kind: 'return',
+  returnId,
+  receivedAt: occurredAt,
+  occurredAt,
+  status,
+  applied: false,
+  ...overrides,
+});
+
+/** The order with return-parcel scans put straight into its inbox (bypassing the receiver's filtering). */
+export const withReturnScans = (order: OrderRecord, ...scans: InboxEvent[]): OrderRecord => {
+  const inbox = { ...order.inbox };
+  for (const scan of scans) {
+    eventSequence += 1;
+    inbox[`return:scan_${eventSequence}`] = scan;
   }
   return { ...order, inbox };
 };

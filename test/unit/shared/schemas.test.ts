@@ -1,12 +1,9 @@
 // The request schemas at the API edge: the contract's POST /orders body (totals, SMS opt-in, duplicate SKUs,
 // country and currency codes, no unknown fields), the card-number guard, and the sandbox carrier webhook body.
+import { sandboxWebhookBodySchema } from '../../../functions/shared/providers/carrier/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-  carrierWebhookSchema,
-  containsCardNumber,
-  createOrderRequestSchema,
-} from '../../../functions/shared/schemas';
+import { containsCardNumber, createOrderRequestSchema } from '../../../functions/shared/schemas';
 import { aCreateOrderBody } from '../helpers/orders';
 
 /** The `path.to.field` of every issue a failed parse reports. */
@@ -200,7 +197,7 @@ describe('containsCardNumber', () => {
   });
 });
 
-describe('carrierWebhookSchema', () => {
+describe('the sandbox carrier webhook body', () => {
   const sandboxEvent = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
     eventId: 'shp_sbx_abc-2',
     trackingNumber: 'SBX123456789012',
@@ -214,7 +211,7 @@ describe('carrierWebhookSchema', () => {
 
   it('accepts the sandbox carrier event of the contract', () => {
     // Act
-    const result = carrierWebhookSchema.safeParse(sandboxEvent());
+    const result = sandboxWebhookBodySchema.safeParse(sandboxEvent());
 
     // Assess
     expect(result.success).toBe(true);
@@ -222,7 +219,9 @@ describe('carrierWebhookSchema', () => {
 
   it('accepts times with a UTC offset', () => {
     // Act
-    const result = carrierWebhookSchema.safeParse(sandboxEvent({ occurredAt: '2030-03-05T09:00:00+01:00' }));
+    const result = sandboxWebhookBodySchema.safeParse(
+      sandboxEvent({ occurredAt: '2030-03-05T09:00:00+01:00' }),
+    );
 
     // Assess
     expect(result.success).toBe(true);
@@ -233,7 +232,7 @@ describe('carrierWebhookSchema', () => {
     const { estimatedDelivery: _e, location: _l, message: _m, ...event } = sandboxEvent();
 
     // Act
-    const result = carrierWebhookSchema.safeParse(event);
+    const result = sandboxWebhookBodySchema.safeParse(event);
 
     // Assess
     expect(result.success).toBe(true);
@@ -241,7 +240,7 @@ describe('carrierWebhookSchema', () => {
 
   it('rejects a status that is not one of the EasyPost words', () => {
     // Act
-    const result = carrierWebhookSchema.safeParse(sandboxEvent({ status: 'IN_TRANSIT' }));
+    const result = sandboxWebhookBodySchema.safeParse(sandboxEvent({ status: 'IN_TRANSIT' }));
 
     // Assess
     expect(issuePaths(result)).toEqual(['status']);
@@ -249,7 +248,7 @@ describe('carrierWebhookSchema', () => {
 
   it('rejects an occurredAt that is not an ISO date-time', () => {
     // Act
-    const result = carrierWebhookSchema.safeParse(sandboxEvent({ occurredAt: 'yesterday' }));
+    const result = sandboxWebhookBodySchema.safeParse(sandboxEvent({ occurredAt: 'yesterday' }));
 
     // Assess
     expect(issuePaths(result)).toEqual(['occurredAt']);
@@ -260,7 +259,7 @@ describe('carrierWebhookSchema', () => {
     const { eventId: _eventId, ...event } = sandboxEvent();
 
     // Act
-    const result = carrierWebhookSchema.safeParse(event);
+    const result = sandboxWebhookBodySchema.safeParse(event);
 
     // Assess
     expect(issuePaths(result)).toEqual(['eventId']);

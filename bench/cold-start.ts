@@ -1,0 +1,283 @@
+// Cold start: bundles every Lambda of the catalog as the CDK stack does (lib/constructs/order-function.ts) and an
+// empty handler the same way, reports each bundle's size, and times its module initialisation in fresh Node
+// processes (import the bundle, stop the clock when the import resolves), interleaving the bundles run by run so
+// a change in machine load hits them all alike.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { functionCatalog } from '../lib/function-catalog';
+import { projectRoot } from '../lib/project-paths';
+import { figure, type Figure, type Json } from './figures';
+import { median, round } from './stats';
+
+const run = promisify(execFile);
+
+/** What `OrderFunction` passes to esbuild through NodejsFunction's `bundling` (checked against the file below). */
+const stackBundling = {
+  format: 'esm',
+  target: 'node22',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  /** `bundleAwsSDK: true`: the pinned SDK from the lockfile goes into every bundle. */
+  bundleAwsSdk: true,
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;
+
+const constructFile = join(projectRoot, 'lib/constructs/order-function.ts');
+
+/** The stack's bundling settings this bench mirrors, each with whether the construct still says so. */
+export const checkStackBundling = (source: string): Record<string, boolean> => ({
+  'format ESM': /format:\s*OutputFormat\.ESM/.test(source),
+  'target node22': /target:\s*'node22'/.test(source),
+  minify: /minify:\s*true/.test(source),
+  'source maps': /sourceMap:\s*true/.test(source),
+  'bundleAwsSDK true': /bundleAwsSDK:\s*true/.test(source),
+  'createRequire banner': source.includes('createRequire(import.meta.url)'),
+});
+
+export const kb = (bytes: number): number => bytes / 1024;
+
+/** Bytes in the bundle per npm package (scoped packages whole), the project's own code as `(project)`. */
+export const bytesByPackage = (inputs: Metafile['outputs'][string]['inputs']): Record<string, number> => {
+  const totals: Record<string, number> = {};
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+    const name = match?.[1] ?? '(project)';
+    totals[name] = (totals[name] ?? 0) + bytesInOutput;
+  }
+  return totals;
+};
+
+interface Bundle {
+  id: string;
+  file: string;
+  bytes: number;
+  mapBytes: number;
+  /** The same entry with `@aws-sdk/*` left to the runtime (what `bundleAwsSDK: false` would ship). */
+  sdkExternalBytes: number;
+  packages: Record<string, number>;
+}
+
+interface Built {
+  file: string;
+  bytes: number;
+  mapBytes: number;
+  inputs: Metafile['outputs'][string]['inputs'];
+}
+
+/**
+ * Bundles every entry in one esbuild call (each entry still gets a bundle of its own: no code splitting), into
+ * `<outDir>/<variant>/<id>/index.mjs` as NodejsFunction lays out its asset.
+ */
+const bundleAll = async (
+  entries: readonly { id: string; entry: string }[],
+  outDir: string,
+  variant: 'stack' | 'sdk-external',
+): Promise<Map<string, Built>> => {
+  const result = await build({
+    entryPoints: entries.map(({ id, entry }) => ({ in: entry, out: join(id, 'index') })),
+    outdir: join(outDir, variant),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: stackBundling.format,
+    target: stackBundling.target,
+    platform: stackBundling.platform,
+    mainFields: [...stackBundling.mainFields],
+    minify: stackBundling.minify,
+    sourcemap: stackBundling.sourcemap,
+    sourcesContent: stackBundling.sourcesContent,
+    banner: { js: stackBundling.banner },
+    external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
+    metafile: true,
+    logLevel: 'error',
+    absWorkingDir: projectRoot,
+  });
+  const built = new Map<string, Built>();
+  for (const { id } of entries) {
+    const file = join(outDir, variant, id, 'index.mjs');
+    const output = Object.entries(result.metafile.outputs).find(([name]) =>
+      name.endsWith(`${variant}/${id}/index.mjs`),
+    )?.[1];
+    if (!output) throw new Error(`esbuild wrote no bundle for ${id}`);
+    built.set(id, {
+      file,
+      bytes: statSync(file).size,
+      mapBytes: statSync(`${file}.map`).size,
+      inputs: output.inputs,
+    });
+  }
+  return built;
+};
+
+const bundle = async (
+  entries: readonly { id: string; entry: string }[],
+  outDir: string,
+): Promise<Bundle[]> => {
+  const full = await bundleAll(entries, outDir, 'stack');
+  const lean = await bundleAll(entries, outDir, 'sdk-external');
+  return entries.map(({ id }) => {
+    const stack = full.get(id)!;
+    return {
+      id,
+      file: stack.file,
+      bytes: stack.bytes,
+      mapBytes: stack.mapBytes,
+      sdkExternalBytes: lean.get(id)!.bytes,
+      packages: bytesByPackage(stack.inputs),
+    };
+  });
+};
+
+/** Imports a module in a fresh Node process and prints how long the import took. */
+const timerSource = `const cpu = process.cpuUsage();
+const started = performance.now();
+await import(process.argv[2]);
+const wallMs = performance.now() - started;
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000 }));
+`;
+
+interface InitTime {
+  /** Wall clock from the import's start until it resolved: the figure. */
+  wallMs: number;
+  /** CPU time the process spent meanwhile (all its threads): less sensitive to other load on the machine. */
+  cpuMs: number;
+}
+
+/** The environment a function starts with: what the stack sets that is read at import time, nothing of ours. */
+const lambdaEnvironment = {
+  AWS_REGION: 'us-east-1',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_SERVICE_NAME: 'orderflow',
+  ORDERS_TABLE: 'Orders',
+  INVENTORY_TABLE: 'Inventory',
+};
+
+const initTime = async (timer: string, file: string): Promise<InitTime> => {
+  // NODE_OPTIONS=--enable-source-maps is what the stack sets: Node then reads each bundle's map at load.
+  const { stdout } = await run(process.execPath, ['--enable-source-maps', timer, pathToFileURL(file).href], {
+    env: lambdaEnvironment,
+    cwd: tmpdir(),
+  });
+  const time = JSON.parse(stdout) as InitTime;
+  if (!Number.isFinite(time.wallMs))
+    throw new Error(`init timer printed ${JSON.stringify(stdout)} for ${file}`);
+  return time;
+};
+
+export interface ColdStartOptions {
+  runs: number;
+  /** KB (1,024 bytes) per bundle. */
+  sizeTargetKb: number;
+  /** Init time as a multiple of the empty handler's. */
+  initTargetFactor: number;
+}
+
+export interface ColdStartResult {
+  figures: Figure[];
+  stackBundling: Record<string, boolean>;
+  emptyInitMs: number;
+}
+
+export const measureColdStart = async (options: ColdStartOptions): Promise<ColdStartResult> => {
+  const outDir = mkdtempSync(join(tmpdir(), 'orderflow-bench-cold-start-'));
+  try {
+    const emptyEntry = join(outDir, 'empty-handler.ts');
+    writeFileSync(emptyEntry, "export const handler = async () => ({ statusCode: 200, body: '' });\n");
+    const timer = join(outDir, 'init-timer.mjs');
+    writeFileSync(timer, timerSource);
+
+    const [empty, ...bundles] = await bundle(
+      [
+        { id: 'EmptyHandler', entry: emptyEntry },
+        ...functionCatalog.map((spec) => ({ id: spec.id, entry: join(projectRoot, spec.entry) })),
+      ],
+      outDir,
+    );
+    if (!empty) throw new Error('the empty handler was not bundled');
+
+    const everyBundle = [empty, ...bundles];
+    const times = new Map<string, InitTime[]>(everyBundle.map((b) => [b.id, []]));
+    // One throwaway import warms the file cache and Node's own startup paths.
+    await initTime(timer, empty.file);
+    for (let run = 0; run < options.runs; run += 1) {
+      for (const item of everyBundle) times.get(item.id)!.push(await initTime(timer, item.file));
+    }
+    const wall = (id: string) => times.get(id)!.map((time) => time.wallMs);
+    const cpu = (id: string) => times.get(id)!.map((time) => time.cpuMs);
+    const emptyMs = median(wall(empty.id));
+    const emptyCpuMs = median(cpu(empty.id));
+    const initTarget = emptyMs * options.initTargetFactor;
+
+    const figures: Figure[] = [
+      figure({
+        name: 'cold_start.init_ms.EmptyHandler',
+        value: emptyMs,
+        unit: 'ms',
+        better: 'lower',
+        baseline: null,
+        baselineIs: 'the floor itself: an empty handler bundled and timed the same way',
+        details: {
+          bytes: empty.bytes,
+          cpuMs: round(emptyCpuMs),
+          runs: wall(empty.id).map((ms) => round(ms, 3)),
+        },
+      }),
+    ];
+    for (const item of bundles) {
+      const topPackages: Record<string, Json> = Object.fromEntries(
+        Object.entries(item.packages)
+          .sort(([, a], [, b]) => b - a)
+          .slice(0, 6)
+          .map(([name, bytes]) => [name, round(kb(bytes), 3)]),
+      );
+      const cpuMs = median(cpu(item.id));
+      figures.push(
+        figure({
+          name: `cold_start.bundle_size.${item.id}`,
+          value: kb(item.bytes),
+          unit: 'KB',
+          better: 'lower',
+          baseline: options.sizeTargetKb,
+          target: true,
+          baselineIs: `issue target ≤ ${options.sizeTargetKb} KB (1 KB = 1,024 bytes) of bundled JavaScript`,
+          details: {
+            sourceMapKb: round(kb(item.mapBytes)),
+            withSdkFromRuntimeKb: round(kb(item.sdkExternalBytes)),
+            topPackagesKb: topPackages,
+          },
+        }),
+        figure({
+          name: `cold_start.init_ms.${item.id}`,
+          value: median(wall(item.id)),
+          unit: 'ms',
+          better: 'lower',
+          baseline: initTarget,
+          target: true,
+          baselineIs: `issue target ≤ ${options.initTargetFactor} × the empty handler's ${round(emptyMs, 3)} ms`,
+          details: {
+            emptyHandlerMs: round(emptyMs),
+            cpuMs: round(cpuMs),
+            cpuRatioToEmpty: round(cpuMs / emptyCpuMs, 3),
+            runs: wall(item.id).map((ms) => round(ms, 3)),
+          },
+        }),
+      );
+    }
+    return {
+      figures,
+      stackBundling: checkStackBundling(readFileSync(constructFile, 'utf8')),
+      emptyInitMs: emptyMs,
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+};

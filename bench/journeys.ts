@@ -1,0 +1,63 @@
+// The order journeys the cost bench prices, each driven from outside as the storefront, the warehouse and the
+// carrier would drive it, waiting for the workflow to apply one event before sending the next (as hours between
+// real scans would). Adding a journey is one entry in `journeys`.
+import type { LocalSystem } from '../local/system';
+import { orderRequest, type BenchApi, type OrderEvents, type SideDoor } from './local';
+
+export interface JourneyContext {
+  system: LocalSystem;
+  api: BenchApi;
+  events: OrderEvents;
+  side: SideDoor;
+  /** Unique per order: it becomes the order's externalId. */
+  id: string;
+  /** Bound on each wait for a status. */
+  timeoutMs: number;
+}
+
+export interface Journey {
+  /** snake_case; figures are named `cost.<name>.<figure>`. */
+  name: string;
+  description: string;
+  /** The issue's targets for this journey, where it names them. */
+  targets: { stateTransitions?: number; storeWrites?: number };
+  /** Runs one order through the journey; resolves with its order id once its final status is stored. */
+  run(context: JourneyContext): Promise<string>;
+}
+
+const reached = async (context: JourneyContext, orderId: string, status: string): Promise<void> => {
+  await context.events.reached(orderId, status, context.timeoutMs, () =>
+    context.side.explain(context.system, orderId),
+  );
+};
+
+export const happyPath: Journey = {
+  name: 'happy_path',
+  description:
+    'POST /orders, wait for LABEL_CREATED, POST /orders/{id}/ship, signed carrier scans in_transit, ' +
+    'out_for_delivery, delivered, each applied before the next; ends DELIVERED',
+  targets: { stateTransitions: 25, storeWrites: 12 },
+  async run(context) {
+    const orderId = await context.api.postOrder(orderRequest(context.id));
+    await reached(context, orderId, 'LABEL_CREATED');
+    const trackingNumber = (await context.side.order(orderId))?.shipment?.trackingNumber;
+    if (!trackingNumber) throw new Error(`order ${orderId} is LABEL_CREATED without a tracking number`);
+    await context.api.ship(orderId);
+    await reached(context, orderId, 'SHIPPED');
+    for (const [scan, status] of [
+      ['in_transit', 'IN_TRANSIT'],
+      ['out_for_delivery', 'OUT_FOR_DELIVERY'],
+      ['delivered', 'DELIVERED'],
+    ] as const) {
+      await context.api.carrierScan(trackingNumber, scan);
+      await reached(context, orderId, status);
+    }
+    return orderId;
+  },
+};
+
+/**
+ * Every journey the cost bench prices. A cancel after shipment joins this list when cancellation lands
+ * (`POST /orders/{id}/cancel` is not built yet).
+ */
+export const journeys: readonly Journey[] = [happyPath];

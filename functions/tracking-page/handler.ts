@@ -1,0 +1,38 @@
+// HTTP adapter of the customer tracking page (`GET /track/{orderId}?t=<token>`, no API key). A wrong token and an
+// unknown order get the same 404, so the page tells nothing about which order ids exist.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { defaultDeps, type Deps } from '../shared/deps';
+import { errorBody, httpErrors, json } from '../shared/http';
+import { logging } from '../shared/observability';
+import { getOrder } from '../shared/store';
+import { renderTrackingPage, validTrackingToken } from './tracking-page';
+
+const html = (statusCode: number, body: string): APIGatewayProxyResult => ({
+  statusCode,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  },
+  body,
+});
+
+// The contract's error body, as for every 4xx.
+const notFound = json(404, errorBody('NOT_FOUND', 'this tracking link is not valid'));
+
+const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const orderId = event.pathParameters?.orderId ?? '';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(orderId)) return notFound;
+  if (!validTrackingToken(orderId, event.queryStringParameters?.t, await deps.trackingLinkSecret()))
+    return notFound;
+  const order = await getOrder(deps.db, orderId);
+  return order ? html(200, renderTrackingPage(order)) : notFound;
+};
+
+export const createHandler = (deps = defaultDeps) =>
+  middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
+    .use(logging())
+    .use(httpErrors());
+
+export const handler = createHandler();

@@ -1,0 +1,234 @@
+// The bench's pure helpers: percentiles, figure arithmetic, pricing, how store calls are classified and how bundle
+// bytes are attributed. No timings: benchmarks are not tests.
+import { describe, expect, it } from 'vitest';
+import { bytesByPackage, checkStackBundling } from '../../bench/cold-start';
+import { figure, FigureLog } from '../../bench/figures';
+import { loadPriceBook, priceUsage, scaleCost, type Usage } from '../../bench/pricing';
+import { mean, median, percentile, round } from '../../bench/stats';
+import { indexesHolding, itemKind } from '../../bench/store-ledger';
+
+const tables = { orders: 'Orders', inventory: 'Inventory' };
+
+const noUsage = (): Usage => ({
+  stateTransitions: 0,
+  lambdaInvocations: 0,
+  lambdaMilliseconds: 0,
+  writeUnits: 0,
+  readUnits: 0,
+  emails: 0,
+  sms: 0,
+  snsPublishes: 0,
+  apiCalls: 0,
+});
+
+describe('stats', () => {
+  it('takes percentiles by nearest rank', () => {
+    // Prepare
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+
+    // Act / Assess
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('takes the median of odd and even counts, and the mean', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(mean([1, 2, 3, 6])).toBe(3);
+  });
+
+  it('rounds to significant digits', () => {
+    expect(round(0.000123456)).toBe(0.0001235);
+    expect(round(123456.7)).toBe(123457);
+    expect(round(12.3456, 3)).toBe(12.3);
+  });
+});
+
+describe('figure', () => {
+  it('computes the ratio to the baseline and whether a target is met', () => {
+    // Act
+    const small = figure({
+      name: 'x',
+      value: 200,
+      unit: 'KB',
+      baseline: 250,
+      better: 'lower',
+      target: true,
+      baselineIs: 't',
+    });
+    const fast = figure({
+      name: 'y',
+      value: 50,
+      unit: 'req/s',
+      baseline: 100,
+      better: 'higher',
+      target: true,
+      baselineIs: 't',
+    });
+
+    // Assess
+    expect(small).toMatchObject({ ratio: 0.8, met: true });
+    expect(fast).toMatchObject({ ratio: 0.5, met: false });
+  });
+
+  it('has no ratio and no verdict without a baseline, and keeps its details', () => {
+    // Act
+    const item = figure({
+      name: 'z',
+      value: 3,
+      unit: 'ms',
+      baseline: null,
+      better: 'lower',
+      baselineIs: 'none',
+      details: { runs: [1, 2] },
+    });
+
+    // Assess
+    expect(item).toEqual({
+      name: 'z',
+      value: 3,
+      unit: 'ms',
+      baseline: null,
+      ratio: null,
+      better: 'lower',
+      baselineIs: 'none',
+      runs: [1, 2],
+    });
+  });
+
+  it('refuses a detail that would overwrite a core field', () => {
+    expect(() =>
+      figure({
+        name: 'z',
+        value: 1,
+        unit: 'ms',
+        baseline: null,
+        better: 'lower',
+        baselineIs: '',
+        details: { ratio: 2 },
+      }),
+    ).toThrow(/ratio/);
+  });
+
+  it('prints one JSON line per figure', () => {
+    // Prepare
+    const lines: string[] = [];
+    const log = new FigureLog((line) => lines.push(line));
+
+    // Act
+    log.add(figure({ name: 'a', value: 1, unit: 'ms', baseline: 2, better: 'lower', baselineIs: 'floor' }));
+
+    // Assess
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ name: 'a', value: 1, unit: 'ms', baseline: 2, ratio: 0.5 });
+  });
+});
+
+describe('pricing', () => {
+  const book = loadPriceBook();
+
+  it('reads a dated price book with a source for every price', () => {
+    expect(book.region).toBe('us-east-1');
+    for (const price of Object.values(book.prices))
+      expect(price.source).toMatch(/^https:\/\/aws\.amazon\.com\//);
+  });
+
+  it('prices each counted unit at its list price', () => {
+    // Prepare
+    const usage: Usage = { ...noUsage(), stateTransitions: 1000, emails: 1000, apiCalls: 1_000_000 };
+
+    // Act
+    const cost = priceUsage(usage, book);
+
+    // Assess
+    expect(cost.stepFunctions).toBeCloseTo(0.025, 10);
+    expect(cost.email).toBeCloseTo(0.1, 10);
+    expect(cost.apiGateway).toBeCloseTo(3.5, 10);
+    expect(cost.totalExcludingSms).toBeCloseTo(3.625, 10);
+  });
+
+  it('prices Lambda duration by GB-second at the given memory', () => {
+    // Prepare
+    const usage: Usage = { ...noUsage(), lambdaMilliseconds: 1000 };
+
+    // Act
+    const at256 = priceUsage(usage, book);
+    const at512 = priceUsage(usage, book, 0.5);
+
+    // Assess
+    expect(at256.lambdaDuration).toBeCloseTo(0.25 * book.prices.lambdaArmGbSecond.usd, 15);
+    expect(at512.lambdaDuration).toBeCloseTo(2 * at256.lambdaDuration, 15);
+  });
+
+  it('keeps SMS out of the total the target is about', () => {
+    // Act
+    const cost = priceUsage({ ...noUsage(), sms: 2 }, book);
+
+    // Assess
+    expect(cost.totalExcludingSms).toBe(0);
+    expect(cost.total).toBeCloseTo(2 * book.prices.smsUs.usd, 12);
+  });
+
+  it('scales every line to a number of orders', () => {
+    // Act
+    const cost = scaleCost(priceUsage({ ...noUsage(), stateTransitions: 20 }, book), 1000);
+
+    // Assess
+    expect(cost.stepFunctions).toBeCloseTo(0.5, 10);
+    expect(cost.total).toBeCloseTo(0.5, 10);
+  });
+});
+
+describe('store ledger classification', () => {
+  it('names the kind of item a call touches', () => {
+    expect(itemKind({ TableName: 'Orders', Key: { pk: 'ORDER#ord_1', sk: 'ORDER' } }, tables)).toBe('ORDER');
+    expect(
+      itemKind({ TableName: 'Orders', Item: { pk: 'SANDBOX#PAYMENT#pi_1', sk: 'SANDBOX' } }, tables),
+    ).toBe('SANDBOX#PAYMENT');
+    expect(itemKind({ TableName: 'Orders', Key: { pk: { S: 'UNMATCHED#SBX1' } } }, tables)).toBe('UNMATCHED');
+    expect(itemKind({ TableName: 'Orders', IndexName: 'byCustomer' }, tables)).toBe('query byCustomer');
+    expect(itemKind({ TableName: 'Inventory', Key: { sku: 'SKU-TSHIRT' } }, tables)).toBe('inventory');
+  });
+
+  it('counts the Orders indexes an item appears in', () => {
+    // Prepare
+    const received = { storefrontId: 's', createdKey: 'k', customerKey: 'c', createdAt: 't' };
+
+    // Act / Assess
+    expect(indexesHolding(received)).toBe(2);
+    expect(indexesHolding({ ...received, trackingNumber: 'SBX1' })).toBe(3);
+    expect(indexesHolding({ pk: 'SANDBOX#PAYMENT#1' })).toBe(0);
+  });
+});
+
+describe('cold start helpers', () => {
+  it('attributes bundle bytes to packages, scoped ones whole', () => {
+    // Act
+    const totals = bytesByPackage({
+      'node_modules/zod/v4/core/schemas.js': { bytesInOutput: 10 },
+      'node_modules/zod/v4/locales/he.js': { bytesInOutput: 5 },
+      'node_modules/@smithy/core/dist-es/index.js': { bytesInOutput: 7 },
+      'functions/shared/store.ts': { bytesInOutput: 3 },
+    });
+
+    // Assess
+    expect(totals).toEqual({ zod: 15, '@smithy/core': 7, '(project)': 3 });
+  });
+
+  it('notices when the construct no longer bundles the way the bench mirrors', () => {
+    // Prepare
+    const construct =
+      "format: OutputFormat.ESM, target: 'node22', minify: true, sourceMap: true, bundleAwsSDK: false";
+
+    // Act
+    const check = checkStackBundling(construct);
+
+    // Assess
+    expect(check['format ESM']).toBe(true);
+    expect(check['bundleAwsSDK true']).toBe(false);
+    expect(check['createRequire banner']).toBe(false);
+  });
+});

@@ -1,0 +1,130 @@
+// The OpenAPI document: the committed docs/openapi.json is exactly what the code generates (so it cannot drift from
+// the schemas), every catalog route is in it with its method and authentication, and the request schemas it shows
+// are the ones the handlers parse with.
+import { readFileSync } from 'node:fs';
+import type { OpenAPIObject, OperationObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
+import { describe, expect, it } from 'vitest';
+import { createOrderRequestSchema } from '../../functions/shared/schemas';
+import { functionCatalog } from '../../lib/function-catalog';
+import { buildOpenApiDocument, exampleOrderRequest } from '../../lib/openapi';
+import { projectPath } from '../../lib/project-paths';
+
+const committed = JSON.parse(readFileSync(projectPath('docs', 'openapi.json'), 'utf8')) as OpenAPIObject;
+/** A fresh build, as JSON would carry it (no `undefined` members). */
+const fresh = JSON.parse(JSON.stringify(buildOpenApiDocument())) as OpenAPIObject;
+
+const catalogRoutes = functionCatalog.flatMap((spec) => spec.routes ?? []);
+
+const operation = (path: string, method: string): OperationObject => {
+  const found = (fresh.paths?.[path] as Record<string, OperationObject> | undefined)?.[method.toLowerCase()];
+  if (!found) throw new Error(`${method} ${path} is not in the document`);
+  return found;
+};
+
+const schemaNamed = (name: string): SchemaObject => {
+  const schema = fresh.components?.schemas?.[name];
+  if (!schema || '$ref' in schema) throw new Error(`no schema component ${name}`);
+  return schema;
+};
+
+describe('docs/openapi.json', () => {
+  it('is what `npm run openapi` generates from the current code', () => {
+    expect(committed, 'docs/openapi.json is stale: run `npm run openapi`').toStrictEqual(fresh);
+  });
+
+  it('is an OpenAPI 3.1 document', () => {
+    expect(fresh.openapi).toBe('3.1.0');
+  });
+});
+
+describe('routes', () => {
+  it.each(catalogRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    'documents %s',
+    (_name, route) => {
+      expect(operation(route.path, route.method).responses).toBeDefined();
+    },
+  );
+
+  it.each(catalogRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    'documents the authentication of %s',
+    (_name, route) => {
+      const expected = route.auth === 'apiKey' ? [{ ApiKey: [] }] : [];
+      expect(operation(route.path, route.method).security).toEqual(expected);
+    },
+  );
+
+  it('documents nothing beyond the catalog but the local outbox', () => {
+    const documented = Object.keys(fresh.paths ?? {}).sort();
+    const routed = [...new Set([...catalogRoutes.map((route) => route.path), '/_local/outbox'])].sort();
+    expect(documented).toEqual(routed);
+  });
+
+  it('declares the x-api-key header scheme', () => {
+    expect(fresh.components?.securitySchemes?.ApiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+    });
+  });
+
+  it('documents the sandbox signature header of the carrier webhook', () => {
+    const parameters = operation('/webhooks/carrier/{provider}', 'POST').parameters ?? [];
+    expect(parameters).toContainEqual(
+      expect.objectContaining({ name: 'x-orderflow-signature', in: 'header' }),
+    );
+  });
+
+  it.each([
+    ['/orders', 'IDEMPOTENCY_CONFLICT'],
+    ['/orders/{orderId}/ship', 'NOT_SHIPPABLE'],
+    ['/orders/{orderId}/cancel', 'NOT_CANCELLABLE'],
+    ['/orders/{orderId}/returns', 'NOT_RETURNABLE'],
+  ])('documents the 409 of POST %s as %s', (path, code) => {
+    const responses: ResponsesObject = operation(path, 'POST').responses ?? {};
+    expect((responses['409'] as { description?: string } | undefined)?.description).toMatch(
+      new RegExp(`^${code}:`),
+    );
+  });
+
+  it('gives every error answer the contract error body', () => {
+    for (const route of [...catalogRoutes, { path: '/_local/outbox', method: 'GET' }]) {
+      const responses = operation(route.path, route.method).responses as Record<
+        string,
+        { content?: unknown }
+      >;
+      for (const [status, response] of Object.entries(responses).filter(
+        ([status]) => Number(status) >= 400,
+      )) {
+        expect(response.content, `${route.method} ${route.path} ${status}`).toEqual({
+          'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } },
+        });
+      }
+    }
+  });
+});
+
+describe('request schemas', () => {
+  it('requires the parts of an order', () => {
+    expect(schemaNamed('CreateOrderRequest').required).toEqual(
+      expect.arrayContaining([
+        'customer',
+        'shippingAddress',
+        'items',
+        'currency',
+        'shipping',
+        'total',
+        'payment',
+      ]),
+    );
+  });
+
+  it('refuses unknown order fields, as the handler does', () => {
+    expect(schemaNamed('CreateOrderRequest').additionalProperties).toBe(false);
+  });
+
+  it('shows an example order the handler accepts, with total 4498', () => {
+    const parsed = createOrderRequestSchema.safeParse(exampleOrderRequest);
+    expect(parsed.success).toBe(true);
+    expect(parsed.data?.total).toBe(4498);
+  });
+});
