@@ -56,8 +56,29 @@ export const happyPath: Journey = {
   },
 };
 
-/**
- * Every journey the cost bench prices. A cancel after shipment joins this list when cancellation lands
- * (`POST /orders/{id}/cancel` is not built yet).
- */
-export const journeys: readonly Journey[] = [happyPath];
+export const cancelAfterShip: Journey = {
+  name: 'cancel_after_ship',
+  description:
+    'POST /orders, wait for LABEL_CREATED, ship, in_transit scan, POST /orders/{id}/cancel (carrier intercept), ' +
+    'return_to_sender and delivered (back at the sender) scans; ends CANCELLED, refunded and restocked',
+  targets: {},
+  async run(context) {
+    const orderId = await context.api.postOrder(orderRequest(context.id));
+    await reached(context, orderId, 'LABEL_CREATED');
+    const trackingNumber = (await context.side.order(orderId))?.shipment?.trackingNumber;
+    if (!trackingNumber) throw new Error(`order ${orderId} is LABEL_CREATED without a tracking number`);
+    await context.api.ship(orderId);
+    await reached(context, orderId, 'SHIPPED');
+    await context.api.carrierScan(trackingNumber, 'in_transit');
+    await reached(context, orderId, 'IN_TRANSIT');
+    await context.api.cancel(orderId, 'changed_mind');
+    await reached(context, orderId, 'INTERCEPT_REQUESTED');
+    await context.api.carrierScan(trackingNumber, 'return_to_sender');
+    await context.api.carrierScan(trackingNumber, 'delivered');
+    await reached(context, orderId, 'CANCELLED');
+    return orderId;
+  },
+};
+
+/** Every journey the cost bench prices. */
+export const journeys: readonly Journey[] = [happyPath, cancelAfterShip];

@@ -96,6 +96,14 @@ export class BenchApi {
       throw new Error(`ship ${orderId} answered ${status}: ${JSON.stringify(body)}`);
   }
 
+  async cancel(orderId: string, reason: string): Promise<void> {
+    const { status, body } = await this.call('POST', `/orders/${orderId}/cancel`, JSON.stringify({ reason }), {
+      'content-type': 'application/json',
+      'x-api-key': storefrontKey,
+    });
+    if (status !== 202) throw new Error(`cancel ${orderId} answered ${status}: ${JSON.stringify(body)}`);
+  }
+
   private scans = 0;
 
   /** A signed sandbox carrier webhook, as the carrier posts it. */
