@@ -97,10 +97,15 @@ export class BenchApi {
   }
 
   async cancel(orderId: string, reason: string): Promise<void> {
-    const { status, body } = await this.call('POST', `/orders/${orderId}/cancel`, JSON.stringify({ reason }), {
-      'content-type': 'application/json',
-      'x-api-key': storefrontKey,
-    });
+    const { status, body } = await this.call(
+      'POST',
+      `/orders/${orderId}/cancel`,
+      JSON.stringify({ reason }),
+      {
+        'content-type': 'application/json',
+        'x-api-key': storefrontKey,
+      },
+    );
     if (status !== 202) throw new Error(`cancel ${orderId} answered ${status}: ${JSON.stringify(body)}`);
   }
 
