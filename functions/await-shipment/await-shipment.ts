@@ -1,7 +1,7 @@
 // Parks the workflow until the parcel ships. Called with a task token: if the ship call or a carrier scan is
 // already in the inbox it resumes its own token at once; otherwise it stores the token with the order, where the
 // ship call and the webhook find it.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../shared/deps';
 import { hasPendingCancel, hasShipTrigger } from '../shared/inbox';
 import { commitStep, orderInput } from '../shared/step';

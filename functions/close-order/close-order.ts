@@ -1,7 +1,7 @@
 // Ends an order that will not be fulfilled, after the compensations have run. The error the workflow caught
 // decides how: a business outcome rejects the order and tells the customer; a lapsed authorization cancels it;
 // anything else marks it FAILED and alerts the operators.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../shared/deps';
 import { rejectionCodeByError } from '../shared/errors';
 import { markApplied } from '../shared/inbox';

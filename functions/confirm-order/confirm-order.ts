@@ -1,6 +1,6 @@
 // Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
 // they opted in).
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertNotCancelled } from '../shared/inbox';
 import type { Deps } from '../shared/deps';
 import { isForward, withTimeline } from '../shared/model';

@@ -28,7 +28,7 @@ import {
   shipRequestSchema,
 } from '../shared/schemas';
 import { InvalidCursorError } from '../shared/store';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findOrders, markShipped, requestCancellation, submitOrder, visibleOrder } from './orders';
 
 const orderIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an order id');

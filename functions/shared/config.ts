@@ -1,7 +1,7 @@
 // Runtime configuration of every handler, read once from the environment and checked up front: a missing or
 // malformed variable fails at cold start with its name, not deep inside a step. Domain modules never read
 // process.env; they get this object.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const days = z.coerce.number().positive();
 

@@ -3,7 +3,7 @@
 // function; everything here is middleware or a small helper.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { HttpError } from './errors';
 import { logger } from './observability';
 

@@ -1,6 +1,6 @@
 // Request and message shapes, once: the API handlers parse with them, the OpenAPI document and the API Gateway
 // request models are generated from them, and the tests build their fixtures against them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const money = z.number().int('must be an integer amount in minor units').nonnegative();
 const text = (max: number) => z.string().trim().max(max);

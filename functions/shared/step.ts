@@ -2,7 +2,7 @@
 // order, and runs one domain function; plus `commitStep`, which performs a step's side effects and stores its
 // outcome so that a retry or a lost race never sends a notice twice.
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps, DepsProvider } from './deps';
 import type { OrderRecord } from './model';
 import { sendNotices, withNotices, type PlannedNotice } from './notices';

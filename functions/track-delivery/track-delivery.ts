@@ -1,7 +1,7 @@
 // Follows the parcel to the door. Called with a task token while the workflow waits for delivery (apply what
 // arrived, then park or resume at once), or without one when the wait timed out (the deadline passed). All the
 // deciding is in `planDelivery`, a pure function of the order and the time.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Deps } from '../shared/deps';
 import { hasPendingCancel, markApplied, pendingCarrierEvents } from '../shared/inbox';
 import { expectReturn, restock } from '../shared/inventory';

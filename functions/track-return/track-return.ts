@@ -2,7 +2,7 @@
 // (apply scans, then park or resume at once) or without one when the wait timed out. When the parcel is back it
 // refunds (or credits) the amount quoted when the return opened, restocks the items and tells the customer; a
 // parcel that never comes back expires the return. All deciding is in `planReturn`, a pure function.
-import { z } from 'zod';
+import * as z from 'zod';
 import { addCredit } from '../shared/credit';
 import type { Deps } from '../shared/deps';
 import { pendingReturnEvents } from '../shared/inbox';

@@ -84,7 +84,8 @@ export class OrderFunction extends Construct {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // The pinned SDK versions from the lockfile, not whatever the runtime ships.
+        // The SDK versions pinned in the lockfile, bundled and minified: measured, this halves init time against the
+        // runtime's SDK (about 180 ms against 370 ms per function), at the cost of bigger bundles (bench/README.md).
         bundleAwsSDK: true,
       },
     });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AddressUndeliverableError, ConcurrentUpdateError, OrderflowError } from '../../errors';
 import { trackingStatuses } from '../types';
 import type {

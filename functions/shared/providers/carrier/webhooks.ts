@@ -8,7 +8,7 @@
 //             Tracker in `result`, which becomes one CarrierEvent. Other event kinds carry no tracking news and
 //             parse to no events (acknowledged, nothing to do).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError } from '../../errors';
 import { trackingStatuses } from '../types';
 import type { CarrierEvent, CarrierWebhookParser, TrackingStatus } from '../types';

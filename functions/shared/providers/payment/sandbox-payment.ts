@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrderflowError, PaymentDeclinedError } from '../../errors';
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../types';
 
