@@ -9,11 +9,11 @@ import './quiet-env';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { documentClient } from '../functions/shared/store';
 import { dynamoClient } from '../local/aws-clients';
+import { startLocalStore } from '../local/dynamo-store';
+import { createTable, keyValueTableSpec } from '../local/tables';
 import { Counters, type CounterSnapshot } from '../local/counters';
 import { BenchApi, benchStock, startBenchSystem } from './local';
 
@@ -27,23 +27,9 @@ const listen = (server: Server): Promise<number> =>
 
 /** The floor: what one durable write per request costs through the same SDK against the same kind of store. */
 const startBaseline = async (): Promise<{ url: string; counters: Counters }> => {
-  const store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const storePort = await listen(store);
-  const client = dynamoClient(`http://127.0.0.1:${storePort}`);
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'Baseline',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const store = await startLocalStore();
+  const client = dynamoClient(store.endpoint);
+  await createTable(client, keyValueTableSpec('Baseline'));
   const doc = documentClient(client);
   const counters = new Counters();
   const server = createServer((request, response) => {

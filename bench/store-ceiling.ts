@@ -2,12 +2,11 @@
 // memory, in this process, over HTTP through the same SDK client), from a short loop of order-sized PutItems with a
 // fixed number in flight.
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { documentClient } from '../functions/shared/store';
 import { dynamoClient } from '../local/aws-clients';
+import { startLocalStore } from '../local/dynamo-store';
+import { createTable, keyValueTableSpec } from '../local/tables';
 
 export interface CeilingOptions {
   seconds: number;
@@ -21,26 +20,10 @@ export interface Ceiling {
 }
 
 export const measureStoreCeiling = async (options: CeilingOptions): Promise<Ceiling> => {
-  const store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await new Promise<number>((resolve) =>
-    store.listen(0, '127.0.0.1', () => resolve((store.address() as AddressInfo).port)),
-  );
+  const store = await startLocalStore();
   try {
-    const client = dynamoClient(`http://127.0.0.1:${port}`);
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'Ceiling',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    const client = dynamoClient(store.endpoint);
+    await createTable(client, keyValueTableSpec('Ceiling'));
     const doc = documentClient(client);
     // An item about the size of an order: the contract's example request, stored as its attributes.
     const body = JSON.parse(
@@ -61,6 +44,6 @@ export const measureStoreCeiling = async (options: CeilingOptions): Promise<Ceil
     const elapsed = (performance.now() - started) / 1000;
     return { writesPerSecond: writes / elapsed, writes, itemBytes: JSON.stringify(body).length };
   } finally {
-    await new Promise<void>((resolve) => store.close(() => resolve()));
+    await store.close();
   }
 };

@@ -6,7 +6,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import dynalite from 'dynalite';
 import sesEmulator from 'aws-ses-v2-local';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { arnPlaceholder, functionCatalog } from '../lib/function-catalog';
@@ -18,6 +17,7 @@ import { webhookParsers } from '../functions/shared/providers/carrier/webhooks';
 import { SandboxPaymentProvider } from '../functions/shared/providers/payment/sandbox-payment';
 import { documentClient, type Db } from '../functions/shared/store';
 import { sdkWorkflow } from '../functions/shared/workflow';
+import { startLocalStore } from './dynamo-store';
 import { dynamoClient, sesClient, sfnClient, snsClient, type PublishedEvent } from './aws-clients';
 import { CarrierSimulator } from './carrier-simulator';
 import { Counters } from './counters';
@@ -77,14 +77,6 @@ export const loadDefinition = (
   return JSON.parse(text) as StateMachineDefinition;
 };
 
-const listen = (server: {
-  listen: (port: number, host: string, cb: () => void) => unknown;
-  address: () => unknown;
-}) =>
-  new Promise<number>((done) =>
-    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
-  );
-
 const close = (server: Server | { close: (cb: (error?: Error) => void) => unknown }) =>
   new Promise<void>((done) => {
     if ('closeAllConnections' in server) server.closeAllConnections();
@@ -101,9 +93,8 @@ export const startLocalSystem = async (
   const inMemory = settings.dataDir === ':memory:';
   const dbPath = inMemory ? undefined : join(resolve(settings.dataDir), 'dynamodb');
   if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const store = dynalite({ path: dbPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const storePort = await listen(store);
-  const storeEndpoint = `http://127.0.0.1:${storePort}`;
+  const store = await startLocalStore(dbPath);
+  const storeEndpoint = store.endpoint;
   const counters = new Counters();
   const appDynamo = dynamoClient(storeEndpoint, counters);
   const engineDynamo = dynamoClient(storeEndpoint);
@@ -265,7 +256,7 @@ export const startLocalSystem = async (
       await returnEngine.stop();
       await lambdas.drain();
       await close(mailServer);
-      await close(store);
+      await store.close();
     },
   };
 };
