@@ -1,6 +1,7 @@
 // Pages and endpoints that exist only on a laptop: the outbox of sent messages, the sandbox carrier's label and
 // tracking pages, execution records, and the operator dashboard at `/`.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { escapeHtml, formatMoney } from '../functions/shared/format';
 import { parseApiKeys } from '../functions/shared/config';
 import { findOrderIdByTracking, getOrder, type Db } from '../functions/shared/store';
 import { getSandboxShipment } from '../functions/shared/providers/carrier/sandbox-carrier';
@@ -18,15 +19,6 @@ const jsonResponse = (status: number, body: unknown): LocalResponse => ({
 
 const notFound = (what: string): LocalResponse =>
   jsonResponse(404, { error: { code: 'NOT_FOUND', message: `${what} not found`, details: [] } });
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-
-const money = (amount: number, currency: string) =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
 
 const recentOrders = async (db: Db, storefrontId: string): Promise<OrderRecord[]> => {
   const { Items } = await db.doc.send(
@@ -55,7 +47,7 @@ const dashboard = async (
         .map(
           (o) =>
             `<tr><td><code>${escapeHtml(o.orderId)}</code></td><td>${escapeHtml(o.externalId ?? '')}</td>` +
-            `<td class="s">${o.status}</td><td>${o.payment.status}</td><td>${money(o.total, o.currency)}</td>` +
+            `<td class="s">${o.status}</td><td>${o.payment.status}</td><td>${formatMoney(o.total, o.currency)}</td>` +
             `<td>${escapeHtml(o.shipment?.trackingNumber ?? '')}</td><td>${o.updatedAt}</td></tr>`,
         )
         .join('');

@@ -3,6 +3,7 @@
 // sends nothing twice. Message texts live here, in one place; they carry names and addresses of the customer only
 // inside the message itself, never in logs.
 import { createHmac } from 'node:crypto';
+import { formatMoney } from './format';
 import type { Channel, NotificationEntry, OrderRecord } from './model';
 
 export const noticeTemplates = [
@@ -70,9 +71,6 @@ export const trackingToken = (orderId: string, secret: string): string =>
 export const trackingPageUrl = (order: OrderRecord, ctx: NoticeContext): string =>
   `${ctx.publicBaseUrl}/track/${order.orderId}?t=${trackingToken(order.orderId, ctx.trackingLinkSecret)}`;
 
-const money = (amount: number, currency: string): string =>
-  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 100);
-
 const day = (iso: string | undefined): string =>
   iso ? new Date(iso).toUTCString().replace(/ \d\d:\d\d:\d\d GMT$/, '') : 'soon';
 
@@ -99,7 +97,7 @@ const render = (
   detail: NoticeDetail,
 ): Rendered => {
   const ref = order.externalId ?? order.orderId;
-  const total = money(order.total, order.currency);
+  const total = formatMoney(order.total, order.currency);
   const shipment = order.shipment;
   const track = trackingPageUrl(order, ctx);
   const greeting = `Hello ${order.customer.name},\n\n`;
@@ -149,13 +147,13 @@ const render = (
       };
     case 'cancellation_confirmation': {
       // After shipment the payment was captured, then refunded; before it, nothing was ever charged.
-      const money_ = detail.amount
-        ? `We refunded ${money(detail.amount, order.currency)} to your original payment method.`
+      const settlement = detail.amount
+        ? `We refunded ${formatMoney(detail.amount, order.currency)} to your original payment method.`
         : 'You have not been charged.';
       return {
         subject: `Order ${ref} was cancelled`,
-        email: `${greeting}your order ${ref} was cancelled${detail.reason ? ` (${detail.reason})` : ''}. ${money_}${footer}`,
-        sms: `Order ${ref} was cancelled. ${money_}`,
+        email: `${greeting}your order ${ref} was cancelled${detail.reason ? ` (${detail.reason})` : ''}. ${settlement}${footer}`,
+        sms: `Order ${ref} was cancelled. ${settlement}`,
       };
     }
     case 'intercept_requested':
@@ -168,7 +166,7 @@ const render = (
       const ret = order.returns?.find((r) => r.returnId === detail.returnId);
       return {
         subject: `Order ${ref}: your return label`,
-        email: `${greeting}here is the prepaid label for your return ${ret?.returnId ?? ''} of order ${ref}: ${ret?.labelUrl ?? ''}\nReturn tracking number: ${ret?.trackingNumber ?? ''}. Once the parcel is back with us we refund ${money(ret?.refundAmount ?? 0, order.currency)}${ret?.refundTo === 'store_credit' ? ' as store credit' : ''}.${footer}`,
+        email: `${greeting}here is the prepaid label for your return ${ret?.returnId ?? ''} of order ${ref}: ${ret?.labelUrl ?? ''}\nReturn tracking number: ${ret?.trackingNumber ?? ''}. Once the parcel is back with us we refund ${formatMoney(ret?.refundAmount ?? 0, order.currency)}${ret?.refundTo === 'store_credit' ? ' as store credit' : ''}.${footer}`,
         sms: `Order ${ref}: your return label is at ${ret?.labelUrl ?? ''}`,
       };
     }
@@ -177,8 +175,8 @@ const render = (
         detail.refundTo === 'store_credit' ? 'as store credit' : 'to your original payment method';
       return {
         subject: `Order ${ref}: refund issued`,
-        email: `${greeting}we have refunded ${money(detail.amount ?? 0, order.currency)} for order ${ref} ${where}.${footer}`,
-        sms: `Order ${ref}: ${money(detail.amount ?? 0, order.currency)} refunded ${where}.`,
+        email: `${greeting}we have refunded ${formatMoney(detail.amount ?? 0, order.currency)} for order ${ref} ${where}.${footer}`,
+        sms: `Order ${ref}: ${formatMoney(detail.amount ?? 0, order.currency)} refunded ${where}.`,
       };
     }
   }

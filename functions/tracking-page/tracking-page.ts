@@ -1,6 +1,7 @@
 // The customer's tracking page, linked from every customer message: no API key, the link's token (an HMAC of the
 // order id) is the proof. It shows where the order is, never who it is for: no name, address, email or phone.
 import { timingSafeEqual } from 'node:crypto';
+import { escapeHtml } from '../shared/format';
 import type { OrderRecord } from '../shared/model';
 import { trackingToken } from '../shared/notices';
 import type { OrderStatus } from '../shared/schemas';
@@ -31,12 +32,6 @@ const statusWords: Record<OrderStatus, string> = {
   DELIVERY_FAILED: 'The carrier could not deliver your order; your payment was refunded.',
   FAILED: 'Something went wrong with your order; our team will be in touch.',
 };
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 const day = (iso: string): string => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
 
