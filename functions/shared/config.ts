@@ -49,14 +49,15 @@ const envSchema = z.object({
     ),
 });
 
-const shipFromSchema = z.object({
+/** The warehouse labels are bought from; the stage config (lib/config) checks it with the same schema. */
+export const shipFromSchema = z.object({
   name: z.string().min(1),
   line1: z.string().min(1),
   line2: z.string().optional(),
   city: z.string().min(1),
   region: z.string().optional(),
   postalCode: z.string().min(1),
-  country: z.string().length(2),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
 });
 
 export interface Config {

@@ -1,6 +1,7 @@
 // The typed configuration of one deployment stage (dev, staging, prod). `bin/` picks one by name and hands it to
 // the stack; constructs read nothing else. The schema checks what TypeScript cannot (e-mail shapes, principal ids,
 // allowed log retentions) so that a bad edit fails at synth with the field's path, not at deploy time.
+import { shipFromSchema } from '../../functions/shared/config';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 
@@ -100,15 +101,7 @@ export const stageConfigSchema = z
       ]),
     }),
     /** The warehouse labels are bought from (SHIP_FROM_ADDRESS). */
-    shipFrom: z.object({
-      name: z.string().min(1),
-      line1: z.string().min(1),
-      line2: z.string().optional(),
-      city: z.string().min(1),
-      region: z.string().optional(),
-      postalCode: z.string().min(1),
-      country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
-    }),
+    shipFrom: shipFromSchema,
     durations: z.object({
       authorizationValidityDays: days,
       delayGraceDays: days,
