@@ -31,6 +31,19 @@ const reached = async (context: JourneyContext, orderId: string, status: string)
   );
 };
 
+/** Posts an order, waits for its label, hands it to the carrier and waits for SHIPPED. */
+const shippedOrder = async (
+  context: JourneyContext,
+): Promise<{ orderId: string; trackingNumber: string }> => {
+  const orderId = await context.api.postOrder(orderRequest(context.id));
+  await reached(context, orderId, 'LABEL_CREATED');
+  const trackingNumber = (await context.side.order(orderId))?.shipment?.trackingNumber;
+  if (!trackingNumber) throw new Error(`order ${orderId} is LABEL_CREATED without a tracking number`);
+  await context.api.ship(orderId);
+  await reached(context, orderId, 'SHIPPED');
+  return { orderId, trackingNumber };
+};
+
 export const happyPath: Journey = {
   name: 'happy_path',
   description:
@@ -38,12 +51,7 @@ export const happyPath: Journey = {
     'out_for_delivery, delivered, each applied before the next; ends DELIVERED',
   targets: { stateTransitions: 25, storeWrites: 12 },
   async run(context) {
-    const orderId = await context.api.postOrder(orderRequest(context.id));
-    await reached(context, orderId, 'LABEL_CREATED');
-    const trackingNumber = (await context.side.order(orderId))?.shipment?.trackingNumber;
-    if (!trackingNumber) throw new Error(`order ${orderId} is LABEL_CREATED without a tracking number`);
-    await context.api.ship(orderId);
-    await reached(context, orderId, 'SHIPPED');
+    const { orderId, trackingNumber } = await shippedOrder(context);
     for (const [scan, status] of [
       ['in_transit', 'IN_TRANSIT'],
       ['out_for_delivery', 'OUT_FOR_DELIVERY'],
@@ -63,12 +71,7 @@ export const cancelAfterShip: Journey = {
     'return_to_sender and delivered (back at the sender) scans; ends CANCELLED, refunded and restocked',
   targets: {},
   async run(context) {
-    const orderId = await context.api.postOrder(orderRequest(context.id));
-    await reached(context, orderId, 'LABEL_CREATED');
-    const trackingNumber = (await context.side.order(orderId))?.shipment?.trackingNumber;
-    if (!trackingNumber) throw new Error(`order ${orderId} is LABEL_CREATED without a tracking number`);
-    await context.api.ship(orderId);
-    await reached(context, orderId, 'SHIPPED');
+    const { orderId, trackingNumber } = await shippedOrder(context);
     await context.api.carrierScan(trackingNumber, 'in_transit');
     await reached(context, orderId, 'IN_TRANSIT');
     await context.api.cancel(orderId, 'changed_mind');
