@@ -34,6 +34,8 @@ export interface FunctionSpec {
   tables: { Orders?: TableAccess; Inventory?: TableAccess };
   capabilities: Capability[];
   routes?: Route[];
+  /** Run on a schedule (EventBridge Scheduler in AWS; a timer in the local engine). */
+  schedule?: { everyMinutes: number };
 }
 
 const step = (
@@ -96,6 +98,14 @@ export const functionCatalog: readonly FunctionSpec[] = [
     tables: {},
     capabilities: [],
     routes: [{ method: 'GET', path: '/health', auth: 'none' }],
+  },
+  {
+    id: 'IntakeSweep',
+    entry: 'functions/intake-sweep/handler.ts',
+    description: 'Starts the workflow of orders left RECEIVED for over a minute without one',
+    tables: { Orders: 'read' },
+    capabilities: ['startExecution'],
+    schedule: { everyMinutes: 1 },
   },
   // Workflow steps
   step('ValidateOrder', 'validate-order', 'Deep validation of a received order', {

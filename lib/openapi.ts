@@ -404,7 +404,11 @@ const listQuery = listOrdersQuerySchema.extend({
     .min(1)
     .max(64)
     .optional()
-    .meta({ description: 'Operators (ops key) only, and required for them: the storefront to list' }),
+    .meta({
+      description:
+        'Required for operators (ops key): the storefront to list. A storefront key may leave it out or name ' +
+        'itself; naming another storefront is `403`.',
+    }),
 });
 const outboxQuery = z.object({
   orderId: z.string().optional().meta({ description: 'Only the messages of this order' }),
@@ -444,7 +448,8 @@ const json = (schema: z.ZodType, description: string) => ({
 const errors = {
   400: json(
     errorBodySchema,
-    'VALIDATION_FAILED: the input does not match its schema; `details` names each field',
+    'VALIDATION_FAILED: the input does not match its schema (or the body is not valid UTF-8); `details` names ' +
+      'each field',
   ),
   401: json(errorBodySchema, 'UNAUTHORIZED: no valid `x-api-key`'),
   403: (why: string) => json(errorBodySchema, `FORBIDDEN: ${why}`),
@@ -509,11 +514,13 @@ const operations: Readonly<Record<string, Operation>> = {
     tags: ['orders'],
     summary: "List a storefront's orders, newest first",
     description:
-      'A storefront key lists its own orders. The ops key lists one storefront at a time, named by `storefrontId`.',
+      'A storefront key lists its own orders, whatever the query says. The ops key lists one storefront at a ' +
+      'time, named by `storefrontId`.',
     request: { query: listQuery },
     responses: keyed({
       200: json(orderListSchema, 'One page of orders'),
       400: errors[400],
+      403: errors[403]("a storefront key named another storefront's `storefrontId`"),
     }),
   },
   'GET /orders/{orderId}': {
@@ -544,7 +551,11 @@ const operations: Readonly<Record<string, Operation>> = {
       200: json(orderViewSchema, 'Already recorded, shipped or delivered: nothing changed'),
       400: errors[400],
       404: anOrderNotFound,
-      409: json(errorBodySchema, 'NOT_SHIPPABLE: the order is rejected, cancelled, failed, returned or lost'),
+      409: json(
+        errorBodySchema,
+        'NOT_SHIPPABLE: the order is rejected, cancelled (also when a cancellation was recorded a moment ' +
+          'before), failed, returned or lost',
+      ),
       413: errors[413],
       415: errors[415],
     }),
@@ -593,7 +604,11 @@ const operations: Readonly<Record<string, Operation>> = {
           .min(1)
           .max(255)
           .optional()
-          .meta({ description: 'Makes a retried request open the same return' }),
+          .meta({
+            description:
+              'Makes a retried request open the same return. Without it, a request for the same items (and ' +
+              'refund destination) as an open return is answered with that return',
+          }),
       }),
       body: {
         required: true,
@@ -615,7 +630,9 @@ const operations: Readonly<Record<string, Operation>> = {
       404: anOrderNotFound,
       409: json(
         errorBodySchema,
-        'NOT_RETURNABLE: not delivered, outside the return window, or nothing left to return',
+        'NOT_RETURNABLE: not delivered, outside the return window, or the items are no longer returnable (also ' +
+          'when a concurrent return took them first); IDEMPOTENCY_CONFLICT: this Idempotency-Key opened a return ' +
+          'of other items',
       ),
       413: errors[413],
       415: errors[415],

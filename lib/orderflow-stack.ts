@@ -7,6 +7,7 @@ import { Api } from './constructs/api';
 import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { OrderFunctions } from './constructs/order-functions';
+import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
 import { stateMachineArn, Workflows } from './constructs/workflows';
@@ -77,6 +78,7 @@ export class OrderflowStack extends Stack {
       logRetention,
     });
     this.api.addRoutes(catalog, this.functions);
+    new Schedules(this, 'Schedules', { catalog, functions: this.functions });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions,
       functions: this.functions,

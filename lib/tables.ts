@@ -38,6 +38,13 @@ export const ordersTable: TableSpec = {
     },
     // Webhooks find the order of a tracking number (outbound and return parcels).
     { indexName: 'byTracking', partitionKey: { name: 'trackingNumber', type: 'S' } },
+    // Orders still RECEIVED, oldest first, spread over a few buckets (sparse: the key is removed when the order
+    // leaves RECEIVED). The intake sweep starts the workflow of any order found there for over a minute.
+    {
+      indexName: 'receivedOrders',
+      partitionKey: { name: 'receivedBucket', type: 'S' },
+      sortKey: { name: 'createdKey', type: 'S' },
+    },
     // Risk velocity: a customer's (hashed email) recent orders within a storefront.
     {
       indexName: 'byCustomer',

@@ -41,7 +41,7 @@ const compile = (route: ApiRoute): CompiledRoute => {
 
 class BodyTooLargeError extends Error {}
 
-const readBody = (request: IncomingMessage): Promise<string> =>
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -54,7 +54,7 @@ const readBody = (request: IncomingMessage): Promise<string> =>
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 
@@ -71,12 +71,27 @@ const errorResult = (statusCode: number, code: string, message: string): APIGate
   body: JSON.stringify({ error: { code, message, details: [] } }),
 });
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as API Gateway hands it to Lambda: text when it is UTF-8, else the bytes in base64 (as for a binary
+ * media type), so the handler sees exactly what was sent rather than a string with replacement characters.
+ */
+const eventBody = (bytes: Buffer): { body: string | null; isBase64Encoded: boolean } => {
+  if (bytes.length === 0) return { body: null, isBase64Encoded: false };
+  try {
+    return { body: utf8.decode(bytes), isBase64Encoded: false };
+  } catch {
+    return { body: bytes.toString('base64'), isBase64Encoded: true };
+  }
+};
+
 export const proxyEvent = (
   route: CompiledRoute,
   match: RegExpExecArray,
   request: IncomingMessage,
   url: URL,
-  body: string,
+  bytes: Buffer,
 ): APIGatewayProxyEvent => {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -106,8 +121,7 @@ export const proxyEvent = (
     multiValueQueryStringParameters: url.searchParams.size > 0 ? multiQuery : null,
     pathParameters: route.params.length > 0 ? pathParameters : null,
     stageVariables: null,
-    body: body === '' ? null : body,
-    isBase64Encoded: false,
+    ...eventBody(bytes),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -163,7 +177,7 @@ export const startHttpServer = async (options: {
             return;
           }
           options.counters.apiCall();
-          let body: string;
+          let body: Buffer;
           try {
             body = await readBody(request);
           } catch (error) {

@@ -25,6 +25,7 @@ import { startHttpServer, type ApiRoute } from './http-server';
 import { LambdaRuntime, type LambdaHandler } from './lambda-runtime';
 import { localRoutes } from './local-routes';
 import { Outbox } from './outbox';
+import { startSchedules } from './schedules';
 import { seedDemoCatalog } from './seed';
 import type { LocalSettings } from './settings';
 import { LocalStepFunctions } from './step-functions';
@@ -233,6 +234,10 @@ export const startLocalSystem = async (
   await engine.resumeAll();
   await returnEngine.resumeAll();
   if (settings.carrierSimulation === 'auto') await simulator.resumeAll();
+  // Orders stored before a crash whose workflow never started: start them now (no request is in flight yet, so
+  // no grace), then sweep on the stack's schedule.
+  await lambdas.invoke('IntakeSweep', { graceSeconds: 0 });
+  const schedules = startSchedules(functionCatalog, lambdas);
 
   let stopped = false;
   return {
@@ -251,6 +256,7 @@ export const startLocalSystem = async (
       if (stopped) return;
       stopped = true;
       simulator.stop();
+      schedules.stop();
       await close(server);
       await engine.stop();
       await returnEngine.stop();

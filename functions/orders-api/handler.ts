@@ -40,6 +40,27 @@ const storefrontOf = (principal: Principal): string => {
   return principal.id;
 };
 
+const storefrontIdParam = z.string().min(1).max(64).optional();
+
+/**
+ * The storefront a list is scoped to. A storefront key lists its own orders only: naming another storefront is
+ * `403`, whatever the query says. Operators name the storefront they list.
+ */
+const listedStorefront = (principal: Principal, named: string | undefined): string => {
+  if (principal.role === 'storefront') {
+    if (named !== undefined && named !== principal.id) {
+      throw new HttpError(403, 'FORBIDDEN', 'a storefront key lists its own orders only');
+    }
+    return principal.id;
+  }
+  if (!named) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'operators list one storefront at a time', [
+      { path: 'storefrontId', message: 'is required for operators' },
+    ]);
+  }
+  return named;
+};
+
 const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const principal = identify(event, deps.config);
   const routeKey = `${event.httpMethod} ${event.resource}`;
@@ -63,18 +84,13 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
       return json(created ? 202 : 200, view, { location: `/orders/${view.orderId}` });
     }
     case 'GET /orders': {
-      const query = parseWith(
-        listOrdersQuerySchema.extend({ storefrontId: z.string().min(1).max(64).optional() }),
-        event.queryStringParameters ?? {},
-      );
-      const storefrontId = principal.role === 'ops' ? query.storefrontId : principal.id;
-      if (!storefrontId) {
-        throw new HttpError(400, 'VALIDATION_FAILED', 'operators list one storefront at a time', [
-          { path: 'storefrontId', message: 'is required for operators' },
-        ]);
-      }
+      const query = parseWith(listOrdersQuerySchema.extend({ storefrontId: storefrontIdParam }), {
+        ...event.queryStringParameters,
+      });
+      const storefrontId = listedStorefront(principal, query.storefrontId);
+      const { status, limit, cursor } = query;
       try {
-        return json(200, await findOrders(deps, storefrontId, query));
+        return json(200, await findOrders(deps, storefrontId, { status, limit, cursor }));
       } catch (error) {
         if (error instanceof InvalidCursorError) {
           throw new HttpError(400, 'VALIDATION_FAILED', error.message, [

@@ -5,9 +5,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Deps } from '../shared/deps';
 import { HttpError } from '../shared/errors';
 import type { Principal } from '../shared/http';
-import { hasShipTrigger, wakeAction, withCancelEvent, withShipEvent } from '../shared/inbox';
+import { hasShipTrigger, shipEventKey, wakeAction, withCancelEvent, withShipEvent } from '../shared/inbox';
 import { recordOrderReceived } from '../shared/metrics';
-import { finalStatuses, toOrderView, withTimeline, type OrderRecord, type OrderView } from '../shared/model';
+import {
+  finalStatuses,
+  receivedBucketOf,
+  toOrderView,
+  withTimeline,
+  type OrderRecord,
+  type OrderView,
+} from '../shared/model';
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../shared/schemas';
 import { createOrder, getOrder, listOrders, mutateOrder } from '../shared/store';
 import { wakeSignal } from '../shared/workflow';
@@ -51,6 +58,7 @@ export const newOrderRecord = (
   updatedAt: at,
   createdKey: `${at}#${orderId}`,
   customerKey: `${storefrontId}#${sha256(request.customer.email.trim().toLowerCase())}`,
+  receivedBucket: receivedBucketOf(orderId),
   status: 'RECEIVED',
   version: 1,
   customer: request.customer,
@@ -119,12 +127,14 @@ export const visibleOrder = async (
   return order;
 };
 
+/** One page of a storefront's orders. The storefront comes from the caller's key, never from the query. */
 export const findOrders = async (
   deps: Deps,
   storefrontId: string,
   query: { status?: OrderStatus | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ orders: OrderView[]; nextCursor: string | null }> => {
-  const page = await listOrders(deps.db, { storefrontId, ...query });
+  const { status, limit, cursor } = query;
+  const page = await listOrders(deps.db, { storefrontId, status, limit, cursor });
   return { orders: page.orders.map(toOrderView), nextCursor: page.nextCursor };
 };
 
@@ -139,24 +149,27 @@ const notShippable: ReadonlySet<OrderStatus> = new Set([
   'CANCELLATION_REQUESTED',
 ]);
 
+const cannotShip = (order: OrderRecord): HttpError =>
+  new HttpError(409, 'NOT_SHIPPABLE', `order ${order.orderId} is ${order.status} and cannot ship`);
+
 /**
  * The warehouse handed the parcel to the carrier. Records the event in the order's inbox (once) and resumes the
- * workflow if it is waiting for it. Returns whether this call changed anything.
+ * workflow if it is waiting for it. Returns whether this call changed anything. Whether the order may ship is
+ * decided on the order as the write finds it: a cancellation recorded first makes this `409 NOT_SHIPPABLE`.
  */
 export const markShipped = async (
   deps: Deps,
   order: OrderRecord,
 ): Promise<{ accepted: boolean; view: OrderView }> => {
-  if (notShippable.has(order.status)) {
-    throw new HttpError(409, 'NOT_SHIPPABLE', `order ${order.orderId} is ${order.status} and cannot ship`);
-  }
+  if (notShippable.has(order.status)) throw cannotShip(order);
   const at = deps.now().toISOString();
   const { order: stored, changed } = await mutateOrder(
     deps.db,
     order.orderId,
     (current) => {
-      if (finalStatuses.has(current.status) || current.shipment?.shippedAt)
+      if (current.shipment?.shippedAt || shipEventKey in current.inbox)
         return { next: undefined, result: undefined };
+      if (notShippable.has(current.status) || finalStatuses.has(current.status)) throw cannotShip(current);
       const next = withShipEvent(current, at);
       return { next: next && withTimeline(next, at, 'SHIP_REQUESTED'), result: undefined };
     },

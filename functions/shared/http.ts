@@ -50,11 +50,35 @@ export const parseWith = <S extends z.ZodType>(schema: S, value: unknown, prefix
   return parsed.data;
 };
 
-/** The request body as JSON: 415 for another media type, 413 when too large, 400 when malformed. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const notUtf8 = (): HttpError =>
+  new HttpError(400, 'VALIDATION_FAILED', 'the body is not valid UTF-8', [
+    { path: '(body)', message: 'is not valid UTF-8' },
+  ]);
+
+/**
+ * The body as text, refusing bytes that are not UTF-8. A body that reaches the handler as bytes (base64) is decoded
+ * strictly; a text body with U+FFFD was decoded by someone else who replaced what was not UTF-8, so it is refused
+ * too rather than stored with the customer's name garbled.
+ */
+const utf8Body = (event: APIGatewayProxyEvent): string | null => {
+  if (event.body === null || event.body === undefined) return null;
+  if (!event.isBase64Encoded) {
+    if (event.body.includes('\uFFFD')) throw notUtf8();
+    return event.body;
+  }
+  try {
+    return utf8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw notUtf8();
+  }
+};
+
+/** The request body as JSON: 415 for another media type, 413 when too large, 400 when malformed or not UTF-8. */
 export const jsonBody = (event: APIGatewayProxyEvent): unknown => {
-  const raw =
-    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (raw === null || raw === undefined || raw === '') {
+  const raw = utf8Body(event);
+  if (raw === null || raw === '') {
     throw new HttpError(400, 'VALIDATION_FAILED', 'a JSON body is required', [
       { path: '(root)', message: 'missing' },
     ]);

@@ -110,6 +110,8 @@ export interface ReturnRecord {
   status: 'label_created' | 'in_transit' | 'refunded' | 'expired';
   reason: string;
   items: ReturnLine[];
+  /** What the request asked for (returns.ts `returnRequestSignature`): a retry must ask for the same. */
+  requestSignature?: string | undefined;
   refundTo: 'original_payment' | 'store_credit';
   /** Computed on the server when the return opens; never more than is left of the capture. */
   refundAmount: number;
@@ -149,6 +151,11 @@ export interface OrderRecord {
   createdKey: string;
   /** Partition key of the byCustomer index: storefront + SHA-256 of the email (no PII in the key). */
   customerKey: string;
+  /**
+   * Partition key of the receivedOrders index, present only while the order is RECEIVED: the sweep that starts a
+   * missing workflow finds such orders there (docs/data-model.md).
+   */
+  receivedBucket?: string | undefined;
   /** Present once a label exists: the byTracking index key. */
   trackingNumber?: string | undefined;
   status: OrderStatus;
@@ -176,6 +183,13 @@ export interface OrderRecord {
   inbox: Record<string, InboxEvent>;
   wait?: WaitState | undefined;
 }
+
+/** How many partitions the receivedOrders index spreads RECEIVED orders over (a sweep reads each). */
+export const receivedBuckets = 8;
+
+/** The receivedOrders bucket of an order id (ids end in hex digits). */
+export const receivedBucketOf = (orderId: string): string =>
+  String((Number.parseInt(orderId.slice(-1), 16) || 0) % receivedBuckets);
 
 export const finalStatuses: ReadonlySet<OrderStatus> = new Set([
   'REJECTED',
@@ -235,11 +249,12 @@ export const withTimeline = (
   detail: TimelineEntry['detail'] = {},
 ): OrderRecord => ({ ...order, timeline: [...order.timeline, { at, type, detail }] });
 
-export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId'>;
+export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId' | 'requestSignature'>;
 
 export const toReturnView = ({
   wait: _wait,
   shipmentId: _shipmentId,
+  requestSignature: _signature,
   ...visible
 }: ReturnRecord): ReturnView => visible;
 

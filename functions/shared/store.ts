@@ -3,7 +3,9 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from './errors';
-import type { OrderRecord } from './model';
+import { receivedBuckets, type OrderRecord } from './model';
+
+export { receivedBuckets };
 import type { OrderStatus } from './schemas';
 
 export interface Db {
@@ -56,13 +58,20 @@ export const createOrder = async (db: Db, order: OrderRecord): Promise<boolean> 
   }
 };
 
+/** The item as stored: an order that has left RECEIVED drops out of the receivedOrders index. */
+const storedItem = (order: OrderRecord): OrderRecord => {
+  if (order.status === 'RECEIVED' || order.receivedBucket === undefined) return order;
+  const { receivedBucket: _left, ...rest } = order;
+  return rest;
+};
+
 /** Writes `next` only if the stored version is still `next.version - 1`. */
 export const putOrderVersion = async (db: Db, next: OrderRecord): Promise<boolean> => {
   try {
     await db.doc.send(
       new PutCommand({
         TableName: db.tables.orders,
-        Item: next,
+        Item: storedItem(next),
         ConditionExpression: 'version = :expected',
         ExpressionAttributeValues: { ':expected': next.version - 1 },
       }),
@@ -213,4 +222,32 @@ export const customerHistory = async (
   );
   const recent = others.filter((item) => item.createdAt >= since).length;
   return { recent, earlier: others.length - recent };
+};
+
+/**
+ * One page of the orders of a receivedOrders bucket that were received before `before` and are still RECEIVED,
+ * oldest first.
+ */
+export const receivedBefore = async (
+  db: Db,
+  bucket: string,
+  before: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ orderIds: string[]; nextKey: Record<string, unknown> | undefined }> => {
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tables.orders,
+      IndexName: 'receivedOrders',
+      KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
+      ExpressionAttributeValues: { ':b': bucket, ':before': before },
+      ProjectionExpression: 'orderId',
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return {
+    orderIds: ((page.Items ?? []) as { orderId: string }[]).map((item) => item.orderId),
+    nextKey: page.LastEvaluatedKey,
+  };
 };

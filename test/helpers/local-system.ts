@@ -66,12 +66,17 @@ export class Api {
   async request<T = unknown>(
     method: string,
     path: string,
-    options: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    options: {
+      key?: string | null;
+      body?: unknown;
+      raw?: string | Uint8Array;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const key = options.key === undefined ? storefrontKey : options.key;
     if (key) headers['x-api-key'] = key;
-    let body: string | undefined = options.raw;
+    let body: string | Uint8Array | undefined = options.raw;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';

@@ -17,7 +17,8 @@ describe('with the carrier simulation on', () => {
   let api: Api;
 
   beforeAll(async () => {
-    system = await startTestSystem({ simulation: 'auto', daySeconds: 0.2 });
+    // Short days, but not so short that a busy machine delivers past the estimate and its grace.
+    system = await startTestSystem({ simulation: 'auto', daySeconds: 0.5 });
     api = new Api(system);
   });
   afterAll(() => system.stop());

@@ -4,12 +4,13 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
-import type {
-  CancellationState,
-  InboxEvent,
-  OrderRecord,
-  ReturnRecord,
-  ShipmentState,
+import {
+  receivedBucketOf,
+  type CancellationState,
+  type InboxEvent,
+  type OrderRecord,
+  type ReturnRecord,
+  type ShipmentState,
 } from '../../../functions/shared/model';
 import type { NoticeContext } from '../../../functions/shared/notices';
 import type { CarrierEvent, TrackingStatus } from '../../../functions/shared/providers/types';
@@ -74,6 +75,7 @@ export const anOrder = (overrides: Partial<OrderRecord> = {}): OrderRecord => {
     updatedAt: createdAt,
     createdKey: `${createdAt}#${orderId}`,
     customerKey: `${storefrontId}#${emailHash}`,
+    receivedBucket: receivedBucketOf(orderId),
     status: 'RECEIVED',
     version: 1,
     customer: request.customer,

@@ -128,6 +128,40 @@ describe('jsonBody', () => {
     });
   });
 
+  it('answers 400 VALIDATION_FAILED for base64 bytes that are not UTF-8', () => {
+    // Prepare
+    const event = aPostOrdersEvent();
+    const text = event.body ?? '';
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, 20)),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(text.slice(20)),
+    ]);
+    const encoded = { ...event, body: bytes.toString('base64'), isBase64Encoded: true };
+
+    // Act
+    const error = thrown(() => jsonBody(encoded));
+
+    // Assess
+    expect(error).toMatchObject({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ path: '(body)', message: 'is not valid UTF-8' }],
+    });
+  });
+
+  it('answers 400 VALIDATION_FAILED for text in which bytes were replaced by U+FFFD', () => {
+    // Prepare
+    const event = aPostOrdersEvent();
+    const garbled = { ...event, body: (event.body ?? '').replace('Ada', 'Ad\uFFFD') };
+
+    // Act
+    const error = thrown(() => jsonBody(garbled));
+
+    // Assess
+    expect(error).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+  });
+
   it('answers 400 VALIDATION_FAILED without a body', () => {
     // Prepare
     const event = { ...aPostOrdersEvent(), body: null };

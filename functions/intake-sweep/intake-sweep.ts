@@ -1,0 +1,48 @@
+// The intake sweep: intake stores an order and then starts its workflow; if the start never happened (the API
+// died or Step Functions failed between the two), the order would wait in RECEIVED for ever. The sweep finds
+// orders RECEIVED for longer than a grace period and starts their workflow. A start is idempotent (the execution is
+// named after the order), so an order whose workflow runs but is still early in it costs one no-op start.
+import type { Deps } from '../shared/deps';
+import { logger } from '../shared/observability';
+import { receivedBefore, receivedBuckets } from '../shared/store';
+
+export interface SweepOptions {
+  /** Orders received less than this long ago are left to the request that stores them. */
+  graceSeconds: number;
+  /** At most this many starts per run; the rest waits for the next run. */
+  maxOrders?: number;
+  pageSize?: number;
+}
+
+export interface SweepResult {
+  /** Orders found RECEIVED past the grace period, whose workflow was started (or found running). */
+  started: string[];
+  /** Orders whose start failed; the next run tries them again. */
+  failed: string[];
+}
+
+export const sweepReceivedOrders = async (deps: Deps, options: SweepOptions): Promise<SweepResult> => {
+  const maxOrders = options.maxOrders ?? 500;
+  const pageSize = options.pageSize ?? 100;
+  const before = new Date(deps.now().getTime() - options.graceSeconds * 1000).toISOString();
+  const result: SweepResult = { started: [], failed: [] };
+  for (let bucket = 0; bucket < receivedBuckets; bucket += 1) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const room = maxOrders - result.started.length - result.failed.length;
+      if (room <= 0) return result;
+      const page = await receivedBefore(deps.db, String(bucket), before, Math.min(pageSize, room), startKey);
+      for (const orderId of page.orderIds) {
+        try {
+          await deps.workflow.start(orderId);
+          result.started.push(orderId);
+        } catch (error) {
+          logger.error('intake sweep could not start a workflow', { orderId, error: error as Error });
+          result.failed.push(orderId);
+        }
+      }
+      startKey = page.nextKey;
+    } while (startKey);
+  }
+  return result;
+};

@@ -1,0 +1,162 @@
+// Tenant scope comes from the key alone: a second storefront's key, whatever its query or body names, never reads,
+// lists, changes or counts the first storefront's orders. Every keyed route is tried with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../../functions/shared/model';
+import type { LocalSystem } from '../../local/system';
+import {
+  Api,
+  anOrderRequest,
+  hasStatus,
+  opsKey,
+  otherStorefrontKey,
+  scan,
+  startTestSystem,
+  waitForOrder,
+} from '../helpers/local-system';
+
+type ErrorBody = { error: { code: string } };
+type OrderList = { orders: OrderView[]; nextCursor: string | null };
+
+describe("a second storefront's key", () => {
+  let system: LocalSystem;
+  let api: Api;
+  let theirs: OrderView;
+
+  beforeAll(async () => {
+    // Long business days: nothing renews or times out on its own while the tests look at the order.
+    system = await startTestSystem({ simulation: 'off', daySeconds: 3600 });
+    api = new Api(system);
+    const { body } = await api.postOrder(anOrderRequest());
+    theirs = await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+    await api.postOrder(anOrderRequest(), { key: otherStorefrontKey });
+  });
+  afterAll(() => system.stop());
+
+  /** The first storefront's order is exactly as it was. */
+  const unchanged = async () => {
+    const now = await api.order(theirs.orderId);
+    expect(now.status).toBe(theirs.status);
+    expect(now.updatedAt).toBe(theirs.updatedAt);
+    expect(now.timeline).toEqual(theirs.timeline);
+  };
+
+  it('gets 403 listing with storefrontId naming another storefront, with or without filters', async () => {
+    const queries = [
+      '?storefrontId=demo-store',
+      '?storefrontId=demo-store&status=LABEL_CREATED',
+      '?status=LABEL_CREATED&storefrontId=demo-store&limit=100',
+    ];
+
+    const answers = await Promise.all(
+      queries.map((query) => api.request<ErrorBody>('GET', `/orders${query}`, { key: otherStorefrontKey })),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403]);
+    expect(answers.every((a) => a.body.error.code === 'FORBIDDEN')).toBe(true);
+  });
+
+  it('lists only its own orders, also when it names itself or filters by status', async () => {
+    const own = await api.request<OrderList>('GET', '/orders?storefrontId=other-store&limit=100', {
+      key: otherStorefrontKey,
+    });
+    const filtered = await api.request<OrderList>('GET', '/orders?status=LABEL_CREATED&limit=100', {
+      key: otherStorefrontKey,
+    });
+
+    expect(own.status).toBe(200);
+    expect(own.body.orders.length).toBeGreaterThan(0);
+    expect(own.body.orders.every((o) => o.storefrontId === 'other-store')).toBe(true);
+    expect(filtered.body.orders.some((o) => o.orderId === theirs.orderId)).toBe(false);
+    expect(filtered.body.orders.every((o) => o.storefrontId === 'other-store')).toBe(true);
+  });
+
+  it("cannot continue another storefront's listing with its cursor", async () => {
+    const first = await api.request<OrderList>('GET', '/orders?limit=1');
+
+    const foreign = await api.request<ErrorBody>(
+      'GET',
+      `/orders?cursor=${encodeURIComponent(first.body.nextCursor ?? '')}`,
+      { key: otherStorefrontKey },
+    );
+
+    expect(first.body.nextCursor).not.toBeNull();
+    expect(foreign.status).toBe(400);
+  });
+
+  it('gets 404 reading, shipping, cancelling or returning the order, and changes nothing', async () => {
+    const read = await api.request<ErrorBody>('GET', `/orders/${theirs.orderId}`, {
+      key: otherStorefrontKey,
+    });
+    const ship = await api.ship(theirs.orderId, otherStorefrontKey);
+    const cancel = await api.request<ErrorBody>('POST', `/orders/${theirs.orderId}/cancel`, {
+      key: otherStorefrontKey,
+      body: { reason: 'changed_mind' },
+    });
+    const returned = await api.request<ErrorBody>('POST', `/orders/${theirs.orderId}/returns`, {
+      key: otherStorefrontKey,
+      body: { reason: 'too small' },
+    });
+
+    expect([read.status, ship.status, cancel.status, returned.status]).toEqual([404, 404, 404, 404]);
+    await unchanged();
+  });
+
+  it('places orders for itself only, whatever the body says', async () => {
+    const request = { ...anOrderRequest(), storefrontId: 'demo-store' };
+
+    const answer = await api.postOrder(request, { key: otherStorefrontKey });
+    const mine = await api.postOrder(anOrderRequest(), { key: otherStorefrontKey });
+
+    expect(answer.status).toBe(400);
+    expect(mine.status).toBe(202);
+    expect(mine.body.storefrontId).toBe('other-store');
+    const asFirst = await api.request('GET', `/orders/${mine.body.orderId}`);
+    expect(asFirst.status).toBe(404);
+  });
+
+  it("reads only its own store credit, not the other storefront's for the same email", async () => {
+    const lookup = await api.request<{ storefrontId: string; balance: number }>(
+      'POST',
+      '/store-credit/lookup',
+      { key: otherStorefrontKey, body: { email: theirs.customer.email } },
+    );
+    const naming = await api.request('POST', '/store-credit/lookup', {
+      key: otherStorefrontKey,
+      body: { email: theirs.customer.email, storefrontId: 'demo-store' },
+    });
+
+    expect(lookup.status).toBe(200);
+    expect(lookup.body.storefrontId).toBe('other-store');
+    expect(naming.status).toBe(400);
+  });
+
+  it('gets 403 on the operators-only inventory', async () => {
+    const read = await api.request('GET', '/inventory/SKU-TSHIRT', { key: otherStorefrontKey });
+    const write = await api.request('PUT', '/inventory/SKU-TSHIRT', {
+      key: otherStorefrontKey,
+      body: { available: 0 },
+    });
+
+    expect([read.status, write.status]).toEqual([403, 403]);
+    expect((await api.stock('SKU-TSHIRT')).available).toBeGreaterThan(0);
+  });
+
+  it('moves nothing of the order with carrier scans, which are signed, not keyed', async () => {
+    const unsigned = await api.carrierEvent(scan(theirs.shipment!.trackingNumber, 'in_transit'), 'sha256=00');
+
+    expect(unsigned.status).toBe(401);
+    await unchanged();
+  });
+
+  it('leaves operators seeing every storefront, one at a time', async () => {
+    const first = await api.request<OrderList>('GET', '/orders?storefrontId=demo-store&limit=100', {
+      key: opsKey,
+    });
+    const second = await api.request<OrderList>('GET', '/orders?storefrontId=other-store&limit=100', {
+      key: opsKey,
+    });
+
+    expect(first.body.orders.some((o) => o.orderId === theirs.orderId)).toBe(true);
+    expect(second.body.orders.every((o) => o.storefrontId === 'other-store')).toBe(true);
+  });
+});
