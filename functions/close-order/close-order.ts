@@ -54,6 +54,28 @@ export const planClosing = (
 ): Closing => {
   const message = causeMessage(input.error.Cause).slice(0, 500);
   const code = rejectionCodeByError[input.error.Error];
+  // A cancellation accepted before shipment is honoured whatever else stopped the order meanwhile (a decline, no
+  // stock, a failure): the customer was told it would be cancelled. A failure still alerts the operators.
+  if (order.status === 'CANCELLATION_REQUESTED' && order.cancellation) {
+    const cancellation: CancellationState = { ...order.cancellation, stage: 'completed', completedAt: at };
+    const unexpected = !code && input.error.Error !== 'OrderCancelledError';
+    const next = withTimeline(
+      markApplied(
+        {
+          ...order,
+          status: 'CANCELLED',
+          cancellation,
+          ...(unexpected ? { failure: { error: input.error.Error, at } } : {}),
+        },
+        ['cancel'],
+      ),
+      at,
+      'ORDER_CANCELLED',
+      { reason: cancellation.reason, ...(code ? { alsoRejected: code } : {}) },
+    );
+    const notices = planNotice(next, 'cancellation_confirmation', 'cancelled', ctx, at, {});
+    return { status: 'CANCELLED', next, notices, alert: unexpected };
+  }
   if (code) {
     const next = withTimeline(
       { ...order, status: 'REJECTED', rejection: { code, message } },

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from './deps';
 import { HttpError } from './errors';
-import { expectReturn } from './inventory';
+import { abandonReturn, expectReturn } from './inventory';
 import { withTimeline, type OrderRecord, type ReturnLine, type ReturnRecord } from './model';
 import { mutateOrder, requireOrder } from './store';
 import { addDays } from './time';
@@ -125,17 +125,60 @@ export const checkReturn = (
   });
 };
 
-export const returnIdFor = (order: OrderRecord, key: string | undefined): string =>
-  `ret_${createHash('sha256')
-    .update(
-      `${order.orderId}\u0000${key === undefined ? `count:${(order.returns ?? []).length}` : `key:${key}`}`,
-    )
-    .digest('hex')
-    .slice(0, 20)}`;
+/**
+ * What a return request asks for, as one string: its idempotency key, else its exact items (or "all") and where
+ * the refund goes. A return is identified by it, so a request is never answered with a return of other items.
+ */
+export const returnRequestSignature = (request: OpenReturnRequest): string => {
+  const lines = request.items
+    ? [...request.items]
+        .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
+        .map((line) => `${line.sku}*${line.quantity}`)
+        .join(',')
+    : 'all';
+  return `items:${lines};refundTo:${request.refundTo}`;
+};
+
+/**
+ * The id of the return a request opens. With an idempotency key: the key's. Without: its signature's, counting the
+ * returns of the same signature that already ended (refunded or expired), so that asking again for the same items
+ * while their return is open is a retry, and asking again once it ended opens a new return.
+ */
+export const returnIdFor = (order: OrderRecord, request: OpenReturnRequest): string => {
+  const signature = returnRequestSignature(request);
+  const identity =
+    request.idempotencyKey === undefined
+      ? `${signature};ended:${(order.returns ?? []).filter((r) => r.requestSignature === signature && !openReturnStatuses.has(r.status)).length}`
+      : `key:${request.idempotencyKey}`;
+  return `ret_${createHash('sha256').update(`${order.orderId}\u0000${identity}`).digest('hex').slice(0, 20)}`;
+};
+
+/** The return of `returnId` if the order has it; a return of the same key but another request is a conflict. */
+const sameReturn = (
+  order: OrderRecord,
+  returnId: string,
+  request: OpenReturnRequest,
+): ReturnRecord | undefined => {
+  const existing = order.returns?.find((r) => r.returnId === returnId);
+  if (
+    existing?.requestSignature !== undefined &&
+    existing.requestSignature !== returnRequestSignature(request)
+  ) {
+    throw new HttpError(
+      409,
+      'IDEMPOTENCY_CONFLICT',
+      'a return with this Idempotency-Key exists for other items or another refund destination',
+    );
+  }
+  return existing;
+};
 
 /**
  * Opens a return: buys the label, tells inventory to expect the items, records the return with the order and
  * starts its workflow. Every part is idempotent by the return id, so a retry completes what a crash interrupted.
+ * Whether the return is accepted is decided by the conditional write that records it, against the order as it
+ * then is: a concurrent return that took the items first makes this one `409 NOT_RETURNABLE`, and its label and
+ * stock expectation are given back.
  */
 export const openReturn = async (
   deps: Deps,
@@ -144,8 +187,8 @@ export const openReturn = async (
 ): Promise<ReturnRecord> => {
   const order = await requireOrder(deps.db, orderId);
   const now = deps.now();
-  const returnId = returnIdFor(order, request.idempotencyKey);
-  const existing = order.returns?.find((r) => r.returnId === returnId);
+  const returnId = returnIdFor(order, request);
+  const existing = sameReturn(order, returnId, request);
   if (existing) {
     await startReturnWorkflow(deps, order, existing, now);
     return existing;
@@ -156,7 +199,6 @@ export const openReturn = async (
   };
   const lines = checkReturn(order, request, now, policy);
   const includesShipping = request.automatic === true;
-  const quote = quoteRefund(order, lines, includesShipping);
   const label = await deps.carrier.returnLabel({
     orderId,
     returnId,
@@ -179,52 +221,80 @@ export const openReturn = async (
     }),
   );
   const at = now.toISOString();
-  const record: ReturnRecord = {
-    returnId,
-    status: 'label_created',
-    reason: request.reason,
-    items: lines,
-    refundTo: request.refundTo,
-    refundAmount: quote.amount,
-    taxAmount: quote.taxAmount,
-    includesShipping,
-    automatic: request.automatic === true,
-    shipmentId: label.shipmentId,
-    trackingNumber: label.trackingNumber,
-    labelUrl: label.labelUrl,
-    trackingStatus: 'label_created',
-    createdAt: at,
-    expiresAt: addDays(now, deps.config.durations.returnWindowDays, deps.config.daySeconds),
+  const recordFor = (current: OrderRecord): ReturnRecord => {
+    // Quoted against the latest order: a return recorded meanwhile lowers what is left to refund.
+    const quote = quoteRefund(current, lines, includesShipping);
+    return {
+      returnId,
+      status: 'label_created',
+      reason: request.reason,
+      items: lines,
+      requestSignature: returnRequestSignature(request),
+      refundTo: request.refundTo,
+      refundAmount: quote.amount,
+      taxAmount: quote.taxAmount,
+      includesShipping,
+      automatic: request.automatic === true,
+      shipmentId: label.shipmentId,
+      trackingNumber: label.trackingNumber,
+      labelUrl: label.labelUrl,
+      trackingStatus: 'label_created',
+      createdAt: at,
+      expiresAt: addDays(now, deps.config.durations.returnWindowDays, deps.config.daySeconds),
+    };
   };
-  const { order: stored } = await mutateOrder(
-    deps.db,
-    orderId,
-    (current) => {
-      if (current.returns?.some((r) => r.returnId === returnId))
-        return { next: undefined, result: undefined };
-      // Checked again against the latest order: a concurrent return may have taken the same items.
-      checkReturn(current, request, now, policy);
-      const next = withTimeline(
-        {
-          ...current,
-          status: 'RETURN_REQUESTED',
-          returns: [...(current.returns ?? []), record],
-          cancellation:
-            request.automatic && current.cancellation
-              ? { ...current.cancellation, stage: 'return_opened' }
-              : current.cancellation,
-        },
-        at,
-        'RETURN_REQUESTED',
-        { returnId, items: lines.reduce((sum, line) => sum + line.quantity, 0), automatic: record.automatic },
-      );
-      return { next, result: undefined };
-    },
-    deps.now,
-  );
-  const opened = stored.returns?.find((r) => r.returnId === returnId) ?? record;
+  let stored: OrderRecord;
+  try {
+    ({ order: stored } = await mutateOrder(
+      deps.db,
+      orderId,
+      (current) => {
+        if (sameReturn(current, returnId, request)) return { next: undefined, result: undefined };
+        // Checked again against the latest order: a concurrent return may have taken the same items.
+        checkReturn(current, request, now, policy);
+        const record = recordFor(current);
+        const next = withTimeline(
+          {
+            ...current,
+            status: 'RETURN_REQUESTED',
+            returns: [...(current.returns ?? []), record],
+            cancellation:
+              request.automatic && current.cancellation
+                ? { ...current.cancellation, stage: 'return_opened' }
+                : current.cancellation,
+          },
+          at,
+          'RETURN_REQUESTED',
+          {
+            returnId,
+            items: lines.reduce((sum, line) => sum + line.quantity, 0),
+            automatic: record.automatic,
+          },
+        );
+        return { next, result: undefined };
+      },
+      deps.now,
+    ));
+  } catch (error) {
+    // Lost the race: this return is refused, so nothing it prepared may stay behind.
+    if (error instanceof HttpError) await abandonPreparedReturn(deps, returnId, label.shipmentId, lines);
+    throw error;
+  }
+  const opened = stored.returns?.find((r) => r.returnId === returnId);
+  if (!opened) throw new Error(`return ${returnId} of order ${orderId} vanished after it was recorded`);
   await startReturnWorkflow(deps, stored, opened, now);
   return opened;
+};
+
+/** Voids the label of a refused return and stops expecting its items (both idempotent). */
+const abandonPreparedReturn = async (
+  deps: Deps,
+  returnId: string,
+  shipmentId: string,
+  lines: ReturnLine[],
+): Promise<void> => {
+  await deps.carrier.voidLabel({ shipmentId, idempotencyKey: `void-return-label:${returnId}` });
+  for (const line of lines) await abandonReturn(deps.db, returnId, line.sku);
 };
 
 const startReturnWorkflow = (deps: Deps, order: OrderRecord, ret: ReturnRecord, now: Date): Promise<void> =>

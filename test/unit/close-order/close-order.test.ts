@@ -4,7 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { causeMessage, planClosing, type CloseInput } from '../../../functions/close-order/close-order';
 import type { PlannedNotice } from '../../../functions/shared/notices';
-import { anOrder, daysAfter, noticeContext, ORDER_ID, T0, withCustomer } from '../helpers/orders';
+import {
+  anOrder,
+  daysAfter,
+  noticeContext,
+  ORDER_ID,
+  T0,
+  withCancelRequest,
+  withCustomer,
+} from '../helpers/orders';
 
 const AT = daysAfter(T0, 0.1);
 
@@ -210,4 +218,49 @@ describe('planClosing', () => {
       });
     },
   );
+});
+
+describe('planClosing with a cancellation accepted before shipment', () => {
+  const cancelRequested = () => withCancelRequest(anOrder({ status: 'CANCELLATION_REQUESTED' }));
+
+  it('cancels rather than rejects when the payment was declined meanwhile: the accepted cancel wins', () => {
+    // Act
+    const closing = planClosing(cancelRequested(), closeInput('PaymentDeclinedError', 'declined'), AT, deps);
+
+    // Assess
+    expect(closing.status).toBe('CANCELLED');
+    expect(closing.next.cancellation).toMatchObject({
+      reason: 'changed_mind',
+      stage: 'completed',
+      completedAt: AT,
+    });
+    expect(closing.next.rejection).toBeUndefined();
+    expect(closing.next.timeline.at(-1)).toMatchObject({
+      type: 'ORDER_CANCELLED',
+      detail: { reason: 'changed_mind', alsoRejected: 'PAYMENT_DECLINED' },
+    });
+    expect(templates(closing.notices)).toEqual(
+      expect.arrayContaining(['cancellation_confirmation by email']),
+    );
+    expect(templates(closing.notices).some((t) => t.startsWith('order_rejected'))).toBe(false);
+    expect(closing.alert).toBe(false);
+  });
+
+  it('cancels and still alerts operators when an unexpected error stopped the order', () => {
+    // Act
+    const closing = planClosing(cancelRequested(), closeInput('Lambda.Unknown', 'boom'), AT, deps);
+
+    // Assess
+    expect(closing.status).toBe('CANCELLED');
+    expect(closing.next.failure).toMatchObject({ error: 'Lambda.Unknown' });
+    expect(closing.alert).toBe(true);
+  });
+
+  it('marks the cancel event applied', () => {
+    // Act
+    const closing = planClosing(cancelRequested(), closeInput('OrderCancelledError'), AT, deps);
+
+    // Assess
+    expect(closing.next.inbox.cancel?.applied).toBe(true);
+  });
 });

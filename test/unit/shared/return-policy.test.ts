@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../functions/shared/errors';
 import type { OrderRecord } from '../../../functions/shared/model';
 import type { OrderStatus } from '../../../functions/shared/schemas';
-import { checkReturn, returnIdFor, type OpenReturnRequest } from '../../../functions/shared/returns';
+import {
+  checkReturn,
+  returnIdFor,
+  returnRequestSignature,
+  type OpenReturnRequest,
+} from '../../../functions/shared/returns';
 import {
   aDeliveredOrder,
   anOrder,
@@ -37,9 +42,26 @@ const refusal = (order: OrderRecord, request: OpenReturnRequest, at: string): Ht
 };
 
 describe('returnIdFor', () => {
+  const keyed = (key: string, items?: OpenReturnRequest['items']): OpenReturnRequest => ({
+    reason: 'too small',
+    refundTo: 'original_payment',
+    idempotencyKey: key,
+    items,
+  });
+  const unkeyed = (items?: OpenReturnRequest['items']): OpenReturnRequest => ({
+    reason: 'too small',
+    refundTo: 'original_payment',
+    items,
+  });
+  const oneShirt = [{ sku: 'SKU-TSHIRT', quantity: 1 }];
+  const twoShirts = [{ sku: 'SKU-TSHIRT', quantity: 2 }];
+
   it('gives the same id for the same order and idempotency key', () => {
     // Act
-    const ids = [returnIdFor(aDeliveredOrder(), 'key-1'), returnIdFor(aDeliveredOrder(), 'key-1')];
+    const ids = [
+      returnIdFor(aDeliveredOrder(), keyed('key-1')),
+      returnIdFor(aDeliveredOrder(), keyed('key-1')),
+    ];
 
     // Assess
     expect(ids[0]).toBe(ids[1]);
@@ -47,11 +69,11 @@ describe('returnIdFor', () => {
 
   it('gives the same id for a key once its return is recorded, so a retry finds it', () => {
     // Prepare
-    const id = returnIdFor(aDeliveredOrder(), 'key-1');
+    const id = returnIdFor(aDeliveredOrder(), keyed('key-1'));
     const order = withReturns(aDeliveredOrder(), aReturn({ returnId: id }));
 
     // Act
-    const again = returnIdFor(order, 'key-1');
+    const again = returnIdFor(order, keyed('key-1'));
 
     // Assess
     expect(again).toBe(id);
@@ -59,7 +81,10 @@ describe('returnIdFor', () => {
 
   it('gives another id for another key', () => {
     // Act
-    const ids = [returnIdFor(aDeliveredOrder(), 'key-1'), returnIdFor(aDeliveredOrder(), 'key-2')];
+    const ids = [
+      returnIdFor(aDeliveredOrder(), keyed('key-1')),
+      returnIdFor(aDeliveredOrder(), keyed('key-2')),
+    ];
 
     // Assess
     expect(ids[0]).not.toBe(ids[1]);
@@ -68,41 +93,84 @@ describe('returnIdFor', () => {
   it('gives another id for the same key on another order', () => {
     // Act
     const ids = [
-      returnIdFor(aDeliveredOrder(), 'key-1'),
-      returnIdFor({ ...aDeliveredOrder(), orderId: 'ord_another' }, 'key-1'),
+      returnIdFor(aDeliveredOrder(), keyed('key-1')),
+      returnIdFor({ ...aDeliveredOrder(), orderId: 'ord_another' }, keyed('key-1')),
     ];
 
     // Assess
     expect(ids[0]).not.toBe(ids[1]);
   });
 
-  it('gives a new id for each return opened without a key', () => {
+  it('gives requests without a key for other items other ids', () => {
+    // Act
+    const ids = [
+      returnIdFor(aDeliveredOrder(), unkeyed(oneShirt)),
+      returnIdFor(aDeliveredOrder(), unkeyed(twoShirts)),
+      returnIdFor(aDeliveredOrder(), unkeyed()),
+      returnIdFor(aDeliveredOrder(), { ...unkeyed(oneShirt), refundTo: 'store_credit' }),
+    ];
+
+    // Assess
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it('gives a request without a key for the same items the id of their open return: a retry', () => {
     // Prepare
+    const id = returnIdFor(aDeliveredOrder(), unkeyed(oneShirt));
+    const order = withReturns(
+      aDeliveredOrder(),
+      aReturn({ returnId: id, items: oneShirt, requestSignature: returnRequestSignature(unkeyed(oneShirt)) }),
+    );
+
+    // Act
+    const again = returnIdFor(order, { ...unkeyed(oneShirt), reason: 'other words' });
+
+    // Assess
+    expect(again).toBe(id);
+  });
+
+  it('gives the same items a new id once their earlier return has ended', () => {
+    // Prepare
+    const signature = returnRequestSignature(unkeyed(oneShirt));
     let order = aDeliveredOrder();
     const ids: string[] = [];
 
     // Act
-    for (let i = 0; i < 3; i += 1) {
-      const returnId = returnIdFor(order, undefined);
+    for (let i = 0; i < 2; i += 1) {
+      const returnId = returnIdFor(order, unkeyed(oneShirt));
       ids.push(returnId);
-      order = withReturns(order, aReturn({ returnId, items: [{ sku: 'SKU-TSHIRT', quantity: 1 }] }));
+      order = withReturns(
+        order,
+        aReturn({ returnId, items: oneShirt, requestSignature: signature, status: 'refunded' }),
+      );
     }
 
     // Assess
-    expect(new Set(ids).size).toBe(3);
+    expect(new Set(ids).size).toBe(2);
   });
 
-  it('gives the same id without a key while no return is added', () => {
+  it('reads the items of a request in any order as the same items', () => {
     // Act
-    const ids = [returnIdFor(aDeliveredOrder(), undefined), returnIdFor(aDeliveredOrder(), undefined)];
+    const a = returnRequestSignature(
+      unkeyed([
+        { sku: 'B', quantity: 1 },
+        { sku: 'A', quantity: 2 },
+      ]),
+    );
+    const b = returnRequestSignature(
+      unkeyed([
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ]),
+    );
 
     // Assess
-    expect(ids[0]).toBe(ids[1]);
+    expect(a).toBe(b);
   });
 
   it('makes ids of the shape ret_ and 20 hex digits', () => {
     // Act
-    const id = returnIdFor(aDeliveredOrder(), 'key-1');
+    const id = returnIdFor(aDeliveredOrder(), keyed('key-1'));
 
     // Assess
     expect(id).toMatch(/^ret_[0-9a-f]{20}$/);
