@@ -1,6 +1,7 @@
 // Every Lambda function of Orderflow: what it runs, what it touches and which routes or workflow states use it.
 // The CDK stack builds functions and grants from this list; the local engine maps ASL placeholders and routes to
 // the same handlers through it. Adding a function means adding it here, once.
+import type { BusinessError } from './retry-policies';
 
 export type TableAccess = 'read' | 'readWrite';
 
@@ -34,6 +35,11 @@ export interface FunctionSpec {
   tables: { Orders?: TableAccess; Inventory?: TableAccess };
   capabilities: Capability[];
   routes?: Route[];
+  /**
+   * Business errors the step throws on purpose (functions/shared/errors.ts); each has its own branch in the ASL,
+   * and a state that retries every error (`States.ALL`) may only run a function that throws none.
+   */
+  raises?: BusinessError[];
 }
 
 const step = (
@@ -42,7 +48,15 @@ const step = (
   description: string,
   tables: FunctionSpec['tables'],
   capabilities: Capability[] = [],
-): FunctionSpec => ({ id, entry: `functions/${folder}/handler.ts`, description, tables, capabilities });
+  raises: BusinessError[] = [],
+): FunctionSpec => ({
+  id,
+  entry: `functions/${folder}/handler.ts`,
+  description,
+  tables,
+  capabilities,
+  raises,
+});
 
 export const functionCatalog: readonly FunctionSpec[] = [
   // HTTP API
@@ -98,15 +112,30 @@ export const functionCatalog: readonly FunctionSpec[] = [
     routes: [{ method: 'GET', path: '/health', auth: 'none' }],
   },
   // Workflow steps
-  step('ValidateOrder', 'validate-order', 'Deep validation of a received order', {
-    Orders: 'readWrite',
-    Inventory: 'read',
-  }),
-  step('AssessRisk', 'assess-risk', 'Explainable rule-based risk score', { Orders: 'readWrite' }),
-  step('ReserveStock', 'reserve-stock', 'Reserves stock for every line', {
-    Orders: 'read',
-    Inventory: 'readWrite',
-  }),
+  step(
+    'ValidateOrder',
+    'validate-order',
+    'Deep validation of a received order',
+    { Orders: 'readWrite', Inventory: 'read' },
+    [],
+    ['OrderInvalidError', 'OrderCancelledError'],
+  ),
+  step(
+    'AssessRisk',
+    'assess-risk',
+    'Explainable rule-based risk score',
+    { Orders: 'readWrite' },
+    [],
+    ['FraudSuspectedError', 'OrderCancelledError'],
+  ),
+  step(
+    'ReserveStock',
+    'reserve-stock',
+    'Reserves stock for every line',
+    { Orders: 'read', Inventory: 'readWrite' },
+    [],
+    ['OutOfStockError', 'OrderCancelledError'],
+  ),
   step('ReleaseStock', 'release-stock', 'Releases reserved stock (compensation)', {
     Orders: 'read',
     Inventory: 'readWrite',
@@ -117,6 +146,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'Authorizes the payment (capture later)',
     { Orders: 'readWrite' },
     ['paymentProvider'],
+    ['PaymentDeclinedError', 'OrderCancelledError'],
   ),
   step(
     'ReauthorizePayment',
@@ -124,6 +154,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'Renews an authorization about to lapse',
     { Orders: 'readWrite' },
     ['paymentProvider'],
+    ['AuthorizationExpiredError'],
   ),
   step(
     'VoidAuthorization',
@@ -138,11 +169,16 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'Confirms the order and tells the customer',
     { Orders: 'readWrite' },
     ['sendEmail', 'sendSms', 'orderEvents'],
+    ['OrderCancelledError'],
   ),
-  step('BuyLabel', 'buy-label', 'Buys the carrier label', { Orders: 'readWrite' }, [
-    'carrierProvider',
-    'orderEvents',
-  ]),
+  step(
+    'BuyLabel',
+    'buy-label',
+    'Buys the carrier label',
+    { Orders: 'readWrite' },
+    ['carrierProvider', 'orderEvents'],
+    ['AddressUndeliverableError', 'OrderCancelledError'],
+  ),
   step('VoidLabel', 'void-label', 'Voids an unused label (compensation)', { Orders: 'readWrite' }, [
     'carrierProvider',
   ]),
@@ -159,6 +195,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'Captures the payment once the parcel ships, commits stock, sends the shipping notice',
     { Orders: 'readWrite', Inventory: 'readWrite' },
     ['paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
+    ['CaptureFailedError'],
   ),
   step(
     'TrackDelivery',
