@@ -1,6 +1,10 @@
 // The Lambdas: one per catalog entry, with the runtime settings every function shares, the environment its
 // capabilities call for, and a policy that names only what the catalog says it touches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MAX_PROVIDER_REQUESTS_PER_INVOCATION,
+  PROVIDER_REQUEST_TIMEOUT_MS,
+} from '../../functions/shared/providers/http';
 import { functionCatalog, type FunctionSpec } from '../../lib/function-catalog';
 import { logicalId, synthesize, type Synthesized } from './synth';
 import { actionsOf, asArray, referencedIds, statementsOfRole, type Statement } from './template-queries';
@@ -58,6 +62,19 @@ describe.each(functionCatalog.map((spec) => [spec.id, spec] as const))('the %s f
       LoggingConfig: { LogFormat: 'JSON' },
       Description: spec.description,
     });
+  });
+
+  it('outlasts its provider requests, so a slow provider is a TransientError and not a Lambda timeout', () => {
+    const timeout = dev.json.Resources[ids(dev, spec).functionId]!.Properties?.Timeout as number;
+    const callsProvider = spec.capabilities.some((c) => c === 'paymentProvider' || c === 'carrierProvider');
+    const isApi = (spec.routes ?? []).length > 0;
+    if (callsProvider) {
+      expect(timeout * 1000).toBeGreaterThan(
+        MAX_PROVIDER_REQUESTS_PER_INVOCATION * PROVIDER_REQUEST_TIMEOUT_MS,
+      );
+    }
+    // API Gateway answers 504 after 29 s; a workflow Task gives its Lambda 60 s.
+    expect(timeout).toBeLessThan(isApi ? 29 : 60);
   });
 
   it('logs into its own log group, kept for the stage retention', () => {
