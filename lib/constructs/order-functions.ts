@@ -136,7 +136,10 @@ export class OrderFunctions extends Construct {
     capability: Capability,
     props: OrderFunctionsProps,
   ): { environment: Record<string, string>; grant: (role: IRole) => void } {
-    const { notifications, secrets, config } = props;
+    const { notifications, secrets, config, storage } = props;
+    // The sandbox providers keep their payments and shipments as SANDBOX# items in the Orders table.
+    const sandboxRecords = (role: IRole) =>
+      storage.grant(role, 'Orders', { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
     const statement = (actions: string[], resources: string[]) => (role: IRole) =>
       role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
     switch (capability) {
@@ -185,7 +188,7 @@ export class OrderFunctions extends Construct {
               environment: { STRIPE_SECRET_NAME: secret.secretId },
               grant: (role) => secret.secret.grantRead(role),
             }
-          : { environment: {}, grant: () => undefined };
+          : { environment: {}, grant: sandboxRecords };
       }
       case 'carrierProvider': {
         const secret = secrets.easyPostApiKey;
@@ -195,7 +198,7 @@ export class OrderFunctions extends Construct {
               environment: { ...shipFrom, EASYPOST_SECRET_NAME: secret.secretId },
               grant: (role) => secret.secret.grantRead(role),
             }
-          : { environment: shipFrom, grant: () => undefined };
+          : { environment: shipFrom, grant: sandboxRecords };
       }
       case 'trackingLinks':
         return {
