@@ -83,8 +83,6 @@ export class OrderFunctions extends Construct {
       LOST_PARCEL_DAYS: String(config.durations.lostParcelDays),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      // Responses can hold customer data; traces keep timings and errors only.
-      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     };
 
     for (const spec of props.catalog) {
