@@ -17,6 +17,7 @@ export const buildOrderflowApp = (app: App): OrderflowStack => {
     // Without an account and region in the config the stack is environment-agnostic (synth needs no credentials).
     ...(config.env ? { env: config.env } : {}),
     tags: { application: 'orderflow', stage: config.stage },
+    terminationProtection: config.terminationProtection,
   });
   addNagChecks(app);
   return stack;

@@ -74,6 +74,13 @@ export const stageConfigSchema = z
       webAcl: z.boolean(),
       /** Base URL of customer tracking links; defaults to the API's own execute-api URL. */
       publicBaseUrl: z.url().optional(),
+      /**
+       * The API Gateway account setting (the CloudWatch role every REST API in the account and region logs with) is
+       * one per account and region. Off (the default), the stack expects it set once by hand (docs/deploy.md); on,
+       * this stage's stack creates the role and the setting. Turn it on for at most one stage per account and
+       * region, or two stacks overwrite each other's setting.
+       */
+      ownsAccountCloudWatchRole: z.boolean().default(false),
     }),
     data: z.object({
       /** Keep tables, keys, secrets and logs when the stack is deleted. */
@@ -81,6 +88,8 @@ export const stageConfigSchema = z
       pointInTimeRecovery: z.boolean(),
       deletionProtection: z.boolean(),
     }),
+    /** CloudFormation refuses to delete the stack while this is on. */
+    terminationProtection: z.boolean().default(false),
     logRetentionDays: z
       .number()
       .int()

@@ -82,6 +82,7 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
     ops: { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 100_000, period: 'MONTH' } },
     api: { throttle: { rateLimit: 200, burstLimit: 400 }, webAcl: true },
     data: { retain: true, pointInTimeRecovery: true, deletionProtection: true },
+    terminationProtection: true,
     logRetentionDays: 180,
     logLevel: 'INFO',
     providers: {

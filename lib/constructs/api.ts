@@ -98,10 +98,11 @@ export class Api extends Construct {
       description: `Orderflow ${config.stage}: order intake, order views, inventory, carrier webhooks`,
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.HEADER,
-      // Execution logging needs the account-level API Gateway → CloudWatch role; the stack provides it and keeps
-      // it on deletion (it is shared by every API in the account and region).
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // Execution and access logging need the account-level API Gateway → CloudWatch role. It is one setting per
+      // account and region, shared by every API there: only the stage that owns it creates it (and keeps it on
+      // deletion); the others expect it set once by hand (docs/deploy.md), so two stages never fight over it.
+      cloudWatchRole: config.api.ownsAccountCloudWatchRole,
+      ...(config.api.ownsAccountCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: API_STAGE_NAME,
         tracingEnabled: true,

@@ -8,6 +8,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import {
+  MAX_PROVIDER_REQUESTS_PER_INVOCATION,
+  PROVIDER_REQUEST_TIMEOUT_MS,
+} from '../../functions/shared/providers/http';
 import type { Capability, FunctionSpec } from '../function-catalog';
 import type { Notifications } from './notifications';
 import { OrderFunction } from './order-function';
@@ -36,6 +40,27 @@ export interface OrderFunctionsProps {
 export const METRICS_NAMESPACE = 'Orderflow';
 export const SERVICE_NAME = 'orderflow';
 
+const PROVIDER_CAPABILITIES: readonly Capability[] = ['paymentProvider', 'carrierProvider'];
+
+/**
+ * A function's timeout. Workflow steps get 30 s (their Tasks allow 60 s); API functions 10 s, or 25 s when they call
+ * a provider (API Gateway gives up after 29 s). A function that calls a provider outlasts the longest run of provider
+ * requests it may make, each abandoned as a TransientError after PROVIDER_REQUEST_TIMEOUT_MS, so a slow provider
+ * is a retried typed error and not a Lambda timeout.
+ */
+export const functionTimeoutSeconds = (spec: FunctionSpec): number => {
+  const isApi = (spec.routes ?? []).length > 0;
+  const callsProvider = spec.capabilities.some((capability) => PROVIDER_CAPABILITIES.includes(capability));
+  const seconds = isApi ? (callsProvider ? 25 : 10) : 30;
+  const providerSeconds = (MAX_PROVIDER_REQUESTS_PER_INVOCATION * PROVIDER_REQUEST_TIMEOUT_MS) / 1000;
+  if (callsProvider && seconds <= providerSeconds) {
+    throw new Error(
+      `${spec.id}: a ${seconds} s timeout does not outlast ${providerSeconds} s of provider requests`,
+    );
+  }
+  return seconds;
+};
+
 export class OrderFunctions extends Construct {
   private readonly functions = new Map<string, OrderFunction>();
 
@@ -58,12 +83,9 @@ export class OrderFunctions extends Construct {
       LOST_PARCEL_DAYS: String(config.durations.lostParcelDays),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      // Responses can hold customer data; traces keep timings and errors only.
-      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     };
 
     for (const spec of props.catalog) {
-      const isApi = (spec.routes ?? []).length > 0;
       const keyed = (spec.routes ?? []).some((route) => route.auth === 'apiKey');
       const environment: Record<string, string> = {
         ...common,
@@ -79,8 +101,7 @@ export class OrderFunctions extends Construct {
       const fn = new OrderFunction(this, spec.id, {
         spec,
         environment,
-        // API Gateway gives up after 29 s; workflow tasks have a 60 s TimeoutSeconds in the ASL.
-        timeout: Duration.seconds(isApi ? 10 : 30),
+        timeout: Duration.seconds(functionTimeoutSeconds(spec)),
         memorySize: 512,
         logLevel: config.logLevel,
         logRetention: props.logRetention,
@@ -113,7 +134,10 @@ export class OrderFunctions extends Construct {
     capability: Capability,
     props: OrderFunctionsProps,
   ): { environment: Record<string, string>; grant: (role: IRole) => void } {
-    const { notifications, secrets, config } = props;
+    const { notifications, secrets, config, storage } = props;
+    // The sandbox providers keep their payments and shipments as SANDBOX# items in the Orders table.
+    const sandboxRecords = (role: IRole) =>
+      storage.grant(role, 'Orders', { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
     const statement = (actions: string[], resources: string[]) => (role: IRole) =>
       role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
     switch (capability) {
@@ -162,7 +186,7 @@ export class OrderFunctions extends Construct {
               environment: { STRIPE_SECRET_NAME: secret.secretId },
               grant: (role) => secret.secret.grantRead(role),
             }
-          : { environment: {}, grant: () => undefined };
+          : { environment: {}, grant: sandboxRecords };
       }
       case 'carrierProvider': {
         const secret = secrets.easyPostApiKey;
@@ -172,7 +196,7 @@ export class OrderFunctions extends Construct {
               environment: { ...shipFrom, EASYPOST_SECRET_NAME: secret.secretId },
               grant: (role) => secret.secret.grantRead(role),
             }
-          : { environment: shipFrom, grant: () => undefined };
+          : { environment: shipFrom, grant: sandboxRecords };
       }
       case 'trackingLinks':
         return {

@@ -1,7 +1,7 @@
 // DynamoDB tables built from lib/tables.ts, the definitions the local engine creates its tables from, so the two
 // cannot drift. On demand, encrypted with the AWS managed key, TTL where the spec names one; retention, point-in-time
-// recovery and deletion protection come from the stage. Grants are by intent: the exact actions for `read` or
-// `readWrite`, on the table and on each of its indexes by name (no `*`, no Scan).
+// recovery and deletion protection come from the stage. Grants are what a function really calls: the item actions
+// the catalog names on the table, and Query on the indexes it names (no `*`, no Scan, no Delete, no batches).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
@@ -18,14 +18,6 @@ export interface StorageProps {
 }
 
 export type TableId = TableSpec['id'];
-
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 
 const attribute = (key: KeyAttribute) => ({
   name: key.name,
@@ -72,21 +64,28 @@ export class Storage extends Construct {
     return this.entry(id).table;
   }
 
-  /** Exactly the item actions `access` needs, on the table and (Query only) on its named indexes. */
+  /** Exactly the item actions of `access` on the table, and Query on exactly the indexes it names. */
   grant(role: IRole, id: TableId, access: TableAccess): void {
     const { table, spec } = this.entry(id);
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
-        resources: [table.tableArn],
-      }),
-    );
-    const indexes = spec.globalSecondaryIndexes;
-    if (indexes.length > 0) {
+    if (access.actions.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...new Set(access.actions)].map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+        }),
+      );
+    }
+    const queries = access.queries ?? [];
+    for (const name of queries) {
+      if (!spec.globalSecondaryIndexes.some((index) => index.indexName === name)) {
+        throw new Error(`table ${id} has no index ${name} (lib/tables.ts)`);
+      }
+    }
+    if (queries.length > 0) {
       role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['dynamodb:Query'],
-          resources: indexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+          resources: queries.map((name) => `${table.tableArn}/index/${name}`),
         }),
       );
     }

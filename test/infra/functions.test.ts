@@ -1,15 +1,24 @@
 // The Lambdas: one per catalog entry, with the runtime settings every function shares, the environment its
 // capabilities call for, and a policy that names only what the catalog says it touches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MAX_PROVIDER_REQUESTS_PER_INVOCATION,
+  PROVIDER_REQUEST_TIMEOUT_MS,
+} from '../../functions/shared/providers/http';
 import { functionCatalog, type FunctionSpec } from '../../lib/function-catalog';
 import { logicalId, synthesize, type Synthesized } from './synth';
 import { actionsOf, asArray, referencedIds, statementsOfRole, type Statement } from './template-queries';
 
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/** DynamoDB actions no handler calls (test/infra/dynamodb-calls.test.ts checks the code for them). */
+const UNUSED_DYNAMODB_ACTIONS = [
+  'dynamodb:Scan',
   'dynamodb:DeleteItem',
+  'dynamodb:BatchGetItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:TransactWriteItems',
+  'dynamodb:TransactGetItems',
 ];
 
 let dev: Synthesized;
@@ -47,6 +56,34 @@ const tableIds = (s: Synthesized) => ({
   Inventory: logicalId(s.stack, s.stack.node.findChild('Storage').node.findChild('Inventory')),
 });
 
+/**
+ * A function's DynamoDB grants: the actions on each table (by catalog table id), and the indexes it may query as
+ * `<table>/<index>`. Statements may be merged or split; only the union per resource counts.
+ */
+const dynamoGrants = (s: Synthesized, spec: FunctionSpec) => {
+  const tables = tableIds(s);
+  const tableOf = (id: string) => Object.entries(tables).find(([, logical]) => logical === id)?.[0];
+  const onTable: Record<string, Set<string>> = {};
+  const queries: string[] = [];
+  for (const statement of statementsOf(s, spec)) {
+    const actions = actionsOf(statement).filter((action) => action.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    for (const resource of asArray(statement.Resource)) {
+      const [id] = [...referencedIds(resource)];
+      const table = id ? tableOf(id) : undefined;
+      expect(table, `${spec.id}: DynamoDB grant on ${JSON.stringify(resource)}`).toBeDefined();
+      const index = /\/index\/([\w-]+)$/.exec(JSON.stringify(resource).replace(/"\]\]\}$/, ''))?.[1];
+      if (index) {
+        expect(actions).toEqual(['dynamodb:Query']);
+        queries.push(`${table}/${index}`);
+      } else {
+        onTable[table!] = new Set([...(onTable[table!] ?? []), ...actions]);
+      }
+    }
+  }
+  return { onTable, queries };
+};
+
 describe.each(functionCatalog.map((spec) => [spec.id, spec] as const))('the %s function', (_, spec) => {
   it('runs its handler on Node.js 22, ARM64, with active tracing and JSON logs', () => {
     const resource = dev.json.Resources[ids(dev, spec).functionId]!;
@@ -58,6 +95,19 @@ describe.each(functionCatalog.map((spec) => [spec.id, spec] as const))('the %s f
       LoggingConfig: { LogFormat: 'JSON' },
       Description: spec.description,
     });
+  });
+
+  it('outlasts its provider requests, so a slow provider is a TransientError and not a Lambda timeout', () => {
+    const timeout = dev.json.Resources[ids(dev, spec).functionId]!.Properties?.Timeout as number;
+    const callsProvider = spec.capabilities.some((c) => c === 'paymentProvider' || c === 'carrierProvider');
+    const isApi = (spec.routes ?? []).length > 0;
+    if (callsProvider) {
+      expect(timeout * 1000).toBeGreaterThan(
+        MAX_PROVIDER_REQUESTS_PER_INVOCATION * PROVIDER_REQUEST_TIMEOUT_MS,
+      );
+    }
+    // API Gateway answers 504 after 29 s; a workflow Task gives its Lambda 60 s.
+    expect(timeout).toBeLessThan(isApi ? 29 : 60);
   });
 
   it('logs into its own log group, kept for the stage retention', () => {
@@ -84,21 +134,47 @@ describe.each(functionCatalog.map((spec) => [spec.id, spec] as const))('the %s f
     }
   });
 
-  it('touches only the tables the catalog lists, and writes only where it may', () => {
-    const tables = tableIds(prod);
-    const dynamo = statementsOf(prod, spec).filter((st) =>
-      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+  it('touches only the tables the catalog lists, with exactly the actions it names', () => {
+    // prod runs the real providers, so the catalog alone decides.
+    const granted = dynamoGrants(prod, spec);
+    // A table the function only queries (through an index) has no item actions.
+    const withItems = Object.entries(spec.tables).filter(([, access]) => access.actions.length > 0);
+    const expected = withItems.map(([table, access]) => [
+      table,
+      [...access.actions.map((action) => `dynamodb:${action}`)].sort(),
+    ]);
+    expect(Object.entries(granted.onTable).map(([table, actions]) => [table, [...actions].sort()])).toEqual(
+      expect.arrayContaining(expected),
     );
-    const touched = new Set(dynamo.flatMap((st) => [...referencedIds(st.Resource)]));
-    const allowed = Object.keys(spec.tables).map((table) => tables[table as keyof typeof tables]);
-    expect([...touched].sort()).toEqual(allowed.sort());
-    for (const [table, access] of Object.entries(spec.tables)) {
-      const onTable = dynamo.filter((st) =>
-        referencedIds(st.Resource).has(tables[table as keyof typeof tables]),
+    expect(Object.keys(granted.onTable).sort()).toEqual(withItems.map(([table]) => table).sort());
+  });
+
+  it('queries only the indexes the catalog lists, and no table itself', () => {
+    for (const s of [dev, prod]) {
+      const granted = dynamoGrants(s, spec);
+      const expected = Object.entries(spec.tables).flatMap(([table, access]) =>
+        (access.queries ?? []).map((index) => `${table}/${index}`),
       );
-      const writes = onTable.flatMap(actionsOf).filter((action) => WRITE_ACTIONS.includes(action));
-      expect(writes.length > 0, `${spec.id} writes ${table}`).toBe(access === 'readWrite');
-      expect(onTable.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+      expect(granted.queries.sort()).toEqual(expected.sort());
+      for (const actions of Object.values(granted.onTable))
+        expect([...actions]).not.toContain('dynamodb:Query');
+    }
+  });
+
+  it('may use the sandbox providers’ records where the stage runs them, and nothing more', () => {
+    const granted = dynamoGrants(dev, spec);
+    const usesSandbox = spec.capabilities.some((c) => c === 'paymentProvider' || c === 'carrierProvider');
+    const catalog = (spec.tables.Orders?.actions ?? []).map((action) => `dynamodb:${action}`);
+    const expected = usesSandbox
+      ? [...new Set([...catalog, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])]
+      : catalog;
+    expect([...(granted.onTable.Orders ?? [])].sort()).toEqual(expected.sort());
+  });
+
+  it('is never granted an action no handler calls: no Scan, DeleteItem, batch or transaction', () => {
+    for (const s of [dev, prod]) {
+      const actions = statementsOf(s, spec).flatMap(actionsOf);
+      expect(actions.filter((action) => UNUSED_DYNAMODB_ACTIONS.includes(action))).toEqual([]);
     }
   });
 
@@ -198,6 +274,19 @@ describe('capabilities', () => {
     for (const spec of functionCatalog) {
       const keyed = (spec.routes ?? []).some((route) => route.auth === 'apiKey');
       expect(Object.keys(environmentOf(dev, spec)).includes('API_KEY_PRINCIPALS'), spec.id).toBe(keyed);
+    }
+  });
+});
+
+describe('the ValidateOrder function', () => {
+  it('reads only: no write action on any table, in any stage', () => {
+    const spec = functionCatalog.find((candidate) => candidate.id === 'ValidateOrder')!;
+    for (const s of [dev, prod]) {
+      expect(
+        statementsOf(s, spec)
+          .flatMap(actionsOf)
+          .filter((a) => WRITE_ACTIONS.includes(a)),
+      ).toEqual([]);
     }
   });
 });

@@ -3,12 +3,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { App, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrderflowApp } from '../../lib/app';
 import { loadStageConfig, stageNames, StageConfigError, type StageName } from '../../lib/config';
 import { stageConfigSchema } from '../../lib/config/stage-config';
 import { stages } from '../../lib/config/stages';
+import { addNagChecks } from '../../lib/nag';
+import { OrderflowStack } from '../../lib/orderflow-stack';
 import { projectRoot } from '../../lib/project-paths';
 import { fastAppProps, synthesize, type Synthesized } from './synth';
 
@@ -91,6 +94,36 @@ describe.each(stageNames)('the %s stage', (stage) => {
       expect(ACKNOWLEDGED_RULES).toContain(id);
       expect(reason.length).toBeGreaterThan(40);
     }
+  });
+});
+
+describe('stack hygiene', () => {
+  it('protects the prod stack from deletion, and only prod', () => {
+    expect(synthesized.get('prod')!.stack.terminationProtection).toBe(true);
+    expect(synthesized.get('staging')!.stack.terminationProtection).toBe(false);
+    expect(synthesized.get('dev')!.stack.terminationProtection).toBe(false);
+  });
+
+  it('leaves the account-wide API Gateway setting to be set once, so two stages in one account never fight', () => {
+    for (const s of synthesized.values()) {
+      s.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+      expect(s.config.api.ownsAccountCloudWatchRole).toBe(false);
+    }
+  });
+
+  it('creates and keeps that setting in the one stage that owns it, with cdk-nag passing', () => {
+    const config = loadStageConfig('dev');
+    const app = new App(fastAppProps('dev'));
+    const stack = new OrderflowStack(app, 'Orderflow-dev', {
+      config: { ...config, api: { ...config.api, ownsAccountCloudWatchRole: true } },
+    });
+    addNagChecks(app);
+    app.synth();
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const accounts = Object.values(template.findResources('AWS::ApiGateway::Account'));
+    expect(accounts[0]).toMatchObject({ DeletionPolicy: 'Retain' });
   });
 });
 

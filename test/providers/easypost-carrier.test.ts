@@ -10,7 +10,7 @@ import {
   decimalToMinorUnits,
 } from '../../functions/shared/providers/carrier/easypost-carrier';
 import type { LabelRequest, ReturnLabelRequest } from '../../functions/shared/providers/types';
-import { replayFixture } from './recorded-fetch';
+import { replay, replayFixture } from './recorded-fetch';
 
 const API_KEY = 'EZTK_test_orderflow';
 const BASE_URL = 'https://api.easypost.test';
@@ -150,6 +150,42 @@ describe('EasyPostCarrier', () => {
 
       // Assess
       await expect(attempt).rejects.toThrow(TransientError);
+    });
+
+    it('gives up on a slow answer within its request timeout, as a TransientError', async () => {
+      // Prepare
+      const recording = replay(
+        [
+          {
+            request: {
+              method: 'GET',
+              path: `/v2/shipments/${encodeURIComponent(labelRequest.idempotencyKey)}`,
+            },
+            response: { status: 200, body: {}, delayMs: 1_000 },
+          },
+        ],
+        { baseUrl: BASE_URL, authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}` },
+      );
+      const carrier = new EasyPostCarrier({
+        apiKey: API_KEY,
+        fromAddress: {
+          name: 'Warehouse',
+          line1: '1 Dock',
+          city: 'Oakland',
+          postalCode: '94607',
+          country: 'US',
+        },
+        fetch: recording.fetch,
+        baseUrl: BASE_URL,
+        requestTimeoutMs: 20,
+      });
+
+      // Act
+      const attempt = carrier.buyLabel(labelRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(TransientError);
+      await expect(attempt).rejects.toThrow('EasyPost did not answer within 20 ms');
     });
 
     it('reports a network failure as TransientError', async () => {

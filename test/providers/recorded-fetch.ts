@@ -1,7 +1,8 @@
 // Test helper: replays recorded HTTP exchanges (test/fixtures/<provider>/*.json) through a fake `fetch` that also
 // checks each request against its recording: method, path, authorization, idempotency header and body. Mismatches
 // are soft assertions, so the test fails with the real difference even though the adapter under test would
-// otherwise see (and map) a thrown error.
+// otherwise see (and map) a thrown error. Headers every request must carry (an API version) are checked too, and a
+// recorded answer can be slow, to show what the adapter does when its request times out.
 import { expect } from 'vitest';
 import { loadFixture } from './fixtures';
 
@@ -19,7 +20,8 @@ export interface RecordedRequest {
 
 export interface RecordedExchange {
   request: RecordedRequest;
-  response: { status: number; body: unknown };
+  /** `delayMs`: the answer comes this late (a slow provider); the request's abort signal cuts the wait short. */
+  response: { status: number; body: unknown; delayMs?: number };
 }
 
 export interface Recording {
@@ -39,10 +41,25 @@ const headerOf = (init: RequestInit | undefined, name: string): string | null =>
   new Headers(init?.headers).get(name);
 
 /** A fake fetch that answers `exchanges` in order, for requests to `baseUrl` carrying `authorization`. */
-export const replay = (
-  exchanges: readonly RecordedExchange[],
-  options: { baseUrl: string; authorization: string },
-): Replay => {
+export interface ReplayOptions {
+  baseUrl: string;
+  authorization: string;
+  /** Headers every request must carry, e.g. `{ 'stripe-version': ... }`. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason (a TimeoutError) as fetch does when it fires first. */
+const answerAfter = (ms: number, signal: AbortSignal | null | undefined, answer: () => Response) =>
+  new Promise<Response>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => resolve(answer()), ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    });
+  });
+
+export const replay = (exchanges: readonly RecordedExchange[], options: ReplayOptions): Replay => {
   let used = 0;
   const fake = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -59,6 +76,9 @@ export const replay = (
     expect.soft(init?.method ?? 'GET', `${label}: method`).toBe(request.method);
     expect.soft(url, `${label}: URL`).toBe(`${options.baseUrl}${request.path}`);
     expect.soft(headerOf(init, 'authorization'), `${label}: authorization`).toBe(options.authorization);
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      expect.soft(headerOf(init, name), `${label}: ${name}`).toBe(value);
+    }
     expect
       .soft(headerOf(init, 'idempotency-key'), `${label}: idempotency key`)
       .toBe(request.idempotencyKey ?? null);
@@ -76,12 +96,14 @@ export const replay = (
     } else {
       expect.soft(body, `${label}: body`).toBeUndefined();
     }
-    return Promise.resolve(
+    const answer = () =>
       new Response(JSON.stringify(response.body), {
         status: response.status,
         headers: { 'content-type': 'application/json' },
-      }),
-    );
+      });
+    return response.delayMs === undefined
+      ? Promise.resolve(answer())
+      : answerAfter(response.delayMs, init?.signal, answer);
   };
   return {
     fetch: fake,
@@ -95,5 +117,5 @@ export const replay = (
 };
 
 /** Loads a recording and returns a replay of it. */
-export const replayFixture = (path: string, options: { baseUrl: string; authorization: string }): Replay =>
+export const replayFixture = (path: string, options: ReplayOptions): Replay =>
   replay(loadFixture<Recording>(path).exchanges, options);

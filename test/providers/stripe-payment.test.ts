@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { PaymentDeclinedError, TransientError } from '../../functions/shared/errors';
 import {
+  STRIPE_API_VERSION,
   StripePaymentProvider,
   StripeRequestError,
 } from '../../functions/shared/providers/payment/stripe-payment';
 import type { AuthorizeRequest } from '../../functions/shared/providers/types';
-import { replayFixture } from './recorded-fetch';
+import { replay, replayFixture } from './recorded-fetch';
 
 const API_KEY = 'sk_test_orderflow';
 const BASE_URL = 'https://api.stripe.test';
@@ -18,6 +19,8 @@ const providerFor = (fixture: string) => {
   const recording = replayFixture(`stripe/${fixture}`, {
     baseUrl: BASE_URL,
     authorization: `Bearer ${API_KEY}`,
+    // Every request of every recording must name the pinned API version.
+    headers: { 'stripe-version': STRIPE_API_VERSION },
   });
   const provider = new StripePaymentProvider({
     apiKey: () => Promise.resolve(API_KEY),
@@ -106,6 +109,48 @@ describe('StripePaymentProvider', () => {
 
       // Assess
       await expect(attempt).rejects.toThrow(TransientError);
+    });
+  });
+
+  describe('every request', () => {
+    it('pins a Stripe API version recent enough to expand latest_charge (2022-11-15 or later)', () => {
+      expect(STRIPE_API_VERSION).toMatch(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/);
+      expect(STRIPE_API_VERSION.slice(0, 10) >= '2022-11-15').toBe(true);
+    });
+
+    it('gives up on a slow answer within its request timeout, as a TransientError', async () => {
+      // Prepare
+      const recording = replay(
+        [
+          {
+            request: {
+              method: 'POST',
+              path: '/v1/payment_intents/pi_slow/cancel',
+              idempotencyKey: 'void:order-1001',
+              form: {},
+            },
+            response: { status: 200, body: {}, delayMs: 1_000 },
+          },
+        ],
+        {
+          baseUrl: BASE_URL,
+          authorization: `Bearer ${API_KEY}`,
+          headers: { 'stripe-version': STRIPE_API_VERSION },
+        },
+      );
+      const provider = new StripePaymentProvider({
+        apiKey: API_KEY,
+        fetch: recording.fetch,
+        baseUrl: BASE_URL,
+        requestTimeoutMs: 20,
+      });
+
+      // Act
+      const attempt = provider.void({ paymentId: 'pi_slow', idempotencyKey: 'void:order-1001' });
+
+      // Assess
+      await expect(attempt).rejects.toThrow(TransientError);
+      await expect(attempt).rejects.toThrow('Stripe did not answer within 20 ms');
     });
   });
 

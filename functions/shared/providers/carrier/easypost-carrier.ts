@@ -31,6 +31,7 @@ import type {
   ReturnLabelRequest,
   ServiceLevel,
 } from '../types';
+import { PROVIDER_REQUEST_TIMEOUT_MS } from '../http';
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
@@ -82,9 +83,10 @@ export interface EasyPostCarrierOptions {
   /** `https://api.easypost.com` unless overridden (tests, a proxy). */
   baseUrl?: string;
   clock?: () => Date;
+  /** How long one request may take before it is abandoned as a TransientError; PROVIDER_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
 }
 
-const REQUEST_TIMEOUT_MS = 20_000;
 const GRAMS_PER_OUNCE = 28.349523125;
 const DAY_MS = 86_400_000;
 
@@ -164,6 +166,7 @@ export class EasyPostCarrier implements CarrierProvider {
   private readonly fetch: typeof fetch;
   private readonly baseUrl: string;
   private readonly clock: () => Date;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: EasyPostCarrierOptions) {
     const { apiKey } = options;
@@ -172,6 +175,7 @@ export class EasyPostCarrier implements CarrierProvider {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.baseUrl = (options.baseUrl ?? 'https://api.easypost.com').replace(/\/+$/, '');
     this.clock = options.clock ?? (() => new Date());
+    this.requestTimeoutMs = options.requestTimeoutMs ?? PROVIDER_REQUEST_TIMEOUT_MS;
   }
 
   async buyLabel(request: LabelRequest): Promise<Label> {
@@ -358,12 +362,21 @@ export class EasyPostCarrier implements CarrierProvider {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        // Covers the body too: `text()` below rejects when the signal fires while the answer is still arriving.
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
       status = response.status;
       text = await response.text();
     } catch (error) {
-      throw new TransientError('EasyPost could not be reached', { cause: error });
+      // Network failure or timeout: a retry finds a shipment already created by its reference.
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new TransientError(
+        timedOut
+          ? `EasyPost did not answer within ${this.requestTimeoutMs} ms`
+          : 'EasyPost could not be reached',
+        { cause: error },
+      );
     }
     let parsed: unknown;
     try {

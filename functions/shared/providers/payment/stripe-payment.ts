@@ -11,6 +11,7 @@
 // its "authorization expired" branch instead of failing.
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../types';
 import { OrderflowError, PaymentDeclinedError, TransientError } from '../../errors';
+import { PROVIDER_REQUEST_TIMEOUT_MS } from '../http';
 
 /** Stripe answered with an error the workflow should not retry and that is not a decline. */
 export class StripeRequestError extends OrderflowError {
@@ -30,11 +31,16 @@ export interface StripePaymentProviderOptions {
   fetch?: typeof fetch;
   /** `https://api.stripe.com` unless overridden (tests, a proxy). */
   baseUrl?: string;
+  /** How long one request may take before it is abandoned as a TransientError; PROVIDER_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
 }
 
-/** A request that takes longer than this is abandoned and reported as transient (the idempotency key makes the
- * retry safe). */
-const REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * The Stripe API version every request names (`Stripe-Version`), so that the answers keep the shapes this adapter
+ * and its recorded fixtures are written for whatever the account's default version is. `expand[]=latest_charge`
+ * needs 2022-11-15 or later. Moving it is a deliberate upgrade: read Stripe's changelog for the fields read here.
+ */
+export const STRIPE_API_VERSION = '2025-12-15.clover';
 /** Stripe holds an uncaptured card authorization for 7 days unless the charge says otherwise (capture_before). */
 const DEFAULT_AUTHORIZATION_VALIDITY_MS = 7 * 24 * 3600 * 1000;
 
@@ -102,12 +108,14 @@ export class StripePaymentProvider implements PaymentProvider {
   private readonly apiKey: () => Promise<string>;
   private readonly fetch: typeof fetch;
   private readonly baseUrl: string;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: StripePaymentProviderOptions) {
     const { apiKey } = options;
     this.apiKey = typeof apiKey === 'string' ? () => Promise.resolve(apiKey) : apiKey;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.baseUrl = (options.baseUrl ?? 'https://api.stripe.com').replace(/\/+$/, '');
+    this.requestTimeoutMs = options.requestTimeoutMs ?? PROVIDER_REQUEST_TIMEOUT_MS;
   }
 
   async authorize(request: AuthorizeRequest): Promise<Authorization> {
@@ -315,15 +323,22 @@ export class StripePaymentProvider implements PaymentProvider {
           authorization: `Bearer ${apiKey}`,
           'content-type': 'application/x-www-form-urlencoded',
           'idempotency-key': idempotencyKey,
+          'stripe-version': STRIPE_API_VERSION,
         },
         body: formBody(params),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        // Covers the body too: `text()` below rejects when the signal fires while the answer is still arriving.
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
       status = response.status;
       text = await response.text();
     } catch (error) {
       // Network failure or timeout: the request may or may not have reached Stripe; the key makes a retry safe.
-      throw new TransientError('Stripe could not be reached', { cause: error });
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new TransientError(
+        timedOut ? `Stripe did not answer within ${this.requestTimeoutMs} ms` : 'Stripe could not be reached',
+        { cause: error },
+      );
     }
     let body: unknown;
     try {
