@@ -34,6 +34,7 @@ import type {
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
+  override name = 'EasyPostRequestError';
   constructor(
     message: string,
     readonly statusCode: number,

@@ -14,7 +14,9 @@ import { OrderflowError, PaymentDeclinedError } from '../../errors';
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../types';
 
 /** A call the sandbox refuses because the payment is in the wrong state (not a decline: a caller's mistake). */
-export class SandboxPaymentStateError extends OrderflowError {}
+export class SandboxPaymentStateError extends OrderflowError {
+  override name = 'SandboxPaymentStateError';
+}
 
 /** The magic tokens of the contract, with the decline code each one produces (`null` = approved). */
 const tokenOutcomes: Readonly<Record<string, { declineCode: string | null; reauthorizable: boolean }>> = {

@@ -14,6 +14,7 @@ import { OrderflowError, PaymentDeclinedError, TransientError } from '../../erro
 
 /** Stripe answered with an error the workflow should not retry and that is not a decline. */
 export class StripeRequestError extends OrderflowError {
+  override name = 'StripeRequestError';
   constructor(
     message: string,
     readonly statusCode: number,
