@@ -43,6 +43,8 @@ export interface StartOptions {
   seed?: boolean;
   /** Milliseconds between workflow Retry attempts (default 200). */
   retryIntervalMs?: number;
+  /** Called as soon as the HTTP server listens (it answers 503 STARTING until the system is ready). */
+  onListening?: (url: string) => void;
 }
 
 export interface LocalSystem {
@@ -115,25 +117,24 @@ export const startLocalSystem = async (
   const mailPort = (mailServer.address() as AddressInfo).port;
   const topicMessages: PublishedEvent[] = [];
 
-  // The API first (the port goes into links), answering 503 until the handlers are in place.
+  // The API first (the port goes into links), answering 503 STARTING until the whole system is ready.
   const lambdas = new LambdaRuntime(counters);
   const routes: ApiRoute[] = functionCatalog.flatMap((spec) =>
     (spec.routes ?? []).map((route) => ({ ...route, functionId: spec.id })),
   );
-  const ready: { routes?: ReturnType<typeof localRoutes> } = {};
+  const ready: { routes?: ReturnType<typeof localRoutes>; all: boolean } = { all: false };
   const server = await startHttpServer({
     port: settings.port,
     host: settings.host,
     routes,
     lambdas,
     counters,
-    localRoutes: (method, url) =>
-      ready.routes
-        ? ready.routes(method, url)
-        : Promise.resolve({ status: 503, contentType: 'text/plain', body: 'starting' }),
+    localRoutes: (method, url) => ready.routes?.(method, url) ?? Promise.resolve(undefined),
+    isReady: () => ready.all,
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
+  options.onListening?.(url);
 
   const config = loadConfig({
     ORDERS_TABLE: db.tables.orders,
@@ -232,6 +233,8 @@ export const startLocalSystem = async (
   if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
   await engine.resumeAll();
   await returnEngine.resumeAll();
+  // Ready: every route can be served. The simulator comes after, as the API's client it is.
+  ready.all = true;
   if (settings.carrierSimulation === 'auto') await simulator.resumeAll();
 
   let stopped = false;

@@ -18,6 +18,8 @@ export interface TestSystemOptions {
   simulation?: 'auto' | 'off';
   daySeconds?: number;
   dataDir?: string;
+  /** Told the URL as soon as the server listens, before the system is ready. */
+  onListening?: (url: string) => void;
 }
 
 export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
@@ -32,7 +34,7 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ORDERFLOW_CARRIER_SIMULATION: options.simulation ?? 'off',
       ORDERFLOW_DAY_SECONDS: String(options.daySeconds ?? 1),
     }),
-    { retryIntervalMs: 20 },
+    { retryIntervalMs: 20, ...(options.onListening ? { onListening: options.onListening } : {}) },
   );
 
 const fixture = JSON.parse(
