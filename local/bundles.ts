@@ -31,7 +31,7 @@ export const buildBundles = async (
   rmSync(outDir, { recursive: true, force: true });
   await build({
     ...esbuildOptions(),
-    entryPoints: specs.map((spec) => ({ in: projectPath(spec.entry), out: join(spec.id, 'index') })),
+    entryPoints: specs.map((spec) => ({ in: resolve(projectRoot, spec.entry), out: join(spec.id, 'index') })),
     outdir: outDir,
     absWorkingDir: projectRoot,
     logLevel: 'error',
