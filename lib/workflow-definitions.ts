@@ -140,6 +140,7 @@ export const substituteDefinition = (
 ): string =>
   text.replace(/\$\{([^}]+)\}/g, (match, name: string) => {
     const value = substitutions[name];
-    if (value === undefined) throw new WorkflowDefinitionError(`${basename(file)}: no substitution for ${match}`);
+    if (value === undefined)
+      throw new WorkflowDefinitionError(`${basename(file)}: no substitution for ${match}`);
     return value;
   });
