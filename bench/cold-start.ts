@@ -1,48 +1,21 @@
-// Cold start: bundles every Lambda of the catalog as the CDK stack does (lib/constructs/order-function.ts) and an
+// Cold start: bundles every Lambda of the catalog as the CDK stack does (the settings of lib/bundling.ts) and an
 // empty handler the same way, reports each bundle's size, and times its module initialisation in fresh Node
 // processes (import the bundle, stop the clock when the import resolves), interleaving the bundles run by run so
 // a change in machine load hits them all alike.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { esbuildOptions, lambdaBundling } from '../lib/bundling';
 import { functionCatalog } from '../lib/function-catalog';
 import { projectRoot } from '../lib/project-paths';
 import { figure, type Figure, type Json } from './figures';
 import { median, round } from './stats';
 
 const run = promisify(execFile);
-
-/** What `OrderFunction` passes to esbuild through NodejsFunction's `bundling` (checked against the file below). */
-const stackBundling = {
-  format: 'esm',
-  target: 'node22',
-  platform: 'node',
-  mainFields: ['module', 'main'],
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  /** The construct's `bundleAwsSDK` (read from it below): false leaves `@aws-sdk/*` to the Lambda runtime. */
-  bundleAwsSdk: /bundleAwsSDK:\s*true/.test(
-    readFileSync(join(projectRoot, 'lib/constructs/order-function.ts'), 'utf8'),
-  ),
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-} as const;
-
-const constructFile = join(projectRoot, 'lib/constructs/order-function.ts');
-
-/** The stack's bundling settings this bench mirrors, each with whether the construct still says so. */
-export const checkStackBundling = (source: string): Record<string, boolean> => ({
-  'format ESM': /format:\s*OutputFormat\.ESM/.test(source),
-  'target node22': /target:\s*'node22'/.test(source),
-  minify: /minify:\s*true/.test(source),
-  'source maps': /sourceMap:\s*true/.test(source),
-  'bundleAwsSDK set': /bundleAwsSDK:\s*(true|false)/.test(source),
-  'createRequire banner': source.includes('createRequire(import.meta.url)'),
-});
 
 export const kb = (bytes: number): number => bytes / 1024;
 
@@ -83,20 +56,12 @@ const bundleAll = async (
   outDir: string,
   variant: 'stack' | 'sdk-external',
 ): Promise<Map<string, Built>> => {
+  const stack = esbuildOptions();
   const result = await build({
     entryPoints: entries.map(({ id, entry }) => ({ in: entry, out: join(id, 'index') })),
     outdir: join(outDir, variant),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: stackBundling.format,
-    target: stackBundling.target,
-    platform: stackBundling.platform,
-    mainFields: [...stackBundling.mainFields],
-    minify: stackBundling.minify,
-    sourcemap: stackBundling.sourcemap,
-    sourcesContent: stackBundling.sourcesContent,
-    banner: { js: stackBundling.banner },
-    external: variant === 'sdk-external' || !stackBundling.bundleAwsSdk ? ['@aws-sdk/*'] : [],
+    ...stack,
+    external: variant === 'sdk-external' ? ['@aws-sdk/*'] : stack.external,
     metafile: true,
     logLevel: 'error',
     absWorkingDir: projectRoot,
@@ -185,7 +150,8 @@ export interface ColdStartOptions {
 
 export interface ColdStartResult {
   figures: Figure[];
-  stackBundling: Record<string, boolean>;
+  /** The settings the bundles were built with: the stack's own (lib/bundling.ts). */
+  stackBundling: typeof lambdaBundling;
   emptyInitMs: number;
 }
 
@@ -280,7 +246,7 @@ export const measureColdStart = async (options: ColdStartOptions): Promise<ColdS
     }
     return {
       figures,
-      stackBundling: checkStackBundling(readFileSync(constructFile, 'utf8')),
+      stackBundling: lambdaBundling,
       emptyInitMs: emptyMs,
     };
   } finally {

@@ -120,3 +120,27 @@ export const loadWorkflowDefinitions = (
     };
   });
 };
+
+/** What the stack passes as `definitionSubstitutions`: every `${<Id>FunctionArn}` of the file → that function's ARN. */
+export const definitionSubstitutions = (
+  definition: Pick<WorkflowDefinition, 'functions'>,
+  functionArn: (spec: FunctionSpec) => string,
+): Record<string, string> =>
+  Object.fromEntries(definition.functions.map((spec) => [arnPlaceholder(spec), functionArn(spec)]));
+
+/**
+ * The definition text as Step Functions receives it: every `${name}` replaced from `substitutions` (what
+ * CloudFormation does with DefinitionSubstitutions; the local engine runs the result). A placeholder without a
+ * value is an error, as it is for CloudFormation.
+ */
+export const substituteDefinition = (
+  file: string,
+  text: string,
+  substitutions: Readonly<Record<string, string>>,
+): string =>
+  text.replace(/\$\{([^}]+)\}/g, (match, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined)
+      throw new WorkflowDefinitionError(`${basename(file)}: no substitution for ${match}`);
+    return value;
+  });

@@ -25,7 +25,7 @@ interface CommandArgs {
 }
 
 /** Answers a command in-process instead of sending it. */
-type Answer = (commandName: string, input: unknown) => Promise<object>;
+export type Answer = (commandName: string, input: unknown) => Promise<object>;
 
 const answerLocally =
   (answer: Answer): InitializeMiddleware<object, MetadataBearer> =>
@@ -63,6 +63,20 @@ export const dynamoClient = (endpoint: string, counters?: Counters): DynamoDBCli
 const tag = (input: SendEmailCommandInput, name: string): string =>
   input.EmailTags?.find((t) => t.Name === name)?.Value ?? '';
 
+/** Puts a sent email into the outbox. */
+export const recordEmail = async (outbox: Outbox, counters: Counters, input: SendEmailCommandInput) => {
+  counters.email();
+  await outbox.record({
+    at: new Date().toISOString(),
+    channel: 'email',
+    to: (input.Destination?.ToAddresses ?? []).join(', '),
+    subject: input.Content?.Simple?.Subject?.Data ?? '',
+    text: input.Content?.Simple?.Body?.Text?.Data ?? '',
+    template: tag(input, 'template'),
+    orderId: tag(input, 'orderId'),
+  });
+};
+
 /** SES v2 against aws-ses-v2-local (its mail viewer shows the messages); each sent email also goes to the outbox. */
 export const sesClient = (endpoint: string, outbox: Outbox, counters: Counters): SESv2Client => {
   const client = new SESv2Client({ endpoint, region, credentials });
@@ -70,17 +84,7 @@ export const sesClient = (endpoint: string, outbox: Outbox, counters: Counters):
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === 'SendEmailCommand') {
-        const input = (args as unknown as { input: SendEmailCommandInput }).input;
-        counters.email();
-        await outbox.record({
-          at: new Date().toISOString(),
-          channel: 'email',
-          to: (input.Destination?.ToAddresses ?? []).join(', '),
-          subject: input.Content?.Simple?.Subject?.Data ?? '',
-          text: input.Content?.Simple?.Body?.Text?.Data ?? '',
-          template: tag(input, 'template'),
-          orderId: tag(input, 'orderId'),
-        });
+        await recordEmail(outbox, counters, (args as unknown as { input: SendEmailCommandInput }).input);
       }
       return result;
     },
@@ -96,13 +100,12 @@ export interface PublishedEvent {
 }
 
 /** SNS: SMS and ops-topic messages land in the outbox; other topics (order events) in `topicMessages`. */
-export const snsClient = (
+export const snsAnswer = (
   opsTopicArn: string,
   outbox: Outbox,
   counters: Counters,
   topicMessages: PublishedEvent[],
-): SNSClient => {
-  const client = new SNSClient({ region, credentials });
+): Answer => {
   const answer: Answer = async (commandName, raw) => {
     if (commandName !== 'PublishCommand') throw new Error(`local SNS does not implement ${commandName}`);
     const input = raw as PublishCommandInput;
@@ -139,15 +142,20 @@ export const snsClient = (
     }
     return { MessageId: randomUUID() };
   };
-  client.middlewareStack.add(answerLocally(answer), answerOptions);
+  return answer;
+};
+
+/** An SNSClient whose commands `snsAnswer` answers in-process. */
+export const snsClient = (...args: Parameters<typeof snsAnswer>): SNSClient => {
+  const client = new SNSClient({ region, credentials });
+  client.middlewareStack.add(answerLocally(snsAnswer(...args)), answerOptions);
   return client;
 };
 
 /** Step Functions: StartExecution goes to the engine of the named machine, task-token callbacks to the one waiting. */
-export const sfnClient = (engines: () => ReadonlyMap<string, LocalStepFunctions>): SFNClient => {
+export const sfnAnswer = (engines: () => ReadonlyMap<string, LocalStepFunctions>): Answer => {
   const byToken = (token: string): LocalStepFunctions =>
     [...engines().values()].find((engine) => engine.hasTask(token)) ?? [...engines().values()][0]!;
-  const client = new SFNClient({ region, credentials });
   const answer: Answer = async (commandName, input) => {
     switch (commandName) {
       case 'StartExecutionCommand': {
@@ -173,6 +181,12 @@ export const sfnClient = (engines: () => ReadonlyMap<string, LocalStepFunctions>
         throw new Error(`local Step Functions does not implement ${commandName}`);
     }
   };
-  client.middlewareStack.add(answerLocally(answer), answerOptions);
+  return answer;
+};
+
+/** An SFNClient whose commands `sfnAnswer` answers in-process. */
+export const sfnClient = (engines: () => ReadonlyMap<string, LocalStepFunctions>): SFNClient => {
+  const client = new SFNClient({ region, credentials });
+  client.middlewareStack.add(answerLocally(sfnAnswer(engines)), answerOptions);
   return client;
 };

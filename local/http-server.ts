@@ -1,6 +1,8 @@
 // The local API Gateway: a Node HTTP server that turns each request into the same REST proxy event API Gateway
 // sends (resource, path parameters, headers, query string, raw body) and calls the same handler. Local-only pages
-// (outbox, sandbox carrier, dashboard) are plain routes beside it.
+// (outbox, sandbox carrier, dashboard) are plain routes beside it. The server listens early (its port goes into
+// links), but until the system says it is ready every request, `/health` included, is `503 STARTING` with
+// `Retry-After: 1`: a client that waits for health never meets a half-started system.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -65,9 +67,14 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult): void => 
   response.end(result.body);
 };
 
-const errorResult = (statusCode: number, code: string, message: string): APIGatewayProxyResult => ({
+const errorResult = (
+  statusCode: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => ({
   statusCode,
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify({ error: { code, message, details: [] } }),
 });
 
@@ -85,6 +92,10 @@ const eventBody = (bytes: Buffer): { body: string | null; isBase64Encoded: boole
     return { body: bytes.toString('base64'), isBase64Encoded: true };
   }
 };
+
+const starting = errorResult(503, 'STARTING', 'the system is starting; try again in a moment', {
+  'retry-after': '1',
+});
 
 export const proxyEvent = (
   route: CompiledRoute,
@@ -162,6 +173,8 @@ export const startHttpServer = async (options: {
   lambdas: LambdaRuntime;
   counters: Counters;
   localRoutes: LocalRoute;
+  /** False until every route can be served: handlers registered, engines built, open executions resumed. */
+  isReady: () => boolean;
 }): Promise<Server> => {
   const routes = options.routes.map(compile);
   const server = createServer((request, response) => {
@@ -169,13 +182,14 @@ export const startHttpServer = async (options: {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
       try {
+        if (!options.isReady()) {
+          request.resume();
+          send(response, starting);
+          return;
+        }
         for (const route of routes) {
           const match = route.method === method ? route.pattern.exec(url.pathname) : null;
           if (!match) continue;
-          if (!options.lambdas.has(route.functionId)) {
-            send(response, errorResult(503, 'STARTING', 'the API is starting; try again in a moment'));
-            return;
-          }
           options.counters.apiCall();
           let body: Buffer;
           try {

@@ -8,7 +8,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sesEmulator from 'aws-ses-v2-local';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { arnPlaceholder, functionCatalog } from '../lib/function-catalog';
+import { functionCatalog } from '../lib/function-catalog';
+import {
+  definitionSubstitutions,
+  loadWorkflowDefinitions,
+  ORDER_WORKFLOW_ID,
+  RETURN_WORKFLOW_ID,
+  substituteDefinition,
+  type WorkflowDefinition,
+} from '../lib/workflow-definitions';
 import { loadConfig } from '../functions/shared/config';
 import type { Deps } from '../functions/shared/deps';
 import { sdkMessaging } from '../functions/shared/messaging';
@@ -18,7 +26,19 @@ import { SandboxPaymentProvider } from '../functions/shared/providers/payment/sa
 import { documentClient, type Db } from '../functions/shared/store';
 import { sdkWorkflow } from '../functions/shared/workflow';
 import { startLocalStore } from './dynamo-store';
-import { dynamoClient, sesClient, sfnClient, snsClient, type PublishedEvent } from './aws-clients';
+import {
+  dynamoClient,
+  recordEmail,
+  sesClient,
+  sfnAnswer,
+  sfnClient,
+  snsAnswer,
+  snsClient,
+  type PublishedEvent,
+} from './aws-clients';
+import { startAwsEndpoints, type AwsEndpoints } from './aws-endpoints';
+import { bundleFile } from './bundles';
+import { startBundleRuntime, type BundleRuntime } from './bundle-runtime';
 import { CarrierSimulator } from './carrier-simulator';
 import { Counters } from './counters';
 import { startHttpServer, type ApiRoute } from './http-server';
@@ -44,6 +64,14 @@ export interface StartOptions {
   seed?: boolean;
   /** Milliseconds between workflow Retry attempts (default 200). */
   retryIntervalMs?: number;
+  /** Called as soon as the HTTP server listens (it answers 503 STARTING until the system is ready). */
+  onListening?: (url: string) => void;
+  /**
+   * Run the deployed bundles (built by local/bundles.ts into `dir`) instead of the TypeScript sources: each in a
+   * separate Node process (`node`: its binary, default the current one) with the stack's environment, its AWS
+   * clients pointed at the local parts. The carrier simulation must be `off` (see docs/decisions.md).
+   */
+  bundles?: { dir: string; node?: string | undefined };
 }
 
 export interface LocalSystem {
@@ -59,24 +87,23 @@ export interface LocalSystem {
   returnEngine: LocalStepFunctions;
   /** The in-process Lambda runtime (tests swap a handler here to inject a fault). */
   lambdas: LambdaRuntime;
+  /** The Node version the handlers run on: this process's, or the bundle runtime's. */
+  functionsNodeVersion: string;
   deps: Deps;
   /** Messages published to topics other than ops (the order-events topic). */
   topicMessages: PublishedEvent[];
   stop(): Promise<void>;
 }
 
-/** The ASL file with every `${...FunctionArn}` replaced, as CDK's definitionSubstitutions does in AWS. */
-export const loadDefinition = (
-  file: string,
-  substitutions: Record<string, string>,
-): StateMachineDefinition => {
-  const text = readFileSync(file, 'utf8').replace(/\$\{(\w+)\}/g, (match, name: string) => {
-    const value = substitutions[name];
-    if (value === undefined) throw new Error(`${file}: no substitution for ${match}`);
-    return value;
-  });
-  return JSON.parse(text) as StateMachineDefinition;
-};
+/** A workflow's ASL file with the substitutions the stack passes, each function named by its local ARN. */
+export const loadDefinition = (definition: WorkflowDefinition): StateMachineDefinition =>
+  JSON.parse(
+    substituteDefinition(
+      definition.file,
+      readFileSync(definition.file, 'utf8'),
+      definitionSubstitutions(definition, (spec) => localFunctionArn(spec.id)),
+    ),
+  ) as StateMachineDefinition;
 
 const close = (server: Server | { close: (cb: (error?: Error) => void) => unknown }) =>
   new Promise<void>((done) => {
@@ -90,6 +117,11 @@ export const startLocalSystem = async (
   settings: LocalSettings,
   options: StartOptions = {},
 ): Promise<LocalSystem> => {
+  if (options.bundles && settings.carrierSimulation === 'auto') {
+    throw new Error(
+      'the bundles run with ORDERFLOW_CARRIER_SIMULATION=off only (their sandbox carrier is not wired)',
+    );
+  }
   // Store: dynalite, on disk under the data dir or in memory.
   const inMemory = settings.dataDir === ':memory:';
   const dbPath = inMemory ? undefined : join(resolve(settings.dataDir), 'dynamodb');
@@ -116,27 +148,27 @@ export const startLocalSystem = async (
   const mailPort = (mailServer.address() as AddressInfo).port;
   const topicMessages: PublishedEvent[] = [];
 
-  // The API first (the port goes into links), answering 503 until the handlers are in place.
+  // The API first (the port goes into links), answering 503 STARTING until the whole system is ready.
   const lambdas = new LambdaRuntime(counters);
   const routes: ApiRoute[] = functionCatalog.flatMap((spec) =>
     (spec.routes ?? []).map((route) => ({ ...route, functionId: spec.id })),
   );
-  const ready: { routes?: ReturnType<typeof localRoutes> } = {};
+  const ready: { routes?: ReturnType<typeof localRoutes>; all: boolean } = { all: false };
   const server = await startHttpServer({
     port: settings.port,
     host: settings.host,
     routes,
     lambdas,
     counters,
-    localRoutes: (method, url) =>
-      ready.routes
-        ? ready.routes(method, url)
-        : Promise.resolve({ status: 503, contentType: 'text/plain', body: 'starting' }),
+    localRoutes: (method, url) => ready.routes?.(method, url) ?? Promise.resolve(undefined),
+    isReady: () => ready.all,
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
+  options.onListening?.(url);
 
-  const config = loadConfig({
+  // The handlers' environment, as the stack sets it for each function (here the union of them all).
+  const environment: Record<string, string> = {
     ORDERS_TABLE: db.tables.orders,
     INVENTORY_TABLE: db.tables.inventory,
     STATE_MACHINE_ARN: stateMachineArn,
@@ -149,7 +181,8 @@ export const startLocalSystem = async (
     DAY_SECONDS: String(settings.daySeconds),
     PUBLIC_BASE_URL: url,
     TRACKING_LINK_SECRET: `${settings.webhookSecret}:tracking`,
-  });
+  };
+  const config = loadConfig(environment);
 
   const simulator = new CarrierSimulator({
     doc: engineDoc,
@@ -157,14 +190,12 @@ export const startLocalSystem = async (
     webhookUrl: `http://127.0.0.1:${port}/webhooks/carrier/sandbox`,
     secret: settings.webhookSecret,
   });
-  const substitutions = Object.fromEntries(
-    functionCatalog.map((spec) => [arnPlaceholder(spec), localFunctionArn(spec.id)]),
-  );
   const engines = new Map<string, LocalStepFunctions>();
   const simulate =
     settings.carrierSimulation === 'auto'
       ? (shipment: SandboxShipment) => simulator.schedule(shipment)
       : undefined;
+  const mailUrl = `http://127.0.0.1:${mailPort}`;
   const deps: Deps = {
     config,
     db,
@@ -185,7 +216,7 @@ export const startLocalSystem = async (
     webhookSecret: () => Promise.resolve(settings.webhookSecret),
     trackingLinkSecret: () => Promise.resolve(config.trackingLinkSecret),
     messaging: sdkMessaging({
-      ses: sesClient(`http://127.0.0.1:${mailPort}`, outbox, counters),
+      ses: sesClient(mailUrl, outbox, counters),
       sns: snsClient(opsTopicArn, outbox, counters, topicMessages),
       senderEmail: config.senderEmail,
       opsTopicArn,
@@ -205,17 +236,51 @@ export const startLocalSystem = async (
     authorizationValidityDays: config.durations.authorizationValidityDays,
   });
 
-  // The handlers: every function of the catalog, from its own module, with the local dependencies.
-  for (const spec of functionCatalog) {
-    const module = (await import(pathToFileURL(join(projectRoot, spec.entry)).href)) as HandlerModule;
-    const handler = module.createHandler ? module.createHandler(() => deps) : module.handler;
-    if (!handler) throw new Error(`${spec.entry} exports neither createHandler nor handler`);
-    lambdas.register(spec.id, handler);
+  // The handlers: every function of the catalog, from its own module with the local dependencies, or from its
+  // deployed bundle with the stack's environment.
+  let awsEndpoints: AwsEndpoints | undefined;
+  let bundleRuntime: BundleRuntime | undefined;
+  let functionsNodeVersion = process.version;
+  if (options.bundles) {
+    awsEndpoints = await startAwsEndpoints({
+      sfn: sfnAnswer(() => engines),
+      sns: snsAnswer(opsTopicArn, outbox, counters, topicMessages),
+      recordEmail: (input) => recordEmail(outbox, counters, input),
+      sesUrl: mailUrl,
+    });
+    bundleRuntime = await startBundleRuntime({
+      node: options.bundles.node,
+      environment: {
+        ...environment,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: storeEndpoint,
+        AWS_ENDPOINT_URL_SESV2: awsEndpoints.url,
+        AWS_ENDPOINT_URL_SNS: awsEndpoints.url,
+        AWS_ENDPOINT_URL_SFN: awsEndpoints.url,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+    functionsNodeVersion = bundleRuntime.nodeVersion;
+    for (const spec of functionCatalog) {
+      lambdas.register(spec.id, bundleRuntime.handler(spec.id, bundleFile(options.bundles.dir, spec.id)));
+    }
+  } else {
+    for (const spec of functionCatalog) {
+      const module = (await import(pathToFileURL(join(projectRoot, spec.entry)).href)) as HandlerModule;
+      const handler = module.createHandler ? module.createHandler(() => deps) : module.handler;
+      if (!handler) throw new Error(`${spec.entry} exports neither createHandler nor handler`);
+      lambdas.register(spec.id, handler);
+    }
   }
   const functionIds = new Map(functionCatalog.map((spec) => [localFunctionArn(spec.id), spec.id]));
-  const machine = (file: string, arn: string) =>
+  const definitions = loadWorkflowDefinitions(join(projectRoot, 'statemachines'), functionCatalog);
+  const machine = (workflowId: string, arn: string) =>
     new LocalStepFunctions({
-      definition: loadDefinition(join(projectRoot, 'statemachines', file), substitutions),
+      definition: loadDefinition(definitions.find((definition) => definition.id === workflowId)!),
       stateMachineArn: arn,
       functionIds,
       lambdas,
@@ -224,8 +289,8 @@ export const startLocalSystem = async (
       table: localEngineTable,
       retryIntervalMs: options.retryIntervalMs ?? 200,
     });
-  const engine = machine('order-fulfillment.asl.json', stateMachineArn);
-  const returnEngine = machine('order-return.asl.json', returnStateMachineArn);
+  const engine = machine(ORDER_WORKFLOW_ID, stateMachineArn);
+  const returnEngine = machine(RETURN_WORKFLOW_ID, returnStateMachineArn);
   engines.set(stateMachineArn, engine);
   engines.set(returnStateMachineArn, returnEngine);
   ready.routes = localRoutes({ db, outbox, engine, mailUrl: `http://localhost:${mailPort}`, settings });
@@ -233,11 +298,13 @@ export const startLocalSystem = async (
   if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
   await engine.resumeAll();
   await returnEngine.resumeAll();
-  if (settings.carrierSimulation === 'auto') await simulator.resumeAll();
   // Orders stored before a crash whose workflow never started: start them now (no request is in flight yet, so
   // no grace), then sweep on the stack's schedule.
   await lambdas.invoke('IntakeSweep', { graceSeconds: 0 });
   const schedules = startSchedules(functionCatalog, lambdas);
+  // Ready: every route can be served. The simulator comes after, as the API's client it is.
+  ready.all = true;
+  if (settings.carrierSimulation === 'auto') await simulator.resumeAll();
 
   let stopped = false;
   return {
@@ -250,6 +317,7 @@ export const startLocalSystem = async (
     engine,
     returnEngine,
     lambdas,
+    functionsNodeVersion,
     deps,
     topicMessages,
     async stop() {
@@ -261,6 +329,8 @@ export const startLocalSystem = async (
       await engine.stop();
       await returnEngine.stop();
       await lambdas.drain();
+      await bundleRuntime?.stop();
+      await awsEndpoints?.stop();
       await close(mailServer);
       await store.close();
     },

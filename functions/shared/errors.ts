@@ -1,37 +1,56 @@
-// Typed errors. Step tasks throw these; the ASL's Retry/Catch match them by `name`, so the class name and the
-// `name` property must stay equal. Business outcomes (a declined card, no stock) are caught into their own branch;
-// TransientError is retried; anything else is an unexpected failure that compensates and ends FAILED.
+// Typed errors. Step tasks throw these; Lambda reports a thrown error's `name` as its error type, and the ASL's
+// Retry/Catch (and CloseOrder) match that. Each class states its name as a literal: the deployed bundles are
+// minified, so a class's own name (`new.target.name`) is a mangled one there. Business outcomes (a declined card,
+// no stock) are caught into their own branch; TransientError is retried; anything else is an unexpected failure
+// that compensates and ends FAILED.
 
 export class OrderflowError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name = 'OrderflowError';
 }
 
 /** The order fails the workflow's deeper validation (address, phone, totals, unknown SKU). */
-export class OrderInvalidError extends OrderflowError {}
+export class OrderInvalidError extends OrderflowError {
+  override name = 'OrderInvalidError';
+}
 /** Not enough stock for at least one line; nothing stays reserved. */
-export class OutOfStockError extends OrderflowError {}
+export class OutOfStockError extends OrderflowError {
+  override name = 'OutOfStockError';
+}
 /** The payment provider declined the authorization or the re-authorization. */
-export class PaymentDeclinedError extends OrderflowError {}
+export class PaymentDeclinedError extends OrderflowError {
+  override name = 'PaymentDeclinedError';
+}
 /** The risk rules rejected the order. */
-export class FraudSuspectedError extends OrderflowError {}
+export class FraudSuspectedError extends OrderflowError {
+  override name = 'FraudSuspectedError';
+}
 /** The carrier cannot deliver to the shipping address. */
-export class AddressUndeliverableError extends OrderflowError {}
+export class AddressUndeliverableError extends OrderflowError {
+  override name = 'AddressUndeliverableError';
+}
 /** The customer or storefront cancelled the order before it shipped. */
-export class OrderCancelledError extends OrderflowError {}
+export class OrderCancelledError extends OrderflowError {
+  override name = 'OrderCancelledError';
+}
 /** The authorization lapsed before shipment and could not be renewed. */
-export class AuthorizationExpiredError extends OrderflowError {}
+export class AuthorizationExpiredError extends OrderflowError {
+  override name = 'AuthorizationExpiredError';
+}
 /**
  * The provider refused to capture a payment for a parcel that has already shipped. Not a rejection (the goods are
  * gone): the order ends FAILED and operators are alerted to collect the payment.
  */
-export class CaptureFailedError extends OrderflowError {}
+export class CaptureFailedError extends OrderflowError {
+  override name = 'CaptureFailedError';
+}
 /** A dependency failed in a way that is worth retrying (throttling, timeouts, 5xx). */
-export class TransientError extends OrderflowError {}
+export class TransientError extends OrderflowError {
+  override name = 'TransientError';
+}
 /** A conditional write lost a race; the step re-reads and retries. */
-export class ConcurrentUpdateError extends OrderflowError {}
+export class ConcurrentUpdateError extends OrderflowError {
+  override name = 'ConcurrentUpdateError';
+}
 
 /** Maps a business error name (as the workflow's Catch records it) to the contract's rejection code. */
 export const rejectionCodeByError: Readonly<Record<string, string>> = {
@@ -44,6 +63,7 @@ export const rejectionCodeByError: Readonly<Record<string, string>> = {
 
 /** An error the HTTP layer turns into the contract's error body. */
 export class HttpError extends OrderflowError {
+  override name = 'HttpError';
   constructor(
     readonly statusCode: number,
     readonly code: string,

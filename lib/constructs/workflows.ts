@@ -10,9 +10,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { arnPlaceholder } from '../function-catalog';
 import { acknowledge } from '../nag';
-import type { WorkflowDefinition } from '../workflow-definitions';
+import { definitionSubstitutions, type WorkflowDefinition } from '../workflow-definitions';
 import type { OrderFunctions } from './order-functions';
 
 export interface WorkflowsProps {
@@ -53,8 +52,9 @@ export class Workflows extends Construct {
         stateMachineName: name,
         stateMachineType: StateMachineType.STANDARD,
         definitionBody: DefinitionBody.fromFile(definition.file),
-        definitionSubstitutions: Object.fromEntries(
-          functions.map(({ spec, fn }) => [arnPlaceholder(spec), fn.functionArn]),
+        definitionSubstitutions: definitionSubstitutions(
+          definition,
+          (spec) => props.functions.get(spec.id).functionArn,
         ),
         tracingEnabled: true,
         logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },

@@ -18,6 +18,10 @@ export interface TestSystemOptions {
   simulation?: 'auto' | 'off';
   daySeconds?: number;
   dataDir?: string;
+  /** Told the URL as soon as the server listens, before the system is ready. */
+  onListening?: (url: string) => void;
+  /** Run the deployed bundles in this folder (local/bundles.ts) instead of the sources. */
+  bundles?: { dir: string; node?: string | undefined };
 }
 
 export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
@@ -32,7 +36,11 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ORDERFLOW_CARRIER_SIMULATION: options.simulation ?? 'off',
       ORDERFLOW_DAY_SECONDS: String(options.daySeconds ?? 1),
     }),
-    { retryIntervalMs: 20 },
+    {
+      retryIntervalMs: 20,
+      ...(options.onListening ? { onListening: options.onListening } : {}),
+      ...(options.bundles ? { bundles: options.bundles } : {}),
+    },
   );
 
 const fixture = JSON.parse(

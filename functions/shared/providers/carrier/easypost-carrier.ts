@@ -35,6 +35,7 @@ import { PROVIDER_REQUEST_TIMEOUT_MS } from '../http';
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
+  override name = 'EasyPostRequestError';
   constructor(
     message: string,
     readonly statusCode: number,

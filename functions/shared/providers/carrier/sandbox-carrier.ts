@@ -23,7 +23,9 @@ import type {
 } from '../types';
 
 /** A call the sandbox carrier refuses (an unknown shipment, an idempotency key reused for another label). */
-export class SandboxCarrierError extends OrderflowError {}
+export class SandboxCarrierError extends OrderflowError {
+  override name = 'SandboxCarrierError';
+}
 
 /** Business days from label purchase to delivery, per service level (the contract's figures). */
 export const sandboxServiceDays: Readonly<Record<ServiceLevel, number>> = {

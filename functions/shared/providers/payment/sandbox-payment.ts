@@ -10,11 +10,13 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { OrderflowError, PaymentDeclinedError } from '../../errors';
+import { OrderflowError, PaymentDeclinedError, TransientError } from '../../errors';
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../types';
 
 /** A call the sandbox refuses because the payment is in the wrong state (not a decline: a caller's mistake). */
-export class SandboxPaymentStateError extends OrderflowError {}
+export class SandboxPaymentStateError extends OrderflowError {
+  override name = 'SandboxPaymentStateError';
+}
 
 /** The magic tokens of the contract, with the decline code each one produces (`null` = approved). */
 const tokenOutcomes: Readonly<Record<string, { declineCode: string | null; reauthorizable: boolean }>> = {
@@ -23,7 +25,11 @@ const tokenOutcomes: Readonly<Record<string, { declineCode: string | null; reaut
   tok_chargeDeclined: { declineCode: 'generic_decline', reauthorizable: false },
   tok_insufficientFunds: { declineCode: 'insufficient_funds', reauthorizable: false },
   tok_reauthDeclined: { declineCode: null, reauthorizable: false },
+  tok_unavailableOnce: { declineCode: null, reauthorizable: true },
 };
+
+/** The token whose first authorization per idempotency key meets an unreachable processor (docs/sandbox.md). */
+const UNAVAILABLE_ONCE_TOKEN = 'tok_unavailableOnce';
 
 /** Sandbox payment ids look like Stripe's (`pi_...`) so logs and dashboards read the same for both providers. */
 const PAYMENT_ID_PREFIX = 'pi_sbx_';
@@ -97,6 +103,27 @@ export class SandboxPaymentProvider implements PaymentProvider {
     this.clock = options.clock ?? (() => new Date());
   }
 
+  /** The first call per key records the outage and throws, as a processor that timed out would; later calls pass. */
+  private async unavailableOnce(idempotencyKey: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `SANDBOX#OUTAGE#${sandboxPaymentId(idempotencyKey)}`,
+            sk: SORT_KEY,
+            kind: 'sandbox-outage',
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+    throw new TransientError('the sandbox payment processor did not answer (tok_unavailableOnce)');
+  }
+
   async authorize(request: AuthorizeRequest): Promise<Authorization> {
     assertPositiveAmount(request.amount, 'authorize amount');
     const outcome = tokenOutcomes[request.token];
@@ -108,6 +135,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
         `Payment declined by the sandbox (decline code: ${outcome.declineCode})`,
       );
     }
+    if (request.token === UNAVAILABLE_ONCE_TOKEN) await this.unavailableOnce(request.idempotencyKey);
     const now = this.clock();
     const record: PaymentRecord = {
       paymentId: sandboxPaymentId(request.idempotencyKey),

@@ -15,6 +15,7 @@ import { PROVIDER_REQUEST_TIMEOUT_MS } from '../http';
 
 /** Stripe answered with an error the workflow should not retry and that is not a decline. */
 export class StripeRequestError extends OrderflowError {
+  override name = 'StripeRequestError';
   constructor(
     message: string,
     readonly statusCode: number,

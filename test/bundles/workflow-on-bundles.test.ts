@@ -1,0 +1,236 @@
+// The workflow on the deployed artifacts: the bundles `cdk synth` ships (built here with the stack's settings, one
+// esbuild call) run in a Node process of their own with the stack's environment, their AWS clients pointed at the
+// local parts, and the state machines load their definitions with the stack's substitutions. Every journey the
+// ASL's Retry and Catch decide (a rejection, a retried transient error, a cancellation) depends on the error names
+// the minified bundles report. ORDERFLOW_LAMBDA_NODE names another Node binary for the bundles (e.g. Node.js 22).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionCodeByError } from '../../functions/shared/errors';
+import { buildBundles, type BuiltBundles } from '../../local/bundles';
+import type { LocalSystem } from '../../local/system';
+import { projectPath } from '../../lib/project-paths';
+import {
+  Api,
+  anOrderRequest,
+  hasStatus,
+  scan,
+  startTestSystem,
+  waitForExecutionEnd,
+  waitForOrder,
+  withTotal,
+} from '../helpers/local-system';
+
+const bundleDir = mkdtempSync(join(tmpdir(), 'orderflow-bundles-'));
+let bundles: BuiltBundles;
+let system: LocalSystem;
+let api: Api;
+
+beforeAll(async () => {
+  bundles = await buildBundles(bundleDir);
+  system = await startTestSystem({
+    simulation: 'off',
+    bundles: { dir: bundles.dir, node: process.env.ORDERFLOW_LAMBDA_NODE },
+  });
+  api = new Api(system);
+}, 120_000);
+
+afterAll(async () => {
+  await system?.stop();
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+
+const templates = async (orderId: string) =>
+  (await api.outbox(orderId)).filter((m) => m.channel === 'email').map((m) => m.template);
+
+const invocations = (functionId: string): number =>
+  system.counters.snapshot().lambdaByFunction[functionId]?.invocations ?? 0;
+
+/** Every error name the state machines match on that a step throws (not `States.*` or `Lambda.*`). */
+const errorNamesInAsl = (): string[] => {
+  const names = new Set<string>();
+  for (const file of readdirSync(projectPath('statemachines'))) {
+    JSON.parse(readFileSync(projectPath('statemachines', file), 'utf8'), (key, value: unknown) => {
+      if (key === 'ErrorEquals') (value as string[]).forEach((name) => names.add(name));
+      return value;
+    });
+  }
+  return [...names].filter((name) => !/^(States|Lambda)\./.test(name)).sort();
+};
+
+describe('the deployed bundles', () => {
+  it('carry every error name the workflows and CloseOrder match on', () => {
+    const names = [
+      ...errorNamesInAsl(),
+      ...Object.keys(rejectionCodeByError),
+      'OrderCancelledError',
+      'AuthorizationExpiredError',
+    ];
+    expect(names).toEqual(
+      expect.arrayContaining(['OutOfStockError', 'TransientError', 'ConcurrentUpdateError']),
+    );
+    const everyBundle = [...bundles.files.values()].map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const name of names) expect(everyBundle, name).toContain(`"${name}"`);
+  });
+
+  it('run on the Node binary asked for', () => {
+    const wanted = process.env.ORDERFLOW_LAMBDA_NODE;
+    const version = wanted
+      ? execFileSync(wanted, ['--version'], { encoding: 'utf8' }).trim()
+      : process.version;
+    expect(system.functionsNodeVersion).toBe(version);
+  });
+
+  it('carry an order to DELIVERED: captured once, the customer told at each step', async () => {
+    const { status, body } = await api.postOrder(anOrderRequest());
+    expect(status).toBe(202);
+    const labelled = await waitForOrder(
+      api,
+      system,
+      body.orderId,
+      hasStatus('LABEL_CREATED', 'FAILED', 'REJECTED'),
+    );
+    expect(labelled.status).toBe('LABEL_CREATED');
+    const tracking = labelled.shipment!.trackingNumber;
+
+    expect((await api.ship(body.orderId)).status).toBe(202);
+    await waitForOrder(api, system, body.orderId, hasStatus('SHIPPED'));
+    for (const scanStatus of ['in_transit', 'out_for_delivery', 'delivered']) {
+      expect((await api.carrierEvent(scan(tracking, scanStatus))).status).toBe(200);
+    }
+    const delivered = await waitForOrder(api, system, body.orderId, hasStatus('DELIVERED'));
+
+    expect(delivered.payment).toMatchObject({ status: 'CAPTURED', capturedAmount: 4498 });
+    expect(await templates(body.orderId)).toEqual([
+      'order_confirmation',
+      'shipping_confirmation',
+      'out_for_delivery',
+      'delivered',
+    ]);
+    expect((await waitForExecutionEnd(system, body.orderId)).status).toBe('SUCCEEDED');
+  });
+
+  const rejected = async (request: ReturnType<typeof anOrderRequest>) => {
+    const { status, body } = await api.postOrder(request);
+    expect(status).toBe(202);
+    const order = await waitForOrder(api, system, body.orderId, hasStatus('REJECTED', 'FAILED'));
+    expect((await waitForExecutionEnd(system, body.orderId)).status).toBe('SUCCEEDED');
+    return order;
+  };
+
+  it('reject an order short of stock OUT_OF_STOCK, holding nothing', async () => {
+    await api.setStock('SKU-BUNDLE-SCARCE', 1);
+    const request = withTotal(
+      anOrderRequest({ items: [{ sku: 'SKU-BUNDLE-SCARCE', name: 'Scarce', quantity: 2, unitPrice: 1000 }] }),
+    );
+
+    const order = await rejected(request);
+
+    expect(order.rejection).toMatchObject({ code: 'OUT_OF_STOCK' });
+    expect(await api.stock('SKU-BUNDLE-SCARCE')).toMatchObject({ available: 1, reserved: 0 });
+    expect(await templates(order.orderId)).toEqual(['order_rejected']);
+  });
+
+  it('reject a declined card PAYMENT_DECLINED, with the decline recorded and the stock released', async () => {
+    const before = await api.stock('SKU-TSHIRT');
+
+    const order = await rejected(
+      anOrderRequest({ payment: { provider: 'sandbox', token: 'tok_chargeDeclined' } }),
+    );
+
+    expect(order.rejection).toMatchObject({ code: 'PAYMENT_DECLINED' });
+    expect(order.payment.status).toBe('DECLINED');
+    expect(await api.stock('SKU-TSHIRT')).toEqual(before);
+  });
+
+  it('reject an order the risk rules stop FRAUD_SUSPECTED', async () => {
+    const request = withTotal(
+      anOrderRequest({
+        customer: { name: 'Mallory', email: 'mallory@mailinator.com', smsOptIn: false },
+        billingAddress: { line1: '1 Rue X', city: 'Paris', postalCode: '75001', country: 'FR' },
+        items: [{ sku: 'SKU-HOODIE', name: 'Hoodie', quantity: 25, unitPrice: 4999 }],
+        shipping: { service: 'overnight', amount: 2500 },
+      }),
+    );
+
+    const order = await rejected(request);
+
+    expect(order.rejection).toMatchObject({ code: 'FRAUD_SUSPECTED' });
+    expect(order.risk?.decision).toBe('reject');
+  });
+
+  it('reject an address the carrier cannot serve ADDRESS_UNDELIVERABLE, with the authorization voided', async () => {
+    const request = anOrderRequest();
+    request.shippingAddress.postalCode = '00000';
+
+    const order = await rejected(request);
+
+    expect(order.rejection).toMatchObject({ code: 'ADDRESS_UNDELIVERABLE' });
+    expect(order.payment.status).toBe('VOIDED');
+  });
+
+  it('retry a step that met a transient provider error, and go on', async () => {
+    const before = invocations('AuthorizePayment');
+
+    const { body } = await api.postOrder(
+      anOrderRequest({ payment: { provider: 'sandbox', token: 'tok_unavailableOnce' } }),
+    );
+    const order = await waitForOrder(
+      api,
+      system,
+      body.orderId,
+      hasStatus('LABEL_CREATED', 'FAILED', 'REJECTED'),
+    );
+
+    expect(order.status).toBe('LABEL_CREATED');
+    expect(order.payment.status).toBe('AUTHORIZED');
+    expect(invocations('AuthorizePayment') - before).toBe(2);
+  });
+
+  const cancel = (orderId: string) =>
+    api.request('POST', `/orders/${orderId}/cancel`, { body: { reason: 'changed_mind' } });
+
+  it('cancel an order before it ships: authorization voided, stock released, CANCELLED', async () => {
+    const before = await api.stock('SKU-MUG');
+    const request = withTotal(
+      anOrderRequest({ items: [{ sku: 'SKU-MUG', name: 'Mug', quantity: 1, unitPrice: 900 }] }),
+    );
+    const { body } = await api.postOrder(request);
+    await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+
+    expect((await cancel(body.orderId)).status).toBe(202);
+    const cancelled = await waitForOrder(api, system, body.orderId, hasStatus('CANCELLED', 'FAILED'));
+
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(cancelled.payment.status).toBe('VOIDED');
+    expect(await api.stock('SKU-MUG')).toEqual(before);
+    expect(await templates(body.orderId)).toEqual(['order_confirmation', 'cancellation_confirmation']);
+  });
+
+  it('cancel an order after it ships: INTERCEPT_REQUESTED, then refunded and CANCELLED once back at the sender', async () => {
+    const { body } = await api.postOrder(anOrderRequest());
+    const labelled = await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+    const tracking = labelled.shipment!.trackingNumber;
+    await api.ship(body.orderId);
+    await api.carrierEvent(scan(tracking, 'in_transit'));
+    await waitForOrder(api, system, body.orderId, hasStatus('IN_TRANSIT'));
+
+    expect((await cancel(body.orderId)).status).toBe(202);
+    await waitForOrder(api, system, body.orderId, hasStatus('INTERCEPT_REQUESTED'));
+    await api.carrierEvent(scan(tracking, 'return_to_sender'));
+    await api.carrierEvent(scan(tracking, 'delivered'));
+    const cancelled = await waitForOrder(api, system, body.orderId, hasStatus('CANCELLED', 'FAILED'));
+
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(cancelled.payment).toMatchObject({ status: 'REFUNDED', refundedAmount: 4498 });
+    expect(await templates(body.orderId)).toEqual([
+      'order_confirmation',
+      'shipping_confirmation',
+      'intercept_requested',
+      'refund_issued',
+      'cancellation_confirmation',
+    ]);
+  });
+});
