@@ -1,6 +1,7 @@
 // The name Lambda reports for an error (`errorType`, the thrown error's `name`) is what the ASL's Retry and Catch
 // and CloseOrder match on. A step built with the stack's esbuild settings (minified) throws each typed error here,
 // run by the same runtime as the deployed bundles; every error must be reported by its own class's name.
+import { resolveLambdaNode } from '../../local/lambda-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   file = built.files.get('ThrowingStep')!;
   runtime = await startBundleRuntime({
     environment: { POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true' },
-    node: process.env.ORDERFLOW_LAMBDA_NODE,
+    node: resolveLambdaNode().binary,
   });
 }, 60_000);
 

@@ -2,7 +2,7 @@
 // esbuild call) run in a Node process of their own with the stack's environment, their AWS clients pointed at the
 // local parts, and the state machines load their definitions with the stack's substitutions. Every journey the
 // ASL's Retry and Catch decide (a rejection, a retried transient error, a cancellation) depends on the error names
-// the minified bundles report. ORDERFLOW_LAMBDA_NODE names another Node binary for the bundles (e.g. Node.js 22).
+// the minified bundles report. They run on Node.js 22, as Lambda's runtime (local/lambda-node.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectionCodeByError } from '../../functions/shared/errors';
 import { buildBundles, type BuiltBundles } from '../../local/bundles';
+import { lambdaNodeVersion, resolveLambdaNode } from '../../local/lambda-node';
 import type { LocalSystem } from '../../local/system';
 import { projectPath } from '../../lib/project-paths';
 import {
@@ -28,11 +29,14 @@ let bundles: BuiltBundles;
 let system: LocalSystem;
 let api: Api;
 
+const lambdaNode = resolveLambdaNode();
+
 beforeAll(async () => {
+  if (lambdaNode.fallback) console.warn(`bundles run on ${process.version}: ${lambdaNode.fallback}`);
   bundles = await buildBundles(bundleDir);
   system = await startTestSystem({
     simulation: 'off',
-    bundles: { dir: bundles.dir, node: process.env.ORDERFLOW_LAMBDA_NODE },
+    bundles: { dir: bundles.dir, node: lambdaNode.binary },
   });
   api = new Api(system);
 }, 120_000);
@@ -75,12 +79,15 @@ describe('the deployed bundles', () => {
     for (const name of names) expect(everyBundle, name).toContain(`"${name}"`);
   });
 
-  it('run on the Node binary asked for', () => {
-    const wanted = process.env.ORDERFLOW_LAMBDA_NODE;
+  it("run on the Lambda runtime's Node.js 22 (where the registry has it for this platform)", () => {
+    const wanted = lambdaNode.binary;
     const version = wanted
       ? execFileSync(wanted, ['--version'], { encoding: 'utf8' }).trim()
       : process.version;
     expect(system.functionsNodeVersion).toBe(version);
+    if (process.platform === 'linux' && !process.env.ORDERFLOW_LAMBDA_NODE) {
+      expect(system.functionsNodeVersion).toBe(`v${lambdaNodeVersion}`);
+    }
   });
 
   it('carry an order to DELIVERED: captured once, the customer told at each step', async () => {
