@@ -24,7 +24,8 @@ export class LambdaFunctionError extends Error {
 export interface BundleRuntime {
   /** The worker's Node version, e.g. `v22.23.5`. */
   nodeVersion: string;
-  handler(functionId: string, file: string): LambdaHandler;
+  /** The handler of one bundle, as the local Lambda runtime invokes it (with its context). */
+  handler(file: string): LambdaHandler;
   stop(): Promise<void>;
 }
 
@@ -66,13 +67,16 @@ export const startBundleRuntime = async (options: {
   });
   return {
     nodeVersion,
-    handler: (functionId, file) => (event) =>
+    handler: (file) => (event, context) =>
       new Promise((resolve, reject) => {
         if (exited)
           return reject(new LambdaFunctionError('Runtime.ExitError', 'the bundle runtime has exited'));
         const id = (sequence += 1);
         pending.set(id, { resolve, reject });
-        child.send({ id, functionId, file, event });
+        // The context's plain fields (JSON leaves its functions out) and its deadline; the worker gives back its clock.
+        const fields = JSON.parse(JSON.stringify(context)) as Record<string, unknown>;
+        const deadline = Date.now() + context.getRemainingTimeInMillis();
+        child.send({ id, file, event, context: { ...fields, deadline } });
       }),
     stop: async () => {
       if (exited) return;

@@ -266,7 +266,7 @@ export const startLocalSystem = async (
     });
     functionsNodeVersion = bundleRuntime.nodeVersion;
     for (const spec of functionCatalog) {
-      lambdas.register(spec.id, bundleRuntime.handler(spec.id, bundleFile(options.bundles.dir, spec.id)));
+      lambdas.register(spec.id, bundleRuntime.handler(bundleFile(options.bundles.dir, spec.id)));
     }
   } else {
     for (const spec of functionCatalog) {

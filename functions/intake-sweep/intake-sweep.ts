@@ -4,7 +4,8 @@
 // named after the order), so an order whose workflow runs but is still early in it costs one no-op start.
 import type { Deps } from '../shared/deps';
 import { logger } from '../shared/observability';
-import { receivedBefore, receivedBuckets } from '../shared/store';
+import { receivedBuckets } from '../shared/model';
+import { receivedBefore } from '../shared/store';
 
 export interface SweepOptions {
   /** Orders received less than this long ago are left to the request that stores them. */

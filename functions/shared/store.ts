@@ -3,9 +3,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from './errors';
-import { receivedBuckets, type OrderRecord } from './model';
-
-export { receivedBuckets };
+import type { OrderRecord } from './model';
 import type { OrderStatus } from './schemas';
 
 export interface Db {

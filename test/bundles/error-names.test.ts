@@ -1,6 +1,8 @@
 // The name Lambda reports for an error (`errorType`, the thrown error's `name`) is what the ASL's Retry and Catch
 // and CloseOrder match on. A step built with the stack's esbuild settings (minified) throws each typed error here,
 // run by the same runtime as the deployed bundles; every error must be reported by its own class's name.
+import { Counters } from '../../local/counters';
+import { LambdaRuntime } from '../../local/lambda-runtime';
 import { resolveLambdaNode } from '../../local/lambda-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +75,9 @@ describe('a typed error thrown by a bundled step', () => {
 
   it.each(typedErrors)('is reported by Lambda as %s', async (name) => {
     // Act
-    const invocation = runtime.handler('ThrowingStep', file)({ orderId: name }, {} as never);
+    const lambdas = new LambdaRuntime(new Counters());
+    lambdas.register('ThrowingStep', runtime.handler(file));
+    const invocation = lambdas.invoke('ThrowingStep', { orderId: name });
 
     // Assess
     await expect(invocation).rejects.toMatchObject({ name, message: 'thrown by the step' });

@@ -31,7 +31,7 @@ import type {
   ReturnLabelRequest,
   ServiceLevel,
 } from '../types';
-import { PROVIDER_REQUEST_TIMEOUT_MS } from '../http';
+import { PROVIDER_REQUEST_TIMEOUT_MS, unreachable } from '../http';
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
@@ -370,14 +370,7 @@ export class EasyPostCarrier implements CarrierProvider {
       text = await response.text();
     } catch (error) {
       // Network failure or timeout: a retry finds a shipment already created by its reference.
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new TransientError(
-        timedOut
-          ? `EasyPost did not answer within ${this.requestTimeoutMs} ms`
-          : 'EasyPost could not be reached',
-        { cause: error },
-      );
+      throw unreachable('EasyPost', this.requestTimeoutMs, error);
     }
     let parsed: unknown;
     try {

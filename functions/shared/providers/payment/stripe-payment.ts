@@ -11,7 +11,7 @@
 // its "authorization expired" branch instead of failing.
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../types';
 import { OrderflowError, PaymentDeclinedError, TransientError } from '../../errors';
-import { PROVIDER_REQUEST_TIMEOUT_MS } from '../http';
+import { PROVIDER_REQUEST_TIMEOUT_MS, unreachable } from '../http';
 
 /** Stripe answered with an error the workflow should not retry and that is not a decline. */
 export class StripeRequestError extends OrderflowError {
@@ -334,12 +334,7 @@ export class StripePaymentProvider implements PaymentProvider {
       text = await response.text();
     } catch (error) {
       // Network failure or timeout: the request may or may not have reached Stripe; the key makes a retry safe.
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new TransientError(
-        timedOut ? `Stripe did not answer within ${this.requestTimeoutMs} ms` : 'Stripe could not be reached',
-        { cause: error },
-      );
+      throw unreachable('Stripe', this.requestTimeoutMs, error);
     }
     let body: unknown;
     try {
