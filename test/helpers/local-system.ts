@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OrderView } from '../../functions/shared/model';
+import { getOrder } from '../../functions/shared/store';
 import { signSandboxWebhook } from '../../functions/shared/providers/carrier/webhooks';
 import type { CreateOrderRequest } from '../../functions/shared/schemas';
 import { readSettings } from '../../local/settings';
@@ -203,5 +204,14 @@ export const waitForExecutionEnd = async (system: LocalSystem, orderId: string, 
     if (Date.now() > deadline)
       throw new Error(`execution ${orderId} still running: ${JSON.stringify(execution)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** Waits until the order's workflow is parked on a task token (its wait stored): nothing moves the order then. */
+export const waitForParked = async (system: LocalSystem, orderId: string, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await getOrder(system.deps.db, orderId))?.wait) {
+    if (Date.now() > deadline) throw new Error(`order ${orderId} did not park within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };

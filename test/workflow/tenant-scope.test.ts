@@ -12,6 +12,7 @@ import {
   scan,
   startTestSystem,
   waitForOrder,
+  waitForParked,
 } from '../helpers/local-system';
 
 type ErrorBody = { error: { code: string } };
@@ -27,7 +28,10 @@ describe("a second storefront's key", () => {
     system = await startTestSystem({ simulation: 'off', daySeconds: 3600 });
     api = new Api(system);
     const { body } = await api.postOrder(anOrderRequest());
-    theirs = await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+    await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+    // The workflow then parks on its task token (one more write); from there on nothing moves the order by itself.
+    await waitForParked(system, body.orderId);
+    theirs = await api.order(body.orderId);
     await api.postOrder(anOrderRequest(), { key: otherStorefrontKey });
   });
   afterAll(() => system.stop());
