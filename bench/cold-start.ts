@@ -1,4 +1,4 @@
-// Cold start: bundles every Lambda of the catalog as the CDK stack does (the settings of lib/bundling.ts) and an
+// Cold start: bundles every Lambda of the catalog as the CDK stack does (the settings of catalog/bundling.ts) and an
 // empty handler the same way, reports each bundle's size, and times its module initialisation in fresh Node
 // processes (import the bundle, stop the clock when the import resolves), interleaving the bundles run by run so
 // a change in machine load hits them all alike.
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptions, lambdaBundling } from '../lib/bundling';
-import { functionCatalog } from '../lib/function-catalog';
-import { projectRoot } from '../lib/project-paths';
+import { esbuildOptions, lambdaBundling } from '../catalog/bundling';
+import { functionCatalog } from '../catalog/functions';
+import { projectRoot } from '../catalog/paths';
 import { figure, type Figure, type Json } from './figures';
 import { median, round } from './stats';
 
@@ -150,7 +150,7 @@ export interface ColdStartOptions {
 
 export interface ColdStartResult {
   figures: Figure[];
-  /** The settings the bundles were built with: the stack's own (lib/bundling.ts). */
+  /** The settings the bundles were built with: the stack's own (catalog/bundling.ts). */
   stackBundling: typeof lambdaBundling;
   emptyInitMs: number;
 }

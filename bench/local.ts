@@ -3,10 +3,10 @@
 // API, which would itself be counted), and reading the store through a side door the counters don't see.
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { OrderRecord } from '../functions/shared/model';
-import { signSandboxWebhook } from '../functions/shared/providers/carrier/webhooks';
-import type { CreateOrderRequest } from '../functions/shared/schemas';
-import { documentClient, getOrder, type Db } from '../functions/shared/store';
+import type { OrderRecord } from '../functions/domain/order';
+import { signSandboxWebhook } from '../functions/adapters/carrier/webhooks';
+import type { CreateOrderRequest } from '../functions/domain/requests';
+import { documentClient, getOrder, type Db } from '../functions/adapters/order-store';
 import type { PublishedEvent } from '../local/aws-clients';
 import { readSettings } from '../local/settings';
 import { startLocalSystem, type LocalSystem } from '../local/system';

@@ -96,7 +96,7 @@ await phase('cold_start', async () => {
   const result = await measureColdStart(settings.coldStart);
   log.add(...result.figures);
   extra.coldStartBundling = {
-    settings: 'lib/bundling.ts, the settings the stack bundles with',
+    settings: 'catalog/bundling.ts, the settings the stack bundles with',
     ...(JSON.parse(JSON.stringify(result.stackBundling)) as Record<string, Json>),
   };
 });

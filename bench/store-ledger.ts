@@ -5,7 +5,7 @@
 // write costs again in every global secondary index holding the item (dynalite reports table units only).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MetadataBearer, InitializeMiddleware } from '@smithy/types';
-import { ordersTable } from '../lib/tables';
+import { ordersTable } from '../catalog/tables';
 import type { LocalSystem } from '../local/system';
 
 interface Tally {

@@ -3,7 +3,7 @@
 import { App } from 'aws-cdk-lib';
 import { buildOrderflowApp } from '../lib/app';
 import { StageConfigError } from '../lib/config';
-import { WorkflowDefinitionError } from '../lib/workflow-definitions';
+import { WorkflowDefinitionError } from '../catalog/workflows';
 
 const app = new App();
 try {

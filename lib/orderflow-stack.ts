@@ -11,15 +11,15 @@ import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
 import { stateMachineArn, Workflows } from './constructs/workflows';
-import { functionCatalog, type FunctionSpec } from './function-catalog';
-import { projectPath } from './project-paths';
-import { tableSpecs } from './tables';
+import { functionCatalog, type FunctionSpec } from '../catalog/functions';
+import { projectPath } from '../catalog/paths';
+import { tableSpecs } from '../catalog/tables';
 import {
   loadWorkflowDefinitions,
   ORDER_WORKFLOW_ID,
   RETURN_WORKFLOW_ID,
   type WorkflowDefinition,
-} from './workflow-definitions';
+} from '../catalog/workflows';
 
 export interface OrderflowStackProps extends StackProps {
   config: StageConfig;

@@ -1,10 +1,10 @@
-// API Gateway request models generated from the handlers' zod schemas (functions/shared/schemas.ts) with zod 4's
+// API Gateway request models generated from the handlers' zod schemas (functions/domain/requests.ts) with zod 4's
 // own z.toJSONSchema, so the gateway and the handler can never disagree on a field. The gateway check is the
 // outer, coarser gate: refinements (totals, card numbers, duplicate SKUs) cannot be expressed in JSON Schema and
 // stay in the handler, which parses every body again with the same schema.
 import type { JsonSchema } from 'aws-cdk-lib/aws-apigateway';
 import { z } from 'zod';
-import * as schemas from '../functions/shared/schemas';
+import * as schemas from '../functions/domain/requests';
 
 export interface RequestModel {
   /** API Gateway model name (alphanumeric). */

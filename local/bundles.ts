@@ -1,14 +1,14 @@
 // Builds the Lambda bundles the stack deploys, one per catalog function, with the stack's esbuild settings
-// (lib/bundling.ts) in one esbuild call: `<outDir>/<FunctionId>/index.mjs` and its source map, the layout of a
+// (catalog/bundling.ts) in one esbuild call: `<outDir>/<FunctionId>/index.mjs` and its source map, the layout of a
 // NodejsFunction asset. The local engine can run these instead of the TypeScript sources (`functions: 'bundles'`),
 // so the suite exercises what AWS runs. `npx tsx local/bundles.ts [outDir]` builds them into `.bundles/`.
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { esbuildOptions, lambdaBundling } from '../lib/bundling';
-import { functionCatalog, type FunctionSpec } from '../lib/function-catalog';
-import { projectPath, projectRoot } from '../lib/project-paths';
+import { esbuildOptions, lambdaBundling } from '../catalog/bundling';
+import { functionCatalog, type FunctionSpec } from '../catalog/functions';
+import { projectPath, projectRoot } from '../catalog/paths';
 
 /** Where bundles go by default (gitignored). */
 export const defaultBundleDir = projectPath('.bundles');

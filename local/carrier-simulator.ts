@@ -15,16 +15,10 @@
 // go out in schedule order; only an entry that exhausted its retries can be overtaken by a later one.
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  getSandboxShipment,
-  parseSandboxShipment,
-} from '../functions/shared/providers/carrier/sandbox-carrier';
-import type {
-  SandboxShipment,
-  SandboxScheduleEntry,
-} from '../functions/shared/providers/carrier/sandbox-carrier';
-import { signSandboxWebhook } from '../functions/shared/providers/carrier/webhooks';
-import type { SandboxWebhookBody } from '../functions/shared/providers/carrier/webhooks';
+import { getSandboxShipment, parseSandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
+import type { SandboxShipment, SandboxScheduleEntry } from '../functions/adapters/carrier/sandbox-carrier';
+import { signSandboxWebhook } from '../functions/adapters/carrier/webhooks';
+import type { SandboxWebhookBody } from '../functions/adapters/carrier/webhooks';
 
 export interface CarrierSimulatorOptions {
   doc: DynamoDBDocumentClient;

@@ -2,11 +2,12 @@
 // PORT (default 3000) if there is one, else starts its own in memory with fast business days. Scenarios: happy
 // path, declined card, out of stock, delayed parcel, cancel before shipment, cancel after shipment, return.
 import { readFileSync } from 'node:fs';
-import type { OrderView } from '../functions/shared/model';
-import { parseApiKeys } from '../functions/shared/config';
-import type { CreateOrderRequest } from '../functions/shared/schemas';
+import type { OrderView } from '../functions/domain/order';
+import { parseApiKeys } from '../functions/runtime/config';
+import type { CreateOrderRequest } from '../functions/domain/requests';
 import { readSettings } from './settings';
-import { projectRoot, startLocalSystem, type LocalSystem } from './system';
+import { projectRoot } from '../catalog/paths';
+import { startLocalSystem, type LocalSystem } from './system';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Route } from '../lib/function-catalog';
+import type { Route } from '../catalog/functions';
 import type { Counters } from './counters';
 import type { LambdaRuntime } from './lambda-runtime';
 

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectPath } from '../lib/project-paths';
+import { projectPath } from '../catalog/paths';
 
 /** The Node.js version Lambda's `nodejs22.x` runtime runs, as a registry package version. */
 export const lambdaNodeVersion = '22.23.5';

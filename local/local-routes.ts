@@ -1,11 +1,11 @@
 // Pages and endpoints that exist only on a laptop: the outbox of sent messages, the sandbox carrier's label and
 // tracking pages, execution records, and the operator dashboard at `/`.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { escapeHtml, formatMoney } from '../functions/shared/format';
-import { parseApiKeys } from '../functions/shared/config';
-import { findOrderIdByTracking, getOrder, type Db } from '../functions/shared/store';
-import { getSandboxShipment } from '../functions/shared/providers/carrier/sandbox-carrier';
-import type { OrderRecord } from '../functions/shared/model';
+import { escapeHtml, formatMoney } from '../functions/domain/format';
+import { parseApiKeys } from '../functions/runtime/config';
+import { findOrderIdByTracking, getOrder, type Db } from '../functions/adapters/order-store';
+import { getSandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
+import type { OrderRecord } from '../functions/domain/order';
 import type { LocalResponse, LocalRoute } from './http-server';
 import type { Outbox } from './outbox';
 import type { LocalSettings } from './settings';

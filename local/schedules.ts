@@ -1,6 +1,6 @@
 // The catalog's scheduled functions, run locally as EventBridge Scheduler runs them in AWS: every few minutes,
 // with `{}` as the event. A run that fails is logged; the next run does the same work.
-import type { FunctionSpec } from '../lib/function-catalog';
+import type { FunctionSpec } from '../catalog/functions';
 import type { LambdaRuntime } from './lambda-runtime';
 
 export interface LocalSchedules {

@@ -1,7 +1,7 @@
 // Local runtime settings (CONTRACT.md, "Local runtime settings"), read once from the environment and checked:
 // a bad value stops the start with the variable's name.
 import { z } from 'zod';
-import { parseApiKeys } from '../functions/shared/config';
+import { parseApiKeys } from '../functions/runtime/config';
 
 const settingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),

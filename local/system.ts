@@ -4,11 +4,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sesEmulator from 'aws-ses-v2-local';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { functionCatalog } from '../lib/function-catalog';
+import { functionCatalog } from '../catalog/functions';
 import {
   definitionSubstitutions,
   loadWorkflowDefinitions,
@@ -16,15 +16,12 @@ import {
   RETURN_WORKFLOW_ID,
   substituteDefinition,
   type WorkflowDefinition,
-} from '../lib/workflow-definitions';
-import { loadConfig } from '../functions/shared/config';
-import type { Deps } from '../functions/shared/deps';
-import { sdkMessaging } from '../functions/shared/messaging';
-import { SandboxCarrier, type SandboxShipment } from '../functions/shared/providers/carrier/sandbox-carrier';
-import { webhookParsers } from '../functions/shared/providers/carrier/webhooks';
-import { SandboxPaymentProvider } from '../functions/shared/providers/payment/sandbox-payment';
-import { documentClient, type Db } from '../functions/shared/store';
-import { sdkWorkflow } from '../functions/shared/workflow';
+} from '../catalog/workflows';
+import { composeDeps } from '../functions/runtime/compose';
+import { loadConfig } from '../functions/runtime/config';
+import type { Deps } from '../functions/runtime/deps';
+import type { SandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
+import { documentClient, type Db } from '../functions/adapters/order-store';
 import { startLocalStore } from './dynamo-store';
 import {
   dynamoClient,
@@ -50,9 +47,9 @@ import { seedDemoCatalog } from './seed';
 import type { LocalSettings } from './settings';
 import { LocalStepFunctions } from './step-functions';
 import { createLocalTables, localEngineTable, localTableName } from './tables';
-import { ordersTable, inventoryTable } from '../lib/tables';
+import { projectRoot } from '../catalog/paths';
+import { ordersTable, inventoryTable } from '../catalog/tables';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:order-fulfillment';
 export const returnStateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:order-return';
 const opsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-ops';
@@ -196,45 +193,17 @@ export const startLocalSystem = async (
       ? (shipment: SandboxShipment) => simulator.schedule(shipment)
       : undefined;
   const mailUrl = `http://127.0.0.1:${mailPort}`;
-  const deps: Deps = {
+  const deps = composeDeps(
     config,
-    db,
-    payment: (provider) => {
-      if (provider !== 'sandbox') throw new Error(`payment provider ${provider} is not enabled locally`);
-      return sandboxPayment;
-    },
-    carrier: new SandboxCarrier({
-      doc: db.doc,
-      table: db.tables.orders,
-      daySeconds: settings.daySeconds,
-      baseUrl: url,
-      // In auto mode the simulator plays every new label's scans, and the new ones after an intercept.
-      onLabelCreated: simulate,
-      onScheduleChanged: simulate,
-    }),
-    webhookParsers,
-    webhookSecret: () => Promise.resolve(settings.webhookSecret),
-    trackingLinkSecret: () => Promise.resolve(config.trackingLinkSecret),
-    messaging: sdkMessaging({
+    {
+      dynamo: appDynamo,
       ses: sesClient(mailUrl, outbox, counters),
       sns: snsClient(opsTopicArn, outbox, counters, topicMessages),
-      senderEmail: config.senderEmail,
-      opsTopicArn,
-      orderEventsTopicArn,
-    }),
-    workflow: sdkWorkflow(
-      sfnClient(() => engines),
-      stateMachineArn,
-      returnStateMachineArn,
-    ),
-    now: () => new Date(),
-  };
-  const sandboxPayment = new SandboxPaymentProvider({
-    doc: db.doc,
-    table: db.tables.orders,
-    daySeconds: settings.daySeconds,
-    authorizationValidityDays: config.durations.authorizationValidityDays,
-  });
+      sfn: sfnClient(() => engines),
+    },
+    // In auto mode the simulator plays every new label's scans, and the new ones after an intercept.
+    { onSandboxShipment: simulate },
+  );
 
   // The handlers: every function of the catalog, from its own module with the local dependencies, or from its
   // deployed bundle with the stack's environment.

@@ -12,7 +12,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { tableSpecs, type TableSpec } from '../lib/tables';
+import { tableSpecs, type TableSpec } from '../catalog/tables';
 
 export const localEngineTable = 'OrderflowLocalEngine';
 

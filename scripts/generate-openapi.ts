@@ -1,10 +1,10 @@
-// `npm run openapi`: writes docs/openapi.json from lib/openapi.ts, formatted as the project's Prettier settings
+// `npm run openapi`: writes docs/openapi.json from scripts/openapi.ts, formatted as the project's Prettier settings
 // format JSON, so the file passes `npm run format:check` as written. Run it after changing a schema or a route;
 // test/docs/openapi.test.ts fails while the committed file differs from what the code generates.
 import { writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
-import { buildOpenApiDocument } from '../lib/openapi';
-import { projectPath } from '../lib/project-paths';
+import { buildOpenApiDocument } from './openapi';
+import { projectPath } from '../catalog/paths';
 
 const file = projectPath('docs', 'openapi.json');
 const options = (await resolveConfig(file)) ?? {};

@@ -1,12 +1,12 @@
 // Explainable risk rules. Each rule that fires adds points and names itself; the sum decides. Thresholds are
 // deliberately simple and documented (docs/risk.md) so an operator can tell a customer why an order was stopped.
-import { assertNotCancelled } from '../shared/inbox';
-import type { Deps } from '../shared/deps';
-import { FraudSuspectedError } from '../shared/errors';
-import type { OrderRecord, RiskAssessment } from '../shared/model';
-import { customerHistory, requireOrder } from '../shared/store';
-import { commitStep } from '../shared/step';
-import { addDays } from '../shared/time';
+import { assertNotCancelled } from '../domain/inbox';
+import type { Deps } from '../runtime/deps';
+import { FraudSuspectedError } from '../domain/errors';
+import type { OrderRecord, RiskAssessment } from '../domain/order';
+import { customerHistory, requireOrder } from '../adapters/order-store';
+import { commitStep } from '../runtime/step';
+import { addDays } from '../domain/time';
 
 export const rejectThreshold = 70;
 

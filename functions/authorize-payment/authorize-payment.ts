@@ -1,11 +1,11 @@
 // Authorizes the order total (manual capture: the money moves only when the parcel ships). The provider call is
 // keyed by the order, so a retried step gets the same authorization back instead of a second one.
-import { assertNotCancelled } from '../shared/inbox';
-import type { Deps } from '../shared/deps';
-import { PaymentDeclinedError } from '../shared/errors';
-import { withTimeline } from '../shared/model';
-import { commitStep } from '../shared/step';
-import { requireOrder } from '../shared/store';
+import { assertNotCancelled } from '../domain/inbox';
+import type { Deps } from '../runtime/deps';
+import { PaymentDeclinedError } from '../domain/errors';
+import { withTimeline } from '../domain/order';
+import { commitStep } from '../runtime/step';
+import { requireOrder } from '../adapters/order-store';
 
 export interface AuthorizationResult {
   paymentId: string;

@@ -2,10 +2,10 @@
 // already in the inbox it resumes its own token at once; otherwise it stores the token with the order, where the
 // ship call and the webhook find it.
 import * as z from 'zod';
-import type { Deps } from '../shared/deps';
-import { hasPendingCancel, hasShipTrigger } from '../shared/inbox';
-import { commitStep, orderInput } from '../shared/step';
-import { wakeSignal } from '../shared/workflow';
+import type { Deps } from '../runtime/deps';
+import { hasPendingCancel, hasShipTrigger } from '../domain/inbox';
+import { commitStep, orderInput } from '../runtime/step';
+import { wakeSignal } from '../domain/waits';
 
 export const parkInput = orderInput.extend({
   token: z.string().min(1),

@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { stepHandler } from '../runtime/step';
 import { awaitShipment, parkInput } from './await-shipment';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(parkInput, awaitShipment, deps);

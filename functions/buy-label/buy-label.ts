@@ -1,15 +1,12 @@
 // Buys the carrier label for the requested service level. The carrier call is keyed by the order, so a retry
 // returns the label already bought. Returns how long to wait for the parcel to ship.
-import { assertNotCancelled } from '../shared/inbox';
-import type { Deps } from '../shared/deps';
-import { isForward, withTimeline } from '../shared/model';
-import { commitStep } from '../shared/step';
-import { requireOrder } from '../shared/store';
-import { shipmentWait } from '../shared/waits';
-import type { WakeSignal } from '../shared/workflow';
-
-/** A rough parcel weight for rating: 500 g per unit. Real catalogs would carry item weights. */
-const gramsPerUnit = 500;
+import { assertNotCancelled } from '../domain/inbox';
+import type { Deps } from '../runtime/deps';
+import { isForward, withTimeline } from '../domain/order';
+import { parcelWeightGrams } from '../domain/parcel';
+import { commitStep } from '../runtime/step';
+import { requireOrder } from '../adapters/order-store';
+import { shipmentWait, type WakeSignal } from '../domain/waits';
 
 export const buyLabel = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);
@@ -20,7 +17,7 @@ export const buyLabel = async (deps: Deps, input: { orderId: string }): Promise<
     orderId: order.orderId,
     service: order.shippingService,
     to: { ...order.shippingAddress, name: order.customer.name },
-    weightGrams: order.items.reduce((sum, item) => sum + item.quantity * gramsPerUnit, 0),
+    weightGrams: parcelWeightGrams(order.items),
     idempotencyKey: `label:${order.orderId}`,
   });
   const { order: stored } = await commitStep(deps, order.orderId, (current) => {

@@ -1,16 +1,15 @@
 // The parcel has shipped: capture the payment (exactly once: the provider call is keyed by the order and the
 // order records the capture), commit the reserved stock, and send the shipping notice with its tracking link.
-import type { Deps } from '../shared/deps';
-import { CaptureFailedError, PaymentDeclinedError } from '../shared/errors';
-import { markApplied } from '../shared/inbox';
-import { commit } from '../shared/inventory';
-import { isForward, withTimeline } from '../shared/model';
-import { noticeContext } from '../shared/notice-context';
-import { planNotice } from '../shared/notices';
-import { commitStep } from '../shared/step';
-import { requireOrder } from '../shared/store';
-import { deliveryDeadline } from '../shared/waits';
-import { wakeSignal, type WakeSignal } from '../shared/workflow';
+import type { Deps } from '../runtime/deps';
+import { CaptureFailedError, PaymentDeclinedError } from '../domain/errors';
+import { markApplied } from '../domain/inbox';
+import { commit } from '../adapters/inventory-store';
+import { isForward, withTimeline } from '../domain/order';
+import { noticeContext } from '../runtime/notice-context';
+import { planNotice } from '../domain/notices';
+import { commitStep } from '../runtime/step';
+import { requireOrder } from '../adapters/order-store';
+import { deliveryDeadline, wakeSignal, type WakeSignal } from '../domain/waits';
 
 export const capturePayment = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);

@@ -1,31 +1,20 @@
 // Carrier tracking events: each is written into its order's inbox (idempotent by event id; duplicates and
 // out-of-order scans add nothing), and the waiting workflow is resumed when the event matters to it. Events for
 // tracking numbers we do not know are kept for operators and acknowledged.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../shared/deps';
-import { wakeAction, withCarrierEvent, withReturnEvent } from '../shared/inbox';
-import type { CarrierEvent } from '../shared/providers/types';
-import { findByTracking, isConditionFailure, mutateOrder } from '../shared/store';
-import { addDays } from '../shared/time';
-import { wakeSignal } from '../shared/workflow';
+import type { Deps } from '../runtime/deps';
+import { wakeAction, withCarrierEvent, withReturnEvent } from '../domain/inbox';
+import type { CarrierEvent } from '../domain/providers';
+import { findByTracking, mutateOrder, putUnmatchedEvent } from '../adapters/order-store';
+import { addDays } from '../domain/time';
+import { wakeSignal } from '../domain/waits';
 
 export type EventOutcome = 'recorded' | 'ignored' | 'unmatched';
 
 /** Keeps an event of an unknown tracking number for operators (90 days) and alerts them once per number. */
 const recordUnmatched = async (deps: Deps, event: CarrierEvent, receivedAt: string): Promise<void> => {
   const expiresAt = Math.floor(Date.parse(addDays(receivedAt, 90, 86_400)) / 1000);
-  try {
-    await deps.db.doc.send(
-      new PutCommand({
-        TableName: deps.db.tables.orders,
-        Item: { pk: `UNMATCHED#${event.trackingNumber}`, sk: 'UNMATCHED', event, receivedAt, expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return; // already recorded and alerted
-    throw error;
-  }
+  // Already kept, and operators already alerted.
+  if (!(await putUnmatchedEvent(deps.db, event, receivedAt, expiresAt))) return;
   await deps.messaging.alertOps({
     kind: 'unknown_tracking',
     subject: 'Carrier event for an unknown tracking number',

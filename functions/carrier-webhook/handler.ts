@@ -1,10 +1,9 @@
 // HTTP adapter of carrier webhooks: no API key; the signature over the raw body is checked before anything else.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../shared/deps';
-import { HttpError } from '../shared/errors';
-import { httpErrors, json, lowerCaseHeaders, rawBody } from '../shared/http';
-import { logging } from '../shared/observability';
+import { defaultDeps, type Deps } from '../runtime/deps';
+import { HttpError, httpErrors, json, lowerCaseHeaders, rawBody } from '../runtime/http';
+import { logging } from '../runtime/observability';
 import { receiveCarrierEvent } from './carrier-webhook';
 
 const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

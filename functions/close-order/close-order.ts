@@ -2,14 +2,14 @@
 // decides how: a business outcome rejects the order and tells the customer; a lapsed authorization cancels it;
 // anything else marks it FAILED and alerts the operators.
 import * as z from 'zod';
-import type { Deps } from '../shared/deps';
-import { rejectionCodeByError } from '../shared/errors';
-import { markApplied } from '../shared/inbox';
-import { finalStatuses, withTimeline, type CancellationState, type OrderRecord } from '../shared/model';
-import { noticeContext } from '../shared/notice-context';
-import { planNotice, type NoticeContext, type PlannedNotice } from '../shared/notices';
-import type { OrderStatus } from '../shared/schemas';
-import { commitStep, orderInput } from '../shared/step';
+import type { Deps } from '../runtime/deps';
+import { rejectionCodeByError } from '../domain/errors';
+import { markApplied } from '../domain/inbox';
+import { finalStatuses, withTimeline, type CancellationState, type OrderRecord } from '../domain/order';
+import { noticeContext } from '../runtime/notice-context';
+import { planNotice, type NoticeContext, type PlannedNotice } from '../domain/notices';
+import type { OrderStatus } from '../domain/requests';
+import { commitStep, orderInput } from '../runtime/step';
 
 export const closeInput = orderInput.extend({
   error: z.object({ Error: z.string(), Cause: z.unknown().optional() }),

@@ -1,12 +1,12 @@
 // Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
 // they opted in).
 import * as z from 'zod';
-import { assertNotCancelled } from '../shared/inbox';
-import type { Deps } from '../shared/deps';
-import { isForward, withTimeline } from '../shared/model';
-import { noticeContext } from '../shared/notice-context';
-import { planNotice } from '../shared/notices';
-import { commitStep, orderInput } from '../shared/step';
+import { assertNotCancelled } from '../domain/inbox';
+import type { Deps } from '../runtime/deps';
+import { isForward, withTimeline } from '../domain/order';
+import { noticeContext } from '../runtime/notice-context';
+import { planNotice } from '../domain/notices';
+import { commitStep, orderInput } from '../runtime/step';
 
 export const confirmInput = orderInput.extend({
   risk: z.object({

@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { stepHandler } from '../runtime/step';
 import { confirmInput, confirmOrder } from './confirm-order';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(confirmInput, confirmOrder, deps);

@@ -2,8 +2,8 @@
 // on the same schedule.
 import middy from '@middy/core';
 import * as z from 'zod';
-import { defaultDeps } from '../shared/deps';
-import { logger, logging } from '../shared/observability';
+import { defaultDeps } from '../runtime/deps';
+import { logger, logging } from '../runtime/observability';
 import { sweepReceivedOrders } from './intake-sweep';
 
 /** Orders younger than this are still in their own request's hands. */

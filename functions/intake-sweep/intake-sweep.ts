@@ -2,10 +2,10 @@
 // died or Step Functions failed between the two), the order would wait in RECEIVED for ever. The sweep finds
 // orders RECEIVED for longer than a grace period and starts their workflow. A start is idempotent (the execution is
 // named after the order), so an order whose workflow runs but is still early in it costs one no-op start.
-import type { Deps } from '../shared/deps';
-import { logger } from '../shared/observability';
-import { receivedBuckets } from '../shared/model';
-import { receivedBefore } from '../shared/store';
+import type { Deps } from '../runtime/deps';
+import { logger } from '../runtime/observability';
+import { receivedBuckets } from '../domain/order';
+import { receivedBefore } from '../adapters/order-store';
 
 export interface SweepOptions {
   /** Orders received less than this long ago are left to the request that stores them. */

@@ -1,12 +1,11 @@
 // HTTP adapter of the inventory API (operators only): read and set the available stock of a SKU.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../shared/deps';
-import { HttpError } from '../shared/errors';
-import { httpErrors, identify, json, jsonBody, parseWith, requireOps } from '../shared/http';
-import { getStock, setAvailable } from '../shared/inventory';
-import { logging } from '../shared/observability';
-import { inventoryPutSchema, skuSchema } from '../shared/schemas';
+import { defaultDeps, type Deps } from '../runtime/deps';
+import { HttpError, httpErrors, identify, json, jsonBody, parseWith, requireOps } from '../runtime/http';
+import { getStock, setAvailable } from '../adapters/inventory-store';
+import { logging } from '../runtime/observability';
+import { inventoryPutSchema, skuSchema } from '../domain/requests';
 
 const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   requireOps(identify(event, deps.config));

@@ -2,10 +2,10 @@
 // domain functions in orders.ts.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../shared/deps';
-import { HttpError } from '../shared/errors';
+import { defaultDeps, type Deps } from '../runtime/deps';
 import {
   header,
+  HttpError,
   httpErrors,
   identify,
   json,
@@ -13,11 +13,11 @@ import {
   parseWith,
   rawBody,
   type Principal,
-} from '../shared/http';
-import { toOrderView } from '../shared/model';
-import { logging } from '../shared/observability';
-import { getCredit } from '../shared/credit';
-import { openReturn } from '../shared/returns';
+} from '../runtime/http';
+import { toOrderView } from '../domain/order';
+import { logging } from '../runtime/observability';
+import { getCredit } from '../adapters/credit-store';
+import { openReturn } from '../services/open-return';
 import {
   cancelRequestSchema,
   returnRequestSchema,
@@ -26,8 +26,8 @@ import {
   createOrderRequestSchema,
   listOrdersQuerySchema,
   shipRequestSchema,
-} from '../shared/schemas';
-import { InvalidCursorError } from '../shared/store';
+} from '../domain/requests';
+import { InvalidCursorError } from '../adapters/order-store';
 import * as z from 'zod';
 import { findOrders, markShipped, requestCancellation, submitOrder, visibleOrder } from './orders';
 

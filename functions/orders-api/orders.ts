@@ -2,11 +2,11 @@
 // storefront and its idempotency key (externalId, else the Idempotency-Key header), and the order item itself is
 // the idempotency record, written once with a condition. The order is stored before the answer is sent.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Deps } from '../shared/deps';
-import { HttpError } from '../shared/errors';
-import type { Principal } from '../shared/http';
-import { hasShipTrigger, shipEventKey, wakeAction, withCancelEvent, withShipEvent } from '../shared/inbox';
-import { recordOrderReceived } from '../shared/metrics';
+import type { Deps } from '../runtime/deps';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import type { Principal } from '../runtime/http';
+import { hasShipTrigger, shipEventKey, wakeAction, withCancelEvent, withShipEvent } from '../domain/inbox';
+import { recordOrderReceived } from '../runtime/metrics';
 import {
   finalStatuses,
   receivedBucketOf,
@@ -14,10 +14,10 @@ import {
   withTimeline,
   type OrderRecord,
   type OrderView,
-} from '../shared/model';
-import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../shared/schemas';
-import { createOrder, getOrder, listOrders, mutateOrder } from '../shared/store';
-import { wakeSignal } from '../shared/workflow';
+} from '../domain/order';
+import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
+import { createOrder, getOrder, listOrders, mutateOrder } from '../adapters/order-store';
+import { wakeSignal } from '../domain/waits';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -102,8 +102,7 @@ export const submitOrder = async (
   const existing = await getOrder(deps.db, orderId);
   if (!existing) throw new Error(`order ${orderId} vanished after a conflicting write`);
   if (existing.requestHash !== requestHash) {
-    throw new HttpError(
-      409,
+    throw new ConflictError(
       'IDEMPOTENCY_CONFLICT',
       `an order with this ${request.externalId ? 'externalId' : 'Idempotency-Key'} exists with a different body`,
     );
@@ -122,7 +121,7 @@ export const visibleOrder = async (
 ): Promise<OrderRecord> => {
   const order = await getOrder(deps.db, orderId);
   if (!order || (principal.role !== 'ops' && order.storefrontId !== principal.id)) {
-    throw new HttpError(404, 'NOT_FOUND', `order ${orderId} not found`);
+    throw new NotFoundError(`order ${orderId} not found`);
   }
   return order;
 };
@@ -149,8 +148,8 @@ const notShippable: ReadonlySet<OrderStatus> = new Set([
   'CANCELLATION_REQUESTED',
 ]);
 
-const cannotShip = (order: OrderRecord): HttpError =>
-  new HttpError(409, 'NOT_SHIPPABLE', `order ${order.orderId} is ${order.status} and cannot ship`);
+const cannotShip = (order: OrderRecord): ConflictError =>
+  new ConflictError('NOT_SHIPPABLE', `order ${order.orderId} is ${order.status} and cannot ship`);
 
 /**
  * The warehouse handed the parcel to the carrier. Records the event in the order's inbox (once) and resumes the
@@ -202,8 +201,7 @@ export const requestCancellation = async (
   request: CancelRequest,
 ): Promise<OrderView> => {
   if (notCancellable.has(order.status)) {
-    throw new HttpError(
-      409,
+    throw new ConflictError(
       'NOT_CANCELLABLE',
       `order ${order.orderId} is ${order.status} and cannot be cancelled`,
     );
@@ -214,8 +212,7 @@ export const requestCancellation = async (
     order.orderId,
     (current) => {
       if (notCancellable.has(current.status)) {
-        throw new HttpError(
-          409,
+        throw new ConflictError(
           'NOT_CANCELLABLE',
           `order ${current.orderId} is ${current.status} and cannot be cancelled`,
         );

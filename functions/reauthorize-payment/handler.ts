@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { orderInput, stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { orderInput, stepHandler } from '../runtime/step';
 import { reauthorizePayment } from './reauthorize-payment';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, reauthorizePayment, deps);

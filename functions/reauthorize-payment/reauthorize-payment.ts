@@ -1,12 +1,11 @@
 // The parcel has not shipped and the authorization is about to lapse: renew it. A declined renewal ends the order
 // (AuthorizationExpiredError → compensation → CANCELLED with reason `authorization_expired`).
-import type { Deps } from '../shared/deps';
-import { AuthorizationExpiredError, PaymentDeclinedError } from '../shared/errors';
-import { withTimeline } from '../shared/model';
-import { commitStep } from '../shared/step';
-import { requireOrder } from '../shared/store';
-import { shipmentWait } from '../shared/waits';
-import type { WakeSignal } from '../shared/workflow';
+import type { Deps } from '../runtime/deps';
+import { AuthorizationExpiredError, PaymentDeclinedError } from '../domain/errors';
+import { withTimeline } from '../domain/order';
+import { commitStep } from '../runtime/step';
+import { requireOrder } from '../adapters/order-store';
+import { shipmentWait, type WakeSignal } from '../domain/waits';
 
 export const reauthorizePayment = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);

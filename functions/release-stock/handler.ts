@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { orderInput, stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { orderInput, stepHandler } from '../runtime/step';
 import { releaseStock } from './release-stock';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, releaseStock, deps);

@@ -1,8 +1,8 @@
 // Compensation: puts back whatever stock the order still holds (nothing, if it holds none or already shipped).
-import type { Deps } from '../shared/deps';
-import { requireOrder } from '../shared/store';
-import { releaseAll } from '../reserve-stock/reserve-stock';
+import type { Deps } from '../runtime/deps';
+import { requireOrder } from '../adapters/order-store';
+import { releaseOrder } from '../adapters/inventory-store';
 
 export const releaseStock = async (deps: Deps, input: { orderId: string }): Promise<void> => {
-  await releaseAll(deps, await requireOrder(deps.db, input.orderId));
+  await releaseOrder(deps.db, await requireOrder(deps.db, input.orderId));
 };

@@ -1,22 +1,17 @@
 // Reserves every line of the order. If any line is short, whatever this order holds is released again before
 // the OutOfStockError, so a rejected order never keeps stock.
-import { assertNotCancelled } from '../shared/inbox';
-import type { Deps } from '../shared/deps';
-import { OutOfStockError } from '../shared/errors';
-import { release, reserve } from '../shared/inventory';
-import type { OrderRecord } from '../shared/model';
-import { requireOrder } from '../shared/store';
-
-export const releaseAll = async (deps: Deps, order: OrderRecord): Promise<void> => {
-  for (const item of order.items) await release(deps.db, order.orderId, item.sku, item.quantity);
-};
+import { assertNotCancelled } from '../domain/inbox';
+import type { Deps } from '../runtime/deps';
+import { OutOfStockError } from '../domain/errors';
+import { releaseOrder, reserve } from '../adapters/inventory-store';
+import { requireOrder } from '../adapters/order-store';
 
 export const reserveStock = async (deps: Deps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
   assertNotCancelled(order);
   for (const item of order.items) {
     if (!(await reserve(deps.db, order.orderId, item.sku, item.quantity))) {
-      await releaseAll(deps, order);
+      await releaseOrder(deps.db, order);
       throw new OutOfStockError(`not enough stock of ${item.sku} for ${item.quantity}`);
     }
   }

@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { stepHandler } from '../runtime/step';
 import { trackDelivery, trackInput } from './track-delivery';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(trackInput, trackDelivery, deps);

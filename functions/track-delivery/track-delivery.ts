@@ -2,9 +2,9 @@
 // arrived, then park or resume at once), or without one when the wait timed out (the deadline passed). All the
 // deciding is in `planDelivery`, a pure function of the order and the time.
 import * as z from 'zod';
-import type { Deps } from '../shared/deps';
-import { hasPendingCancel, markApplied, pendingCarrierEvents } from '../shared/inbox';
-import { expectReturn, restock } from '../shared/inventory';
+import type { Deps } from '../runtime/deps';
+import { hasPendingCancel, markApplied, pendingCarrierEvents } from '../domain/inbox';
+import { expectReturn, restock } from '../adapters/inventory-store';
 import {
   isForward,
   trackingRank,
@@ -12,23 +12,22 @@ import {
   type OrderRecord,
   type PaymentState,
   type ShipmentState,
-} from '../shared/model';
-import { noticeContext } from '../shared/notice-context';
+} from '../domain/order';
+import { noticeContext } from '../runtime/notice-context';
 import {
   planNotice,
   type NoticeContext,
   type NoticeDetail,
   type OpsAlert,
   type PlannedNotice,
-} from '../shared/notices';
-import type { InterceptResult } from '../shared/providers/types';
-import { openReturn } from '../shared/returns';
-import { requireOrder } from '../shared/store';
-import type { OrderStatus } from '../shared/schemas';
-import { commitStep, orderInput } from '../shared/step';
-import { addDays } from '../shared/time';
-import { deliveryDeadline } from '../shared/waits';
-import { wakeSignal, type WakeSignal } from '../shared/workflow';
+} from '../domain/notices';
+import type { InterceptResult } from '../domain/providers';
+import { openReturn } from '../services/open-return';
+import { requireOrder } from '../adapters/order-store';
+import type { OrderStatus } from '../domain/requests';
+import { commitStep, orderInput } from '../runtime/step';
+import { addDays } from '../domain/time';
+import { deliveryDeadline, wakeSignal, type WakeSignal } from '../domain/waits';
 
 export const trackInput = orderInput.extend({
   token: z.string().min(1).optional(),

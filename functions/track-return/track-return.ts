@@ -3,10 +3,10 @@
 // refunds (or credits) the amount quoted when the return opened, restocks the items and tells the customer; a
 // parcel that never comes back expires the return. All deciding is in `planReturn`, a pure function.
 import * as z from 'zod';
-import { addCredit } from '../shared/credit';
-import type { Deps } from '../shared/deps';
-import { pendingReturnEvents } from '../shared/inbox';
-import { abandonReturn, restock } from '../shared/inventory';
+import { addCredit } from '../adapters/credit-store';
+import type { Deps } from '../runtime/deps';
+import { pendingReturnEvents } from '../domain/inbox';
+import { abandonReturn, restock } from '../adapters/inventory-store';
 import {
   trackingRank,
   withTimeline,
@@ -14,13 +14,13 @@ import {
   type PaymentState,
   type ReturnRecord,
   type ShipmentState,
-} from '../shared/model';
-import { noticeContext } from '../shared/notice-context';
-import { planNotice, type NoticeContext, type NoticeDetail, type PlannedNotice } from '../shared/notices';
-import { openReturnStatuses } from '../shared/returns';
-import type { OrderStatus } from '../shared/schemas';
-import { commitStep, orderInput } from '../shared/step';
-import { wakeSignal, type WakeSignal } from '../shared/workflow';
+} from '../domain/order';
+import { noticeContext } from '../runtime/notice-context';
+import { planNotice, type NoticeContext, type NoticeDetail, type PlannedNotice } from '../domain/notices';
+import { openReturnStatuses } from '../domain/returns';
+import type { OrderStatus } from '../domain/requests';
+import { commitStep, orderInput } from '../runtime/step';
+import { wakeSignal, type WakeSignal } from '../domain/waits';
 
 export const trackReturnInput = orderInput.extend({
   returnId: z.string().min(1).max(64),

@@ -2,10 +2,10 @@
 // unknown order get the same 404, so the page tells nothing about which order ids exist.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../shared/deps';
-import { errorBody, httpErrors, json } from '../shared/http';
-import { logging } from '../shared/observability';
-import { getOrder } from '../shared/store';
+import { defaultDeps, type Deps } from '../runtime/deps';
+import { errorBody, httpErrors, json } from '../runtime/http';
+import { logging } from '../runtime/observability';
+import { getOrder } from '../adapters/order-store';
 import { renderTrackingPage, validTrackingToken } from './tracking-page';
 
 const html = (statusCode: number, body: string): APIGatewayProxyResult => ({

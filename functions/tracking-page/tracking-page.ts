@@ -1,10 +1,10 @@
 // The customer's tracking page, linked from every customer message: no API key, the link's token (an HMAC of the
 // order id) is the proof. It shows where the order is, never who it is for: no name, address, email or phone.
 import { timingSafeEqual } from 'node:crypto';
-import { escapeHtml } from '../shared/format';
-import type { OrderRecord } from '../shared/model';
-import { trackingToken } from '../shared/notices';
-import type { OrderStatus } from '../shared/schemas';
+import { escapeHtml } from '../domain/format';
+import type { OrderRecord } from '../domain/order';
+import { trackingToken } from '../domain/notices';
+import type { OrderStatus } from '../domain/requests';
 
 /** Whether `token` is the link token of `orderId` (constant time). */
 export const validTrackingToken = (orderId: string, token: string | undefined, secret: string): boolean => {

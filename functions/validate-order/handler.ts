@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { orderInput, stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { orderInput, stepHandler } from '../runtime/step';
 import { validateOrder } from './validate-order';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, validateOrder, deps);

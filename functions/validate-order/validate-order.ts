@@ -3,13 +3,13 @@
 // Messages name fields and SKUs, never customer data.
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
-import { assertNotCancelled } from '../shared/inbox';
-import type { Deps } from '../shared/deps';
-import { OrderInvalidError } from '../shared/errors';
-import { isKnownSku } from '../shared/inventory';
-import type { OrderRecord } from '../shared/model';
-import type { Address } from '../shared/schemas';
-import { requireOrder } from '../shared/store';
+import { assertNotCancelled } from '../domain/inbox';
+import type { Deps } from '../runtime/deps';
+import { OrderInvalidError } from '../domain/errors';
+import { isKnownSku } from '../adapters/inventory-store';
+import type { OrderRecord } from '../domain/order';
+import type { Address } from '../domain/requests';
+import { requireOrder } from '../adapters/order-store';
 
 /** Countries whose addresses need a region (state, province, territory) to be deliverable. */
 const regionRequired = new Set(['US', 'CA', 'AU', 'BR', 'MX', 'IN', 'CN', 'JP']);

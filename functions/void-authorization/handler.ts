@@ -1,5 +1,5 @@
-import { defaultDeps } from '../shared/deps';
-import { orderInput, stepHandler } from '../shared/step';
+import { defaultDeps } from '../runtime/deps';
+import { orderInput, stepHandler } from '../runtime/step';
 import { voidAuthorization } from './void-authorization';
 
 export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, voidAuthorization, deps);

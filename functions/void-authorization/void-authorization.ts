@@ -1,8 +1,8 @@
 // Compensation: releases an uncaptured authorization so no money stays held for an order that will not ship.
-import type { Deps } from '../shared/deps';
-import { withTimeline } from '../shared/model';
-import { commitStep } from '../shared/step';
-import { requireOrder } from '../shared/store';
+import type { Deps } from '../runtime/deps';
+import { withTimeline } from '../domain/order';
+import { commitStep } from '../runtime/step';
+import { requireOrder } from '../adapters/order-store';
 
 export const voidAuthorization = async (deps: Deps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);

@@ -1,7 +1,7 @@
 // The typed configuration of one deployment stage (dev, staging, prod). `bin/` picks one by name and hands it to
 // the stack; constructs read nothing else. The schema checks what TypeScript cannot (e-mail shapes, principal ids,
 // allowed log retentions) so that a bad edit fails at synth with the field's path, not at deploy time.
-import { shipFromSchema } from '../../functions/shared/config';
+import { shipFromSchema } from '../../functions/runtime/config';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 

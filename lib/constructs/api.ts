@@ -25,7 +25,7 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { OPS_PRINCIPAL, type StageConfig } from '../config';
-import type { FunctionSpec } from '../function-catalog';
+import type { FunctionSpec } from '../../catalog/functions';
 import { acknowledge } from '../nag';
 import { requestModelFor } from '../request-models';
 import { ApiFirewall } from './api-firewall';

@@ -15,10 +15,10 @@ import {
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaBundling } from '../bundling';
-import type { FunctionSpec } from '../function-catalog';
+import { lambdaBundling } from '../../catalog/bundling';
+import type { FunctionSpec } from '../../catalog/functions';
 import { acknowledge } from '../nag';
-import { projectPath, projectRoot } from '../project-paths';
+import { projectPath, projectRoot } from '../../catalog/paths';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -72,7 +72,7 @@ export class OrderFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         ...props.environment,
       },
-      // lib/bundling.ts: the same settings build the bundles the local engine and the benchmarks run.
+      // catalog/bundling.ts: the same settings build the bundles the local engine and the benchmarks run.
       bundling: {
         format: lambdaBundling.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
         target: lambdaBundling.target,

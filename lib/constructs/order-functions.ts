@@ -1,6 +1,6 @@
-// Every Lambda in lib/function-catalog.ts, built as an OrderFunction and wired by intent: each table access in the
+// Every Lambda in catalog/functions.ts, built as an OrderFunction and wired by intent: each table access in the
 // catalog becomes exactly that table grant, and each capability becomes the environment variables its handler
-// code reads (functions/shared/config.ts) plus the narrowest grant that lets it act. Nothing is granted that the
+// code reads (functions/runtime/config.ts) plus the narrowest grant that lets it act. Nothing is granted that the
 // catalog does not name.
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
@@ -11,8 +11,8 @@ import type { StageConfig } from '../config';
 import {
   MAX_PROVIDER_REQUESTS_PER_INVOCATION,
   PROVIDER_REQUEST_TIMEOUT_MS,
-} from '../../functions/shared/providers/http';
-import type { Capability, FunctionSpec } from '../function-catalog';
+} from '../../functions/adapters/provider-http';
+import type { Capability, FunctionSpec } from '../../catalog/functions';
 import type { Notifications } from './notifications';
 import { OrderFunction } from './order-function';
 import type { Secrets } from './secrets';
@@ -121,7 +121,7 @@ export class OrderFunctions extends Construct {
 
   orderFunction(id: string): OrderFunction {
     const fn = this.functions.get(id);
-    if (!fn) throw new Error(`no function ${id} in lib/function-catalog.ts`);
+    if (!fn) throw new Error(`no function ${id} in catalog/functions.ts`);
     return fn;
   }
 

@@ -1,4 +1,4 @@
-// The functions of lib/function-catalog.ts that run on a schedule, each on an EventBridge Scheduler schedule with
+// The functions of catalog/functions.ts that run on a schedule, each on an EventBridge Scheduler schedule with
 // a role of its own that may invoke that one function (no versions or aliases). A missed run is not retried: the
 // next run does the same work, since each scheduled function is a sweep.
 import { Aws, Duration } from 'aws-cdk-lib';
@@ -11,7 +11,7 @@ import {
   type ScheduleTargetConfig,
 } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../function-catalog';
+import type { FunctionSpec } from '../../catalog/functions';
 import type { OrderFunctions } from './order-functions';
 
 export interface SchedulesProps {

@@ -1,4 +1,4 @@
-// DynamoDB tables built from lib/tables.ts, the definitions the local engine creates its tables from, so the two
+// DynamoDB tables built from catalog/tables.ts, the definitions the local engine creates its tables from, so the two
 // cannot drift. On demand, encrypted with the AWS managed key, TTL where the spec names one; retention, point-in-time
 // recovery and deletion protection come from the stage. Grants are what a function really calls: the item actions
 // the catalog names on the table, and Query on the indexes it names (no `*`, no Scan, no Delete, no batches).
@@ -6,9 +6,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { TableAccess } from '../function-catalog';
+import type { TableAccess } from '../../catalog/functions';
 import { acknowledge } from '../nag';
-import type { KeyAttribute, TableSpec } from '../tables';
+import type { KeyAttribute, TableSpec } from '../../catalog/tables';
 
 export interface StorageProps {
   specs: readonly TableSpec[];
@@ -78,7 +78,7 @@ export class Storage extends Construct {
     const queries = access.queries ?? [];
     for (const name of queries) {
       if (!spec.globalSecondaryIndexes.some((index) => index.indexName === name)) {
-        throw new Error(`table ${id} has no index ${name} (lib/tables.ts)`);
+        throw new Error(`table ${id} has no index ${name} (catalog/tables.ts)`);
       }
     }
     if (queries.length > 0) {
@@ -93,7 +93,7 @@ export class Storage extends Construct {
 
   private entry(id: TableId): { table: Table; spec: TableSpec } {
     const entry = this.tables.get(id);
-    if (!entry) throw new Error(`no table ${id} in lib/tables.ts`);
+    if (!entry) throw new Error(`no table ${id} in catalog/tables.ts`);
     return entry;
   }
 }

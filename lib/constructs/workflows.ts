@@ -11,7 +11,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
-import { definitionSubstitutions, type WorkflowDefinition } from '../workflow-definitions';
+import { definitionSubstitutions, type WorkflowDefinition } from '../../catalog/workflows';
 import type { OrderFunctions } from './order-functions';
 
 export interface WorkflowsProps {

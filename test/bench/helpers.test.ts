@@ -211,7 +211,7 @@ describe('cold start helpers', () => {
       'node_modules/zod/v4/core/schemas.js': { bytesInOutput: 10 },
       'node_modules/zod/v4/locales/he.js': { bytesInOutput: 5 },
       'node_modules/@smithy/core/dist-es/index.js': { bytesInOutput: 7 },
-      'functions/shared/store.ts': { bytesInOutput: 3 },
+      'functions/adapters/order-store.ts': { bytesInOutput: 3 },
     });
 
     // Assess

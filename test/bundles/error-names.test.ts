@@ -1,7 +1,7 @@
 // The name Lambda reports for an error (`errorType`, the thrown error's `name`) is what the ASL's Retry and Catch
 // and CloseOrder match on. A step built with the stack's esbuild settings (minified) throws each typed error here,
 // run by the same runtime as the deployed bundles; every error must be reported by its own class's name.
-import { BUSINESS_ERRORS } from '../../lib/retry-policies';
+import { BUSINESS_ERRORS } from '../../catalog/retry-policies';
 import { Counters } from '../../local/counters';
 import { LambdaRuntime } from '../../local/lambda-runtime';
 import { resolveLambdaNode } from '../../local/lambda-node';
@@ -9,16 +9,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as errors from '../../functions/shared/errors';
+import * as errors from '../../functions/domain/errors';
 import { buildBundles } from '../../local/bundles';
 import { startBundleRuntime, type BundleRuntime } from '../../local/bundle-runtime';
-import { projectPath } from '../../lib/project-paths';
+import { projectPath } from '../../catalog/paths';
 
-/** Every typed error class of functions/shared/errors.ts a step can throw, by its export name. */
+/** The API's refusals of a request: the HTTP layer answers them, no step throws them. */
+const refusals = new Set(['InvalidRequestError', 'NotFoundError', 'ConflictError']);
+
+/** Every typed error class of functions/domain/errors.ts a step can throw, by its export name. */
 const typedErrors = Object.entries(errors)
   .filter(([, value]) => typeof value === 'function' && value.prototype instanceof errors.OrderflowError)
   .map(([name]) => name)
-  .filter((name) => name !== 'HttpError');
+  .filter((name) => !refusals.has(name));
 
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-error-names-'));
 let runtime: BundleRuntime;
@@ -30,8 +33,8 @@ beforeAll(async () => {
   writeFileSync(
     entry,
     [
-      `import * as errors from ${JSON.stringify(projectPath('functions/shared/errors.ts'))};`,
-      `import { orderInput, stepHandler } from ${JSON.stringify(projectPath('functions/shared/step.ts'))};`,
+      `import * as errors from ${JSON.stringify(projectPath('functions/domain/errors.ts'))};`,
+      `import { orderInput, stepHandler } from ${JSON.stringify(projectPath('functions/runtime/step.ts'))};`,
       'const typed = errors as unknown as Record<string, new (message: string) => Error>;',
       'export const handler = stepHandler(',
       '  orderInput,',

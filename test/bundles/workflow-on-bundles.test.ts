@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rejectionCodeByError } from '../../functions/shared/errors';
+import { rejectionCodeByError } from '../../functions/domain/errors';
 import { buildBundles, type BuiltBundles } from '../../local/bundles';
 import { lambdaNodeVersion, resolveLambdaNode } from '../../local/lambda-node';
 import type { LocalSystem } from '../../local/system';
-import { projectPath } from '../../lib/project-paths';
+import { projectPath } from '../../catalog/paths';
 import {
   Api,
   anOrderRequest,

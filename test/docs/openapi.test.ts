@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import type { OpenAPIObject, OperationObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
 import { describe, expect, it } from 'vitest';
-import { createOrderRequestSchema } from '../../functions/shared/schemas';
-import { functionCatalog } from '../../lib/function-catalog';
-import { buildOpenApiDocument, exampleOrderRequest } from '../../lib/openapi';
-import { projectPath } from '../../lib/project-paths';
+import { createOrderRequestSchema } from '../../functions/domain/requests';
+import { functionCatalog } from '../../catalog/functions';
+import { buildOpenApiDocument, exampleOrderRequest } from '../../scripts/openapi';
+import { projectPath } from '../../catalog/paths';
 
 const committed = JSON.parse(readFileSync(projectPath('docs', 'openapi.json'), 'utf8')) as OpenAPIObject;
 /** A fresh build, as JSON would carry it (no `undefined` members). */

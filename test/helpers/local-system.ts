@@ -2,10 +2,10 @@
 // its own system (in memory unless a data dir is given) on free ports.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { OrderView } from '../../functions/shared/model';
-import { getOrder } from '../../functions/shared/store';
-import { signSandboxWebhook } from '../../functions/shared/providers/carrier/webhooks';
-import type { CreateOrderRequest } from '../../functions/shared/schemas';
+import type { OrderView } from '../../functions/domain/order';
+import { getOrder } from '../../functions/adapters/order-store';
+import { signSandboxWebhook } from '../../functions/adapters/carrier/webhooks';
+import type { CreateOrderRequest } from '../../functions/domain/requests';
 import { readSettings } from '../../local/settings';
 import { startLocalSystem, type LocalSystem } from '../../local/system';
 import type { OutboxMessage } from '../../local/outbox';

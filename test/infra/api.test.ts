@@ -2,7 +2,7 @@
 // models generated from the zod schemas, and errors in the contract's shape.
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../lib/function-catalog';
+import { functionCatalog } from '../../catalog/functions';
 import { requestModelFor } from '../../lib/request-models';
 import { logicalId, synthesize, type Synthesized } from './synth';
 import { referencedIds, resourcesOfType } from './template-queries';

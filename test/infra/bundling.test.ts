@@ -1,6 +1,6 @@
 // The bundles the local engine and the benchmarks build are the bundles `cdk synth` puts into the assets: esbuild
 // run by NodejsFunction with the construct's `bundling` props and esbuild run by local/bundles.ts with
-// lib/bundling.ts write the same bytes, so the two settings cannot drift apart.
+// catalog/bundling.ts write the same bytes, so the two settings cannot drift apart.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderFunction } from '../../lib/constructs/order-function';
-import { functionCatalog } from '../../lib/function-catalog';
+import { functionCatalog } from '../../catalog/functions';
 import { buildBundles } from '../../local/bundles';
 
 /** A digest keeps a failure readable: the bundles are hundreds of KB of minified code. */

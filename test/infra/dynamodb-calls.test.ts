@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../lib/function-catalog';
-import { projectRoot } from '../../lib/project-paths';
+import { functionCatalog } from '../../catalog/functions';
+import { projectRoot } from '../../catalog/paths';
 
 const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MAX_PROVIDER_REQUESTS_PER_INVOCATION,
   PROVIDER_REQUEST_TIMEOUT_MS,
-} from '../../functions/shared/providers/http';
-import { functionCatalog, type FunctionSpec } from '../../lib/function-catalog';
+} from '../../functions/adapters/provider-http';
+import { functionCatalog, type FunctionSpec } from '../../catalog/functions';
 import { logicalId, synthesize, type Synthesized } from './synth';
 import { actionsOf, asArray, referencedIds, statementsOfRole, type Statement } from './template-queries';
 

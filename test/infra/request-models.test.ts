@@ -2,8 +2,8 @@
 // what JSON Schema cannot say, and in a form API Gateway models accept.
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createOrderRequestSchema } from '../../functions/shared/schemas';
-import { functionCatalog } from '../../lib/function-catalog';
+import { createOrderRequestSchema } from '../../functions/domain/requests';
+import { functionCatalog } from '../../catalog/functions';
 import { requestModelFor, ROUTES_WITHOUT_MODEL, toRequestModelSchema } from '../../lib/request-models';
 
 describe('toRequestModelSchema', () => {

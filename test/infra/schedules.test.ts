@@ -1,7 +1,7 @@
 // Scheduled functions: the intake sweep runs every minute on EventBridge Scheduler, under a role that may invoke
 // that one function and nothing else, and a missed run is left to the next one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionCatalog } from '../../lib/function-catalog';
+import { functionCatalog } from '../../catalog/functions';
 import { logicalId, synthesize, type Synthesized } from './synth';
 import { actionsOf, asArray, referencedIds, resourcesOfType, statementsOfRole } from './template-queries';
 

@@ -12,7 +12,7 @@ import { stageConfigSchema } from '../../lib/config/stage-config';
 import { stages } from '../../lib/config/stages';
 import { addNagChecks } from '../../lib/nag';
 import { OrderflowStack } from '../../lib/orderflow-stack';
-import { projectRoot } from '../../lib/project-paths';
+import { projectRoot } from '../../catalog/paths';
 import { fastAppProps, synthesize, type Synthesized } from './synth';
 
 /** Every cdk-nag rule this project acknowledges somewhere; a new one is a reviewed change to this list. */

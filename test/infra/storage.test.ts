@@ -1,7 +1,7 @@
-// The tables are built from lib/tables.ts (the local engine's definitions), and prod keeps and protects its data.
+// The tables are built from catalog/tables.ts (the local engine's definitions), and prod keeps and protects its data.
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableSpecs } from '../../lib/tables';
+import { tableSpecs } from '../../catalog/tables';
 import { synthesize, type Synthesized } from './synth';
 import { resourcesOfType } from './template-queries';
 

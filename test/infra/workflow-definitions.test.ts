@@ -1,8 +1,8 @@
 // Reading ASL against the catalog: what the stack can wire passes, anything else is a synth-time error that names
 // the file and the state.
 import { describe, expect, it } from 'vitest';
-import type { FunctionSpec } from '../../lib/function-catalog';
-import { analyseDefinition, placeholdersIn, WorkflowDefinitionError } from '../../lib/workflow-definitions';
+import type { FunctionSpec } from '../../catalog/functions';
+import { analyseDefinition, placeholdersIn, WorkflowDefinitionError } from '../../catalog/workflows';
 
 const spec = (id: string): FunctionSpec => ({
   id,

@@ -2,9 +2,9 @@
 // the stack, and the role may invoke exactly those Lambdas.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arnPlaceholder, functionCatalog } from '../../lib/function-catalog';
-import { projectPath } from '../../lib/project-paths';
-import { loadWorkflowDefinitions, placeholdersIn } from '../../lib/workflow-definitions';
+import { arnPlaceholder, functionCatalog } from '../../catalog/functions';
+import { projectPath } from '../../catalog/paths';
+import { loadWorkflowDefinitions, placeholdersIn } from '../../catalog/workflows';
 import { logicalId, synthesize, type Synthesized } from './synth';
 import { actionsOf, referencedIds, statementsOfRole } from './template-queries';
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../lib/project-paths';
+import { projectRoot } from '../../catalog/paths';
 
 const FOLDERS = ['bin', 'lib', 'functions', 'local', 'bench', 'scripts', 'test', 'types'];
 /** Packages used from the command line, npm scripts or config files rather than imported by TypeScript. */

@@ -5,11 +5,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CarrierSimulator } from '../../local/carrier-simulator';
-import { SandboxCarrier, getSandboxShipment } from '../../functions/shared/providers/carrier/sandbox-carrier';
-import type { SandboxShipment } from '../../functions/shared/providers/carrier/sandbox-carrier';
-import { sandboxWebhooks } from '../../functions/shared/providers/carrier/webhooks';
-import type { SandboxWebhookBody } from '../../functions/shared/providers/carrier/webhooks';
-import type { LabelRequest, ServiceLevel } from '../../functions/shared/providers/types';
+import { SandboxCarrier, getSandboxShipment } from '../../functions/adapters/carrier/sandbox-carrier';
+import type { SandboxShipment } from '../../functions/adapters/carrier/sandbox-carrier';
+import { sandboxWebhooks } from '../../functions/adapters/carrier/webhooks';
+import type { SandboxWebhookBody } from '../../functions/adapters/carrier/webhooks';
+import type { LabelRequest, ServiceLevel } from '../../functions/domain/providers';
 import { startOrdersTable } from './dynalite-table';
 import type { TestTable } from './dynalite-table';
 

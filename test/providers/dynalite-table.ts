@@ -1,7 +1,7 @@
-// Test helper: an in-process DynamoDB (dynalite) holding the Orders table exactly as lib/tables.ts defines it, so
+// Test helper: an in-process DynamoDB (dynalite) holding the Orders table exactly as catalog/tables.ts defines it, so
 // the sandbox providers are tested against real conditional writes rather than a mock.
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ordersTable } from '../../lib/tables';
+import { ordersTable } from '../../catalog/tables';
 import { dynamoClient } from '../../local/aws-clients';
 import { startLocalStore } from '../../local/dynamo-store';
 import { createTable } from '../../local/tables';

@@ -2,14 +2,14 @@
 // checks each request's method, path, Basic auth and JSON body: labels, return labels, voiding, and the intercept
 // EasyPost cannot do.
 import { describe, expect, it } from 'vitest';
-import { AddressUndeliverableError, TransientError } from '../../functions/shared/errors';
+import { AddressUndeliverableError, TransientError } from '../../functions/domain/errors';
 import {
   EASYPOST_INTERCEPT_UNSUPPORTED,
   EasyPostCarrier,
   EasyPostRequestError,
   decimalToMinorUnits,
-} from '../../functions/shared/providers/carrier/easypost-carrier';
-import type { LabelRequest, ReturnLabelRequest } from '../../functions/shared/providers/types';
+} from '../../functions/adapters/carrier/easypost-carrier';
+import type { LabelRequest, ReturnLabelRequest } from '../../functions/domain/providers';
 import { replay, replayFixture } from './recorded-fetch';
 
 const API_KEY = 'EZTK_test_orderflow';

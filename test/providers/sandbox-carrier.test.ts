@@ -2,7 +2,7 @@
 // magic, the stored tracking schedule, voiding, return labels and intercepts.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AddressUndeliverableError } from '../../functions/shared/errors';
+import { AddressUndeliverableError } from '../../functions/domain/errors';
 import {
   SANDBOX_WAREHOUSE_ADDRESS,
   SandboxCarrier,
@@ -10,14 +10,9 @@ import {
   getSandboxShipment,
   sandboxReturnShipmentIdentity,
   sandboxShipmentIdentity,
-} from '../../functions/shared/providers/carrier/sandbox-carrier';
-import type { SandboxShipment } from '../../functions/shared/providers/carrier/sandbox-carrier';
-import type {
-  Label,
-  LabelRequest,
-  ReturnLabelRequest,
-  ServiceLevel,
-} from '../../functions/shared/providers/types';
+} from '../../functions/adapters/carrier/sandbox-carrier';
+import type { SandboxShipment } from '../../functions/adapters/carrier/sandbox-carrier';
+import type { Label, LabelRequest, ReturnLabelRequest, ServiceLevel } from '../../functions/domain/providers';
 import { startOrdersTable } from './dynalite-table';
 import type { TestTable } from './dynalite-table';
 

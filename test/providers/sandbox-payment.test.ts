@@ -3,13 +3,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaymentDeclinedError } from '../../functions/shared/errors';
+import { PaymentDeclinedError } from '../../functions/domain/errors';
 import {
   SandboxPaymentProvider,
   SandboxPaymentStateError,
   sandboxPaymentId,
-} from '../../functions/shared/providers/payment/sandbox-payment';
-import type { AuthorizeRequest } from '../../functions/shared/providers/types';
+} from '../../functions/adapters/payment/sandbox-payment';
+import type { AuthorizeRequest } from '../../functions/domain/providers';
 import { startOrdersTable } from './dynalite-table';
 import type { TestTable } from './dynalite-table';
 

@@ -1,13 +1,13 @@
 // The Stripe adapter against recorded Stripe exchanges (test/fixtures/stripe), replayed by a fake fetch that checks
 // each request's method, path, key, idempotency header and form body.
 import { describe, expect, it } from 'vitest';
-import { PaymentDeclinedError, TransientError } from '../../functions/shared/errors';
+import { PaymentDeclinedError, TransientError } from '../../functions/domain/errors';
 import {
   STRIPE_API_VERSION,
   StripePaymentProvider,
   StripeRequestError,
-} from '../../functions/shared/providers/payment/stripe-payment';
-import type { AuthorizeRequest } from '../../functions/shared/providers/types';
+} from '../../functions/adapters/payment/stripe-payment';
+import type { AuthorizeRequest } from '../../functions/domain/providers';
 import { replay, replayFixture } from './recorded-fetch';
 
 const API_KEY = 'sk_test_orderflow';

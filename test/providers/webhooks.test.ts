@@ -2,13 +2,13 @@
 // parsing (the contract's events, and 400 VALIDATION_FAILED with details for a body of the wrong shape).
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../functions/shared/errors';
+import { asHttpError, type HttpError } from '../../functions/runtime/http';
 import {
   easypostWebhooks,
   sandboxWebhooks,
   signSandboxWebhook,
   webhookParsers,
-} from '../../functions/shared/providers/carrier/webhooks';
+} from '../../functions/adapters/carrier/webhooks';
 import { loadFixture } from './fixtures';
 
 const SECRET = 'local-webhook-secret';
@@ -29,12 +29,13 @@ const sandboxBody = (overrides: Record<string, unknown> = {}): string =>
 const hmacHex = (body: string, secret: string): string =>
   createHmac('sha256', secret).update(body).digest('hex');
 
-/** The 400 a parse throws, for asserting its code and details. */
+/** The API's answer to what a parse throws (a 400), for asserting its code and details. */
 const parseFailure = (parse: () => unknown): HttpError => {
   try {
     parse();
   } catch (error) {
-    if (error instanceof HttpError) return error;
+    const answer = asHttpError(error);
+    if (answer) return answer;
     throw error;
   }
   throw new Error('expected the body to be rejected');

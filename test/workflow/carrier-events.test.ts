@@ -2,7 +2,7 @@
 // we do not know. None of it may move an order backwards, duplicate a notice, or change anything unsigned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../local/system';
-import { getOrder } from '../../functions/shared/store';
+import { getOrder } from '../../functions/adapters/order-store';
 import { Api, anOrderRequest, hasStatus, scan, startTestSystem, waitForOrder } from '../helpers/local-system';
 
 describe('carrier webhooks', () => {

@@ -5,8 +5,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView } from '../../functions/shared/model';
-import { getOrder } from '../../functions/shared/store';
+import type { OrderView } from '../../functions/domain/order';
+import { getOrder } from '../../functions/adapters/order-store';
 import type { LocalSystem } from '../../local/system';
 import {
   Api,

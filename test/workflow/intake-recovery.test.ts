@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderIdFor } from '../../functions/orders-api/orders';
-import type { Workflow } from '../../functions/shared/workflow';
+import type { Workflow } from '../../functions/adapters/workflow';
 import type { LocalSystem } from '../../local/system';
 import { Api, anOrderRequest, hasStatus, startTestSystem, waitForOrder } from '../helpers/local-system';
 

@@ -1,10 +1,10 @@
-// The retry policy of both workflows, stated once in lib/retry-policies.ts: every Retry block is one of the named
+// The retry policy of both workflows, stated once in catalog/retry-policies.ts: every Retry block is one of the named
 // policies, no retry covers a business outcome, and a state that retries every error runs a function that throws
 // no business error (checked against the function's code, not only its catalog entry).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { functionCatalog, type FunctionSpec } from '../../lib/function-catalog';
+import { functionCatalog, type FunctionSpec } from '../../catalog/functions';
 import {
   BUSINESS_ERRORS,
   CATCH_ALL_ERRORS,
@@ -12,8 +12,8 @@ import {
   retryPolicies,
   retryPolicyByState,
   type Retrier,
-} from '../../lib/retry-policies';
-import { projectRoot } from '../../local/system';
+} from '../../catalog/retry-policies';
+import { projectRoot } from '../../catalog/paths';
 
 interface State {
   Type: string;
@@ -89,7 +89,7 @@ describe.each(files)('%s', (file) => {
   const tasks = tasksOf(file);
   const byState = retryPolicyByState[file] ?? {};
 
-  it('uses exactly the named policy lib/retry-policies.ts assigns to each Task', () => {
+  it('uses exactly the named policy catalog/retry-policies.ts assigns to each Task', () => {
     for (const [name, state] of tasks) {
       const policy = byState[name];
       expect(state.Retry, `${name}: Retry`).toEqual(policy ? [retryPolicies[policy]] : undefined);

@@ -1,7 +1,7 @@
 // Returns after delivery: whole or by items, a label and tracking number at once, the refund (or store credit)
 // and the restock when the parcel is back, never more money back than was captured.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView } from '../../functions/shared/model';
+import type { OrderView } from '../../functions/domain/order';
 import type { LocalSystem } from '../../local/system';
 import {
   Api,

@@ -4,9 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import validator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { arnPlaceholder, functionCatalog } from '../../lib/function-catalog';
+import { arnPlaceholder, functionCatalog } from '../../catalog/functions';
 import { localDefinition } from '../../local/step-functions';
-import { projectRoot } from '../../local/system';
+import { projectRoot } from '../../catalog/paths';
 
 const folder = join(projectRoot, 'statemachines');
 const files = readdirSync(folder).filter((name) => name.endsWith('.asl.json'));
@@ -61,7 +61,7 @@ describe.each(files)('%s', (file) => {
 
     for (const placeholder of placeholders) {
       const spec = known.get(placeholder!);
-      expect(spec, `${placeholder} is not in lib/function-catalog.ts`).toBeDefined();
+      expect(spec, `${placeholder} is not in catalog/functions.ts`).toBeDefined();
       expect(existsSync(join(projectRoot, spec!.entry))).toBe(true);
     }
   });

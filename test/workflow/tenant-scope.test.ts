@@ -1,7 +1,7 @@
 // Tenant scope comes from the key alone: a second storefront's key, whatever its query or body names, never reads,
 // lists, changes or counts the first storefront's orders. Every keyed route is tried with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView } from '../../functions/shared/model';
+import type { OrderView } from '../../functions/domain/order';
 import type { LocalSystem } from '../../local/system';
 import {
   Api,

@@ -2,7 +2,7 @@
 // decides (reject at 70 or more, approve below).
 import { describe, expect, it } from 'vitest';
 import { rejectThreshold, scoreOrder, type RiskSignals } from '../../../functions/assess-risk/assess-risk';
-import type { OrderRecord } from '../../../functions/shared/model';
+import type { OrderRecord } from '../../../functions/domain/order';
 import { anOrder, withCustomer } from '../helpers/orders';
 
 /** A customer who has ordered before, but not lately. */

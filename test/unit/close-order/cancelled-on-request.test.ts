@@ -3,9 +3,9 @@
 // one confirmation sent.
 import { describe, expect, it } from 'vitest';
 import { planClosing, type CloseInput } from '../../../functions/close-order/close-order';
-import { cancelEventKey } from '../../../functions/shared/inbox';
-import type { OrderRecord } from '../../../functions/shared/model';
-import type { PlannedNotice } from '../../../functions/shared/notices';
+import { cancelEventKey } from '../../../functions/domain/inbox';
+import type { OrderRecord } from '../../../functions/domain/order';
+import type { PlannedNotice } from '../../../functions/domain/notices';
 import {
   aCancellation,
   anOrder,

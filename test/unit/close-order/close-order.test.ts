@@ -3,7 +3,7 @@
 // cancels, anything else fails the order and alerts operators without telling the customer.
 import { describe, expect, it } from 'vitest';
 import { causeMessage, planClosing, type CloseInput } from '../../../functions/close-order/close-order';
-import type { PlannedNotice } from '../../../functions/shared/notices';
+import type { PlannedNotice } from '../../../functions/domain/notices';
 import {
   anOrder,
   daysAfter,

@@ -1,8 +1,8 @@
 // An in-process DynamoDB (dynalite, in memory) holding the Orders and Inventory tables, created by the local
-// engine's own table creation from lib/tables.ts, so the store helpers run against real conditional writes and
+// engine's own table creation from catalog/tables.ts, so the store helpers run against real conditional writes and
 // real indexes, with the same document client options the handlers use.
-import { documentClient, type Db } from '../../../functions/shared/store';
-import { inventoryTable, ordersTable } from '../../../lib/tables';
+import { documentClient, type Db } from '../../../functions/adapters/order-store';
+import { inventoryTable, ordersTable } from '../../../catalog/tables';
 import { dynamoClient } from '../../../local/aws-clients';
 import { startLocalStore } from '../../../local/dynamo-store';
 import { createLocalTables, localTableName } from '../../../local/tables';

@@ -11,15 +11,15 @@ import {
   type OrderRecord,
   type ReturnRecord,
   type ShipmentState,
-} from '../../../functions/shared/model';
-import type { NoticeContext } from '../../../functions/shared/notices';
-import type { CarrierEvent, TrackingStatus } from '../../../functions/shared/providers/types';
+} from '../../../functions/domain/order';
+import type { NoticeContext } from '../../../functions/domain/notices';
+import type { CarrierEvent, TrackingStatus } from '../../../functions/domain/providers';
 import {
   createOrderRequestSchema,
   type CreateOrderRequest,
   type Customer,
-} from '../../../functions/shared/schemas';
-import { addDays } from '../../../functions/shared/time';
+} from '../../../functions/domain/requests';
+import { addDays } from '../../../functions/domain/time';
 import { loadFixture } from '../../providers/fixtures';
 
 /** The body a storefront posts, before the schema's defaults and transforms. */

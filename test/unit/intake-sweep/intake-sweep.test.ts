@@ -2,10 +2,10 @@
 // by bucket and page by page, starts their workflow, and leaves young orders and orders that moved on alone.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sweepReceivedOrders } from '../../../functions/intake-sweep/intake-sweep';
-import type { Deps } from '../../../functions/shared/deps';
-import { receivedBucketOf } from '../../../functions/shared/model';
-import { createOrder, getOrder, putOrderVersion, type Db } from '../../../functions/shared/store';
-import type { Workflow } from '../../../functions/shared/workflow';
+import type { Deps } from '../../../functions/runtime/deps';
+import { receivedBucketOf } from '../../../functions/domain/order';
+import { createOrder, getOrder, putOrderVersion, type Db } from '../../../functions/adapters/order-store';
+import type { Workflow } from '../../../functions/adapters/workflow';
 import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
 import { anOrder } from '../helpers/orders';
 

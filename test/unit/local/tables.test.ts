@@ -1,8 +1,8 @@
-// Local tables come from lib/tables.ts; a data dir made by an earlier version, whose table lacks an index the
+// Local tables come from catalog/tables.ts; a data dir made by an earlier version, whose table lacks an index the
 // spec now has, is rebuilt with every item kept (dynalite cannot add an index to a table).
 import { DescribeTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ordersTable } from '../../../lib/tables';
+import { ordersTable } from '../../../catalog/tables';
 import { dynamoClient } from '../../../local/aws-clients';
 import { startLocalStore, type LocalStore } from '../../../local/dynamo-store';
 import { createTable } from '../../../local/tables';

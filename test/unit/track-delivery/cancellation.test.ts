@@ -3,10 +3,10 @@
 // no failure, `delivered` after it means back at the sender: refund and cancel), a parcel delivered anyway, no
 // delay notices while a cancellation is in progress, and orders whose delivery tracking is over.
 import { describe, expect, it } from 'vitest';
-import { cancelEventKey, withCarrierEvent } from '../../../functions/shared/inbox';
-import type { OrderRecord } from '../../../functions/shared/model';
-import { withNotices } from '../../../functions/shared/notices';
-import type { OrderStatus } from '../../../functions/shared/schemas';
+import { cancelEventKey, withCarrierEvent } from '../../../functions/domain/inbox';
+import type { OrderRecord } from '../../../functions/domain/order';
+import { withNotices } from '../../../functions/domain/notices';
+import type { OrderStatus } from '../../../functions/domain/requests';
 import {
   interceptStockKey,
   planDelivery,
@@ -14,7 +14,7 @@ import {
   type DeliveryPlan,
   type DeliveryPolicy,
 } from '../../../functions/track-delivery/track-delivery';
-import type { InterceptResult } from '../../../functions/shared/providers/types';
+import type { InterceptResult } from '../../../functions/domain/providers';
 import {
   aCancellation,
   aCarrierEvent,

@@ -2,9 +2,9 @@
 // each customer notice goes out once per cause, a later estimate or a passed deadline means a delay notice, and
 // a failed or lost parcel is refunded and reported to operators.
 import { describe, expect, it } from 'vitest';
-import { withCarrierEvent } from '../../../functions/shared/inbox';
-import type { OrderRecord } from '../../../functions/shared/model';
-import { withNotices } from '../../../functions/shared/notices';
+import { withCarrierEvent } from '../../../functions/domain/inbox';
+import type { OrderRecord } from '../../../functions/domain/order';
+import { withNotices } from '../../../functions/domain/notices';
 import {
   planDelivery,
   type DeliveryPlan,

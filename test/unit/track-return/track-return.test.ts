@@ -2,8 +2,8 @@
 // forward, the parcel's arrival refunds (or credits) the amount quoted when the return opened and restocks the
 // items, a parcel that never comes back expires the return, and the order's status follows from all its returns.
 import { describe, expect, it } from 'vitest';
-import type { OrderRecord, ReturnRecord } from '../../../functions/shared/model';
-import { withNotices } from '../../../functions/shared/notices';
+import type { OrderRecord, ReturnRecord } from '../../../functions/domain/order';
+import { withNotices } from '../../../functions/domain/notices';
 import {
   planReturn,
   statusAfterReturns,

@@ -1,7 +1,7 @@
 // The workflow's deep validation of a received order: an address complete for its country (region, postal
 // code), a phone that can receive SMS when the customer opted in, and totals that add up.
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../../functions/shared/schemas';
+import type { Address } from '../../../functions/domain/requests';
 import { addressProblems, orderProblems } from '../../../functions/validate-order/validate-order';
 import { anOrder, withCustomer } from '../helpers/orders';
 

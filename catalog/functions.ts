@@ -1,0 +1,271 @@
+// Every Lambda function of Orderflow: what it runs, what it touches and which routes or workflow states use it.
+// The CDK stack builds functions and grants from this list; the local engine maps ASL placeholders and routes to
+// the same handlers through it. Adding a function means adding it here, once.
+import type { BusinessError } from './retry-policies';
+
+/** The DynamoDB item actions the handlers' code calls (functions/adapters/order-store.ts, inventory.ts, credit.ts, ...). */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem';
+
+/**
+ * What a function really calls on one table: item actions on the table, and `Query` on the named indexes only (no
+ * function queries a table itself). Nothing calls DeleteItem, Scan or the batch and transaction actions, so none is
+ * ever granted.
+ */
+export interface TableAccess {
+  actions: ItemAction[];
+  /** Indexes the function queries (catalog/tables.ts). */
+  queries?: string[];
+}
+
+const read: TableAccess = { actions: ['GetItem'] };
+/** The order item's whole-item, version-conditional writes (`commitStep`, `mutateOrder`): read, then put. */
+const orderWrites: TableAccess = { actions: ['GetItem', 'PutItem'] };
+/** Conditional per-SKU updates of stock (reserve, release, commit, expected returns). */
+const stockUpdates: TableAccess = { actions: ['UpdateItem'] };
+
+/** Capabilities a function needs beyond its tables; the stack turns each into environment and grants. */
+export type Capability =
+  | 'startExecution' // orders API starts the order workflow
+  | 'sendTaskResult' // resumes a workflow waiting on a task token
+  | 'sendEmail' // SES email to customers
+  | 'sendSms' // SNS SMS to customers
+  | 'opsAlerts' // publishes to the ops topic
+  | 'orderEvents' // publishes status changes to the order-events topic
+  | 'paymentProvider' // calls the payment provider (its secret when real)
+  | 'carrierProvider' // calls the carrier (its secret when real)
+  | 'webhookSecret' // verifies carrier webhooks
+  | 'trackingLinks'; // checks the token of customer tracking links
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT';
+  /** API Gateway resource path, `{name}` for path parameters. */
+  path: string;
+  /** `apiKey`: storefront or ops key; `none`: open (health) or HMAC-checked in the handler (webhooks). */
+  auth: 'apiKey' | 'none';
+}
+
+export interface FunctionSpec {
+  /** PascalCase id; the ASL refers to it as `${<id>FunctionArn}`. */
+  id: string;
+  /** Handler module, relative to the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  tables: { Orders?: TableAccess; Inventory?: TableAccess };
+  capabilities: Capability[];
+  routes?: Route[];
+  /** Run on a schedule (EventBridge Scheduler in AWS; a timer in the local engine). */
+  schedule?: { everyMinutes: number };
+  /**
+   * Business errors the step throws on purpose (functions/domain/errors.ts); each has its own branch in the ASL,
+   * and a state that retries every error (`States.ALL`) may only run a function that throws none.
+   */
+  raises?: BusinessError[];
+}
+
+const step = (
+  id: string,
+  folder: string,
+  description: string,
+  tables: FunctionSpec['tables'],
+  capabilities: Capability[] = [],
+  raises: BusinessError[] = [],
+): FunctionSpec => ({
+  id,
+  entry: `functions/${folder}/handler.ts`,
+  description,
+  tables,
+  capabilities,
+  raises,
+});
+
+export const functionCatalog: readonly FunctionSpec[] = [
+  // HTTP API
+  {
+    id: 'OrdersApi',
+    entry: 'functions/orders-api/handler.ts',
+    description: 'Order intake, views and lists, shipment handover, cancellations, returns, store credit',
+    // Orders: intake, views, lists (byStorefront), inbox events, return records; store credit is read only here.
+    // Inventory: returns tell it which items to expect back.
+    tables: {
+      Orders: { actions: ['GetItem', 'PutItem'], queries: ['byStorefront'] },
+      Inventory: stockUpdates,
+    },
+    capabilities: ['startExecution', 'sendTaskResult', 'carrierProvider'],
+    routes: [
+      { method: 'POST', path: '/orders', auth: 'apiKey' },
+      { method: 'GET', path: '/orders', auth: 'apiKey' },
+      { method: 'GET', path: '/orders/{orderId}', auth: 'apiKey' },
+      { method: 'POST', path: '/orders/{orderId}/ship', auth: 'apiKey' },
+      { method: 'POST', path: '/orders/{orderId}/cancel', auth: 'apiKey' },
+      { method: 'POST', path: '/orders/{orderId}/returns', auth: 'apiKey' },
+      { method: 'POST', path: '/store-credit/lookup', auth: 'apiKey' },
+    ],
+  },
+  {
+    id: 'InventoryApi',
+    entry: 'functions/inventory-api/handler.ts',
+    description: 'Stock levels per SKU (ops)',
+    tables: { Inventory: { actions: ['GetItem', 'UpdateItem'] } },
+    capabilities: [],
+    routes: [
+      { method: 'GET', path: '/inventory/{sku}', auth: 'apiKey' },
+      { method: 'PUT', path: '/inventory/{sku}', auth: 'apiKey' },
+    ],
+  },
+  {
+    id: 'CarrierWebhook',
+    entry: 'functions/carrier-webhook/handler.ts',
+    description: 'Carrier tracking webhooks: verify, record, resume the waiting workflow',
+    // The order of a tracking number (byTracking), its inbox, and UNMATCHED# records for operators.
+    tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['byTracking'] } },
+    capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret'],
+    routes: [{ method: 'POST', path: '/webhooks/carrier/{provider}', auth: 'none' }],
+  },
+  {
+    id: 'TrackingPage',
+    entry: 'functions/tracking-page/handler.ts',
+    description: "The customer's tracking page, opened from the link in every customer message",
+    tables: { Orders: read },
+    capabilities: ['trackingLinks'],
+    routes: [{ method: 'GET', path: '/track/{orderId}', auth: 'none' }],
+  },
+  {
+    id: 'Health',
+    entry: 'functions/health/handler.ts',
+    description: 'Liveness',
+    tables: {},
+    capabilities: [],
+    routes: [{ method: 'GET', path: '/health', auth: 'none' }],
+  },
+  {
+    id: 'IntakeSweep',
+    entry: 'functions/intake-sweep/handler.ts',
+    description: 'Starts the workflow of orders left RECEIVED for over a minute without one',
+    // Orders still RECEIVED after a minute (receivedOrders); it writes nothing.
+    tables: { Orders: { actions: [], queries: ['receivedOrders'] } },
+    capabilities: ['startExecution'],
+    schedule: { everyMinutes: 1 },
+  },
+  // Workflow steps
+  step(
+    'ValidateOrder',
+    'validate-order',
+    'Deep validation of a received order',
+    // Reads only: a valid order goes on unchanged, an invalid one is rejected by CloseOrder.
+    { Orders: read, Inventory: read },
+    [],
+    ['OrderInvalidError', 'OrderCancelledError'],
+  ),
+  step(
+    'AssessRisk',
+    'assess-risk',
+    'Explainable rule-based risk score',
+    // The customer's recent orders (byCustomer) for velocity; the score is stored with the order.
+    { Orders: { ...orderWrites, queries: ['byCustomer'] } },
+    [],
+    ['FraudSuspectedError', 'OrderCancelledError'],
+  ),
+  step(
+    'ReserveStock',
+    'reserve-stock',
+    'Reserves stock for every line',
+    { Orders: read, Inventory: stockUpdates },
+    [],
+    ['OutOfStockError', 'OrderCancelledError'],
+  ),
+  step('ReleaseStock', 'release-stock', 'Releases reserved stock (compensation)', {
+    Orders: read,
+    Inventory: stockUpdates,
+  }),
+  step(
+    'AuthorizePayment',
+    'authorize-payment',
+    'Authorizes the payment (capture later)',
+    { Orders: orderWrites },
+    ['paymentProvider'],
+    ['PaymentDeclinedError', 'OrderCancelledError'],
+  ),
+  step(
+    'ReauthorizePayment',
+    'reauthorize-payment',
+    'Renews an authorization about to lapse',
+    { Orders: orderWrites },
+    ['paymentProvider'],
+    ['AuthorizationExpiredError'],
+  ),
+  step(
+    'VoidAuthorization',
+    'void-authorization',
+    'Voids an uncaptured authorization (compensation)',
+    { Orders: orderWrites },
+    ['paymentProvider'],
+  ),
+  step(
+    'ConfirmOrder',
+    'confirm-order',
+    'Confirms the order and tells the customer',
+    { Orders: orderWrites },
+    ['sendEmail', 'sendSms', 'orderEvents'],
+    ['OrderCancelledError'],
+  ),
+  step(
+    'BuyLabel',
+    'buy-label',
+    'Buys the carrier label',
+    { Orders: orderWrites },
+    ['carrierProvider', 'orderEvents'],
+    ['AddressUndeliverableError', 'OrderCancelledError'],
+  ),
+  step('VoidLabel', 'void-label', 'Voids an unused label (compensation)', { Orders: orderWrites }, [
+    'carrierProvider',
+  ]),
+  step(
+    'AwaitShipment',
+    'await-shipment',
+    'Waits (task token) for the parcel to ship: the ship call or the first carrier scan',
+    { Orders: orderWrites },
+    ['sendTaskResult'],
+  ),
+  step(
+    'CapturePayment',
+    'capture-payment',
+    'Captures the payment once the parcel ships, commits stock, sends the shipping notice',
+    { Orders: orderWrites, Inventory: stockUpdates },
+    ['paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
+    ['CaptureFailedError'],
+  ),
+  step(
+    'TrackDelivery',
+    'track-delivery',
+    'Waits (task token) for delivery milestones; applies them with their notices, delays, failures and intercepts',
+    { Orders: orderWrites, Inventory: stockUpdates },
+    [
+      'sendTaskResult',
+      'startExecution',
+      'paymentProvider',
+      'carrierProvider',
+      'sendEmail',
+      'sendSms',
+      'opsAlerts',
+      'orderEvents',
+    ],
+  ),
+  step(
+    'TrackReturn',
+    'track-return',
+    'Waits (task token) for a return parcel; refunds or credits and restocks when it is back',
+    // Store credit is a conditional put of a new account or an update of an existing one (functions/adapters/credit-store.ts).
+    { Orders: { actions: ['GetItem', 'PutItem', 'UpdateItem'] }, Inventory: stockUpdates },
+    ['sendTaskResult', 'paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
+  ),
+  step(
+    'CloseOrder',
+    'close-order',
+    'Ends an order that will not be fulfilled: rejected, cancelled or failed, with its notice or alert',
+    { Orders: orderWrites },
+    ['sendEmail', 'sendSms', 'opsAlerts', 'orderEvents'],
+  ),
+];
+
+/** The ASL placeholder a function is referred to by. */
+export const arnPlaceholder = (spec: FunctionSpec): string => `${spec.id}FunctionArn`;

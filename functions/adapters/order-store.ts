@@ -1,0 +1,291 @@
+// Order persistence over DynamoDB (DocumentClient). Orders are written whole, conditional on their version
+// (optimistic locking): `mutateOrder` re-reads and re-applies a pure change function when another writer won.
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../domain/errors';
+import type { OrderRecord } from '../domain/order';
+import type { OrderStatus } from '../domain/requests';
+
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  tables: { orders: string; inventory: string };
+}
+
+export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+
+export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' as const });
+
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+export const getOrder = async (db: Db, orderId: string): Promise<OrderRecord | undefined> => {
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.tables.orders, Key: orderKey(orderId), ConsistentRead: true }),
+  );
+  return Item as OrderRecord | undefined;
+};
+
+export class OrderNotFoundError extends Error {
+  override name = 'OrderNotFoundError';
+}
+
+export const requireOrder = async (db: Db, orderId: string): Promise<OrderRecord> => {
+  const order = await getOrder(db, orderId);
+  if (!order) throw new OrderNotFoundError(`order ${orderId} does not exist`);
+  return order;
+};
+
+/** Creates the order unless one with its id exists; returns false when it already existed. */
+export const createOrder = async (db: Db, order: OrderRecord): Promise<boolean> => {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tables.orders,
+        Item: order,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** The item as stored: an order that has left RECEIVED drops out of the receivedOrders index. */
+const storedItem = (order: OrderRecord): OrderRecord => {
+  if (order.status === 'RECEIVED' || order.receivedBucket === undefined) return order;
+  const { receivedBucket: _left, ...rest } = order;
+  return rest;
+};
+
+/** Writes `next` only if the stored version is still `next.version - 1`. */
+export const putOrderVersion = async (db: Db, next: OrderRecord): Promise<boolean> => {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tables.orders,
+        Item: storedItem(next),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': next.version - 1 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** Points a return parcel's tracking number to its order and return (the byTracking index leads webhooks there). */
+export const putReturnTracking = async (
+  db: Db,
+  orderId: string,
+  returnId: string,
+  trackingNumber: string,
+): Promise<void> => {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tables.orders,
+      Item: { pk: `ORDER#${orderId}`, sk: `RETURN#${returnId}`, orderId, returnId, trackingNumber },
+    }),
+  );
+};
+
+/**
+ * Keeps a carrier event of a tracking number that belongs to no order, for operators, until `expiresAt` (epoch
+ * seconds). False when an event of that number is kept already.
+ */
+export const putUnmatchedEvent = async (
+  db: Db,
+  event: { trackingNumber: string },
+  receivedAt: string,
+  expiresAt: number,
+): Promise<boolean> => {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tables.orders,
+        Item: { pk: `UNMATCHED#${event.trackingNumber}`, sk: 'UNMATCHED', event, receivedAt, expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+export interface Mutation<T> {
+  /** The order as it is now stored (after the change, or unchanged when the change was a no-op). */
+  order: OrderRecord;
+  /** What the change function returned beside the new order. */
+  result: T;
+  changed: boolean;
+}
+
+/**
+ * Applies `change` to the current order and stores the result, retrying on a lost race. `change` is pure: it gets
+ * the current order and returns the next one (or `undefined` for "nothing to do"), plus a result for the caller.
+ */
+export const mutateOrder = async <T = undefined>(
+  db: Db,
+  orderId: string,
+  change: (order: OrderRecord) => { next: OrderRecord | undefined; result: T },
+  now: () => Date = () => new Date(),
+  attempts = 8,
+): Promise<Mutation<T>> => {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const current = await requireOrder(db, orderId);
+    const { next, result } = change(current);
+    if (!next) return { order: current, result, changed: false };
+    const stored: OrderRecord = { ...next, version: current.version + 1, updatedAt: now().toISOString() };
+    if (await putOrderVersion(db, stored)) return { order: stored, result, changed: true };
+  }
+  throw new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`);
+};
+
+export interface OrderPage {
+  orders: OrderRecord[];
+  nextCursor: string | null;
+}
+
+const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+const decodeCursor = (
+  cursor: string | undefined,
+  storefrontId: string,
+): Record<string, unknown> | undefined => {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    // A cursor only ever continues the caller's own storefront listing.
+    if (key.storefrontId !== storefrontId || typeof key.pk !== 'string') throw new Error('foreign cursor');
+    return key;
+  } catch {
+    throw new InvalidCursorError('cursor is not one this API returned');
+  }
+};
+
+/** A storefront's orders, newest first, optionally of one status. */
+export const listOrders = async (
+  db: Db,
+  query: {
+    storefrontId: string;
+    status?: OrderStatus | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<OrderPage> => {
+  const orders: OrderRecord[] = [];
+  let startKey = decodeCursor(query.cursor, query.storefrontId);
+  // With a status filter a page may come back short; keep reading until the page is full or the index ends.
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tables.orders,
+        IndexName: 'byStorefront',
+        KeyConditionExpression: 'storefrontId = :s',
+        ExpressionAttributeValues: {
+          ':s': query.storefrontId,
+          ...(query.status ? { ':st': query.status } : {}),
+        },
+        ...(query.status
+          ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ScanIndexForward: false,
+        Limit: query.limit - orders.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    orders.push(...((page.Items ?? []) as OrderRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && orders.length < query.limit);
+  return { orders, nextCursor: encodeCursor(startKey) };
+};
+
+/** The order a tracking number belongs to, if any, and the return when it is a return parcel's. */
+export const findByTracking = async (
+  db: Db,
+  trackingNumber: string,
+): Promise<{ orderId: string; returnId?: string | undefined } | undefined> => {
+  const { Items } = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tables.orders,
+      IndexName: 'byTracking',
+      KeyConditionExpression: 'trackingNumber = :t',
+      ExpressionAttributeValues: { ':t': trackingNumber },
+      ProjectionExpression: 'orderId, returnId',
+      Limit: 1,
+    }),
+  );
+  const first = Items?.[0] as { orderId?: string; returnId?: string } | undefined;
+  return first?.orderId ? { orderId: first.orderId, returnId: first.returnId } : undefined;
+};
+
+/** The order id a tracking number belongs to, if any. */
+export const findOrderIdByTracking = async (db: Db, trackingNumber: string): Promise<string | undefined> =>
+  (await findByTracking(db, trackingNumber))?.orderId;
+
+/** How many orders a customer (hashed email key) placed since `since`, and whether any came before. */
+export const customerHistory = async (
+  db: Db,
+  customerKey: string,
+  since: string,
+  excludeOrderId: string,
+): Promise<{ recent: number; earlier: number }> => {
+  const { Items } = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tables.orders,
+      IndexName: 'byCustomer',
+      KeyConditionExpression: 'customerKey = :c',
+      ExpressionAttributeValues: { ':c': customerKey },
+      ProjectionExpression: 'orderId, createdAt',
+      ScanIndexForward: false,
+      Limit: 50,
+    }),
+  );
+  const others = ((Items ?? []) as { orderId: string; createdAt: string }[]).filter(
+    (item) => item.orderId !== excludeOrderId,
+  );
+  const recent = others.filter((item) => item.createdAt >= since).length;
+  return { recent, earlier: others.length - recent };
+};
+
+/**
+ * One page of the orders of a receivedOrders bucket that were received before `before` and are still RECEIVED,
+ * oldest first.
+ */
+export const receivedBefore = async (
+  db: Db,
+  bucket: string,
+  before: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ orderIds: string[]; nextKey: Record<string, unknown> | undefined }> => {
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tables.orders,
+      IndexName: 'receivedOrders',
+      KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
+      ExpressionAttributeValues: { ':b': bucket, ':before': before },
+      ProjectionExpression: 'orderId',
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return {
+    orderIds: ((page.Items ?? []) as { orderId: string }[]).map((item) => item.orderId),
+    nextKey: page.LastEvaluatedKey,
+  };
+};

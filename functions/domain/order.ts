@@ -1,0 +1,322 @@
+// The order as stored (one DynamoDB item per order) and as shown to API callers. Every write of the order item is
+// a whole-item put conditional on `version`, so concurrent writers (workflow steps, webhooks, the ship call) never
+// lose each other's changes; see store.ts `mutateOrder`.
+import type { Address, Customer, LineItem, OrderStatus, ServiceLevel } from './requests';
+import type { TrackingStatus } from './providers';
+
+export type PaymentStatus =
+  | 'PENDING'
+  | 'AUTHORIZED'
+  | 'DECLINED'
+  | 'CAPTURED'
+  | 'VOIDED'
+  | 'EXPIRED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'FAILED';
+
+export interface PaymentState {
+  provider: string;
+  status: PaymentStatus;
+  paymentId?: string | undefined;
+  authorizedAmount: number;
+  capturedAmount: number;
+  refundedAmount: number;
+  /** Refunds given as store credit instead of money back (they count against the capture too). */
+  creditedAmount?: number | undefined;
+  authorizationExpiresAt?: string | undefined;
+}
+
+export interface ShipmentState {
+  carrier: string;
+  service: ServiceLevel;
+  shipmentId: string;
+  trackingNumber: string;
+  labelUrl: string;
+  trackingUrl: string;
+  /** The estimate at label purchase: what the customer was promised. */
+  promisedDelivery: string;
+  /** The carrier's latest estimate. */
+  estimatedDelivery: string;
+  /** When the scan that gave `estimatedDelivery` happened: an older scan arriving late does not override it. */
+  estimatedAt?: string | undefined;
+  /** The carrier's latest tracking status word (never moves backwards). */
+  status: TrackingStatus | 'label_created' | 'voided';
+  delayed: boolean;
+  shippedAt?: string | undefined;
+  deliveredAt?: string | undefined;
+  /** The estimate for which the customer was last told of a delay. */
+  delayNotifiedFor?: string | undefined;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  detail: Record<string, string | number | boolean>;
+}
+
+export type Channel = 'email' | 'sms';
+
+export interface NotificationEntry {
+  at: string;
+  channel: Channel;
+  template: string;
+  to: string;
+}
+
+/**
+ * An outside event waiting to be applied by a workflow: the ship call, a cancellation request, a carrier scan of
+ * the parcel (`carrier`) or of a return parcel (`return`, with its `returnId`).
+ */
+export interface InboxEvent {
+  kind: 'ship' | 'cancel' | 'carrier' | 'return';
+  returnId?: string | undefined;
+  receivedAt: string;
+  occurredAt: string;
+  status?: TrackingStatus | undefined;
+  estimatedDelivery?: string | undefined;
+  location?: string | undefined;
+  applied: boolean;
+}
+
+export interface WaitState {
+  stage: 'shipment' | 'delivery' | 'return';
+  token: string;
+  /** When the wait times out (absolute), so a wake-up can resume with the remaining time. */
+  until: string;
+}
+
+export interface CancellationState {
+  /** A survey reason (`changed_mind`, ...) or `authorization_expired` when the system cancelled. */
+  reason: string;
+  comment?: string | undefined;
+  by: 'customer' | 'system';
+  requestedAt: string;
+  /**
+   * requested → cancelled before shipment (completed), or, after shipment: intercept_requested → completed when
+   * the parcel is back, or intercept_refused / delivered anyway → return_opened.
+   */
+  stage: 'requested' | 'intercept_requested' | 'intercept_refused' | 'return_opened' | 'completed';
+  completedAt?: string | undefined;
+}
+
+export interface ReturnLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface ReturnRecord {
+  returnId: string;
+  status: 'label_created' | 'in_transit' | 'refunded' | 'expired';
+  reason: string;
+  items: ReturnLine[];
+  /** What the request asked for (returns.ts `returnRequestSignature`): a retry must ask for the same. */
+  requestSignature?: string | undefined;
+  refundTo: 'original_payment' | 'store_credit';
+  /** Computed on the server when the return opens; never more than is left of the capture. */
+  refundAmount: number;
+  /** The part of `refundAmount` that is tax (kept so the last return refunds exactly the tax left). */
+  taxAmount: number;
+  includesShipping: boolean;
+  /** Opened by the system because a cancelled parcel was delivered anyway. */
+  automatic: boolean;
+  shipmentId: string;
+  trackingNumber: string;
+  labelUrl: string;
+  trackingStatus: string;
+  createdAt: string;
+  /** The return parcel must be back by then, or the return expires. */
+  expiresAt: string;
+  refundedAt?: string | undefined;
+  wait?: WaitState | undefined;
+}
+
+export interface RiskAssessment {
+  score: number;
+  decision: 'approve' | 'review' | 'reject';
+  reasons: string[];
+}
+
+export interface OrderRecord {
+  pk: string;
+  sk: 'ORDER';
+  orderId: string;
+  storefrontId: string;
+  externalId?: string | undefined;
+  /** SHA-256 of the canonical request body: same key + other body = idempotency conflict. */
+  requestHash: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Sort key of the byStorefront index: createdAt + orderId. */
+  createdKey: string;
+  /** Partition key of the byCustomer index: storefront + SHA-256 of the email (no PII in the key). */
+  customerKey: string;
+  /**
+   * Partition key of the receivedOrders index, present only while the order is RECEIVED: the sweep that starts a
+   * missing workflow finds such orders there (docs/data-model.md).
+   */
+  receivedBucket?: string | undefined;
+  /** Present once a label exists: the byTracking index key. */
+  trackingNumber?: string | undefined;
+  status: OrderStatus;
+  version: number;
+  customer: Customer;
+  shippingAddress: Address;
+  billingAddress?: Address | undefined;
+  items: LineItem[];
+  currency: string;
+  shippingService: ServiceLevel;
+  shippingAmount: number;
+  tax: number;
+  total: number;
+  paymentToken: string;
+  payment: PaymentState;
+  shipment?: ShipmentState | undefined;
+  risk?: RiskAssessment | undefined;
+  rejection?: { code: string; message: string } | undefined;
+  failure?: { error: string; at: string } | undefined;
+  cancellation?: CancellationState | undefined;
+  returns?: ReturnRecord[] | undefined;
+  timeline: TimelineEntry[];
+  /** Sent notices keyed by `template:cause:channel`, the key that makes each notice once per cause. */
+  notices: Record<string, NotificationEntry>;
+  inbox: Record<string, InboxEvent>;
+  wait?: WaitState | undefined;
+}
+
+/** How many partitions the receivedOrders index spreads RECEIVED orders over (a sweep reads each). */
+export const receivedBuckets = 8;
+
+/** The receivedOrders bucket of an order id (ids end in hex digits). */
+export const receivedBucketOf = (orderId: string): string =>
+  String((Number.parseInt(orderId.slice(-1), 16) || 0) % receivedBuckets);
+
+export const finalStatuses: ReadonlySet<OrderStatus> = new Set([
+  'REJECTED',
+  'CANCELLED',
+  'RETURNED',
+  'DELIVERY_FAILED',
+  'FAILED',
+  'DELIVERED',
+]);
+
+/** The forward order of the fulfillment statuses; a status never moves back along it. */
+const progress: Partial<Record<OrderStatus, number>> = {
+  RECEIVED: 0,
+  IN_REVIEW: 1,
+  CONFIRMED: 2,
+  LABEL_CREATED: 3,
+  CANCELLATION_REQUESTED: 3.5,
+  SHIPPED: 4,
+  IN_TRANSIT: 5,
+  OUT_FOR_DELIVERY: 6,
+  INTERCEPT_REQUESTED: 6.5,
+  DELIVERED: 7,
+  RETURN_REQUESTED: 8,
+};
+
+/** True when moving from `from` to `to` is forward along the fulfillment path. */
+export const isForward = (from: OrderStatus, to: OrderStatus): boolean =>
+  (progress[to] ?? -1) > (progress[from] ?? Number.POSITIVE_INFINITY);
+
+export const trackingRank: Record<ShipmentState['status'], number> = {
+  voided: -1,
+  label_created: 0,
+  unknown: 0,
+  pre_transit: 1,
+  in_transit: 2,
+  available_for_pickup: 3,
+  out_for_delivery: 3,
+  delivered: 4,
+  return_to_sender: 4,
+  failure: 4,
+  cancelled: 4,
+  error: 0,
+};
+
+/** A carrier scan that means the parcel is in the carrier's hands: it counts as shipment. */
+export const shipmentScans: ReadonlySet<TrackingStatus> = new Set([
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+]);
+
+export const withTimeline = (
+  order: OrderRecord,
+  at: string,
+  type: string,
+  detail: TimelineEntry['detail'] = {},
+): OrderRecord => ({ ...order, timeline: [...order.timeline, { at, type, detail }] });
+
+export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId' | 'requestSignature'>;
+
+export const toReturnView = ({
+  wait: _wait,
+  shipmentId: _shipmentId,
+  requestSignature: _signature,
+  ...visible
+}: ReturnRecord): ReturnView => visible;
+
+export interface OrderView {
+  orderId: string;
+  storefrontId: string;
+  externalId: string | null;
+  status: OrderStatus;
+  createdAt: string;
+  updatedAt: string;
+  customer: Customer;
+  shippingAddress: Address;
+  billingAddress: Address | null;
+  items: LineItem[];
+  currency: string;
+  shipping: { service: ServiceLevel; amount: number };
+  tax: number;
+  total: number;
+  payment: Omit<PaymentState, 'provider' | 'paymentId'> & { provider: string };
+  shipment: Omit<ShipmentState, 'shipmentId' | 'delayNotifiedFor' | 'estimatedAt'> | null;
+  risk: RiskAssessment | null;
+  cancellation: CancellationState | null;
+  rejection: { code: string; message: string } | null;
+  returns: ReturnView[];
+  timeline: TimelineEntry[];
+  notifications: NotificationEntry[];
+}
+
+export const toOrderView = (order: OrderRecord): OrderView => {
+  const { paymentId: _paymentId, ...payment } = order.payment;
+  let shipment: OrderView['shipment'] = null;
+  if (order.shipment) {
+    const {
+      shipmentId: _shipmentId,
+      delayNotifiedFor: _notified,
+      estimatedAt: _estimatedAt,
+      ...visible
+    } = order.shipment;
+    shipment = visible;
+  }
+  return {
+    orderId: order.orderId,
+    storefrontId: order.storefrontId,
+    externalId: order.externalId ?? null,
+    status: order.status,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    customer: order.customer,
+    shippingAddress: order.shippingAddress,
+    billingAddress: order.billingAddress ?? null,
+    items: order.items,
+    currency: order.currency,
+    shipping: { service: order.shippingService, amount: order.shippingAmount },
+    tax: order.tax,
+    total: order.total,
+    payment,
+    shipment,
+    risk: order.risk ?? null,
+    cancellation: order.cancellation ?? null,
+    rejection: order.rejection ?? null,
+    returns: (order.returns ?? []).map(toReturnView),
+    timeline: order.timeline,
+    notifications: Object.values(order.notices).sort((a, b) => a.at.localeCompare(b.at)),
+  };
+};

@@ -1,0 +1,31 @@
+// How long the workflow waits for outside events, from the order's own deadlines.
+import type { OrderRecord } from './order';
+import { addDays } from './time';
+
+/** What a parked execution is woken with: the wait's next timeout, so a wake-up keeps the original deadline. */
+export interface WakeSignal {
+  action: string;
+  wait: { until: string; seconds: number };
+}
+
+/** Seconds from now until `until`, at least one (a timeout of 0 is invalid in Step Functions). */
+export const secondsUntil = (until: string, now: Date): number =>
+  Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000));
+
+export const wakeSignal = (action: string, until: string, now: Date): WakeSignal => ({
+  action,
+  wait: { until, seconds: secondsUntil(until, now) },
+});
+
+/**
+ * The shipment wait ends one business day before the authorization lapses, leaving time to renew it. (With a
+ * missing expiry, e.g. an order stored by an older version, it renews after one day.)
+ */
+export const shipmentWait = (order: OrderRecord, now: Date, daySeconds: number): WakeSignal => {
+  const expiresAt = order.payment.authorizationExpiresAt ?? addDays(now, 2, daySeconds);
+  return wakeSignal('wait', addDays(expiresAt, -1, daySeconds), now);
+};
+
+/** The delivery wait ends at the carrier's latest estimate plus the stage's grace period. */
+export const deliveryDeadline = (order: OrderRecord, graceDays: number, daySeconds: number): string =>
+  addDays(order.shipment?.estimatedDelivery ?? order.updatedAt, graceDays, daySeconds);

@@ -1,0 +1,92 @@
+// The shape every workflow step shares: a middy handler that checks its (tiny) input, tags the logs with the
+// order, and runs one domain function; plus `commitStep`, which performs a step's side effects and stores its
+// outcome so that a retry or a lost race never sends a notice twice.
+import middy from '@middy/core';
+import * as z from 'zod';
+import type { Deps, DepsProvider } from './deps';
+import type { OrderRecord } from '../domain/order';
+import { sendNotices, withNotices, type PlannedNotice } from '../domain/notices';
+import { recordOrderChange } from './metrics';
+import { logger, logging } from './observability';
+import { putOrderVersion, requireOrder } from '../adapters/order-store';
+import { ConcurrentUpdateError } from '../domain/errors';
+
+export const orderInput = z.object({ orderId: z.string().min(1).max(64) });
+export type OrderInput = z.infer<typeof orderInput>;
+
+export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O>(
+  schema: S,
+  run: (deps: Deps, input: z.output<S>) => Promise<O>,
+  deps: DepsProvider,
+) =>
+  middy(async (event: unknown): Promise<O> => {
+    const input = schema.parse(event);
+    logger.appendKeys({ orderId: input.orderId });
+    return run(deps(), input);
+  }).use(logging());
+
+/**
+ * Tells subscribers of the order-events topic. The status is already stored, so a failure here is logged as an
+ * error rather than retried: a retry would find nothing left to do and could not publish either.
+ */
+const publishStatusChange = async (deps: Deps, order: OrderRecord): Promise<void> => {
+  try {
+    await deps.messaging.publishOrderEvent({
+      type: `order.${order.status.toLowerCase()}`,
+      orderId: order.orderId,
+      storefrontId: order.storefrontId,
+      status: order.status,
+      at: order.updatedAt,
+    });
+  } catch (error) {
+    logger.error('order event not published', { error: error as Error, status: order.status });
+  }
+};
+
+export interface StepPlan<T> {
+  /** The order after this step, or undefined when the step has nothing (more) to do. */
+  next: OrderRecord | undefined;
+  /** Customer notices this step causes; recorded with `next`. */
+  notices?: PlannedNotice[];
+  /** Idempotent provider calls to make before the outcome is stored. */
+  effects?: () => Promise<void>;
+  result: T;
+}
+
+/**
+ * Runs a step against the current order: `plan` (pure) says what changes, the effects and notices happen, then the
+ * new order is stored conditional on the version read. On a lost race it starts over from a fresh read, but never
+ * sends a notice it already sent in this invocation.
+ */
+export const commitStep = async <T>(
+  deps: Deps,
+  orderId: string,
+  plan: (order: OrderRecord) => StepPlan<T>,
+  attempts = 8,
+): Promise<{ order: OrderRecord; result: T }> => {
+  const sent = new Set<string>();
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const current = await requireOrder(deps.db, orderId);
+    const step = plan(current);
+    if (step.effects) await step.effects();
+    const notices = step.notices ?? [];
+    await sendNotices(
+      deps.messaging,
+      orderId,
+      notices.filter((notice) => !sent.has(notice.key)),
+    );
+    notices.forEach((notice) => sent.add(notice.key));
+    if (!step.next || step.next === current) return { order: current, result: step.result };
+    const next: OrderRecord = {
+      ...withNotices(step.next, notices),
+      version: current.version + 1,
+      updatedAt: deps.now().toISOString(),
+    };
+    if (await putOrderVersion(deps.db, next)) {
+      recordOrderChange(current, next);
+      if (next.status !== current.status) await publishStatusChange(deps, next);
+      return { order: next, result: step.result };
+    }
+  }
+  throw new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`);
+};

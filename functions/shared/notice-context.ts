@@ -1,8 +1,0 @@
-// The parts of the configuration customer messages need.
-import type { Deps } from './deps';
-import type { NoticeContext } from './notices';
-
-export const noticeContext = async (deps: Deps): Promise<NoticeContext> => ({
-  publicBaseUrl: deps.config.publicBaseUrl,
-  trackingLinkSecret: await deps.trackingLinkSecret(),
-});

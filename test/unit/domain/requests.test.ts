@@ -1,0 +1,267 @@
+// The request schemas at the API edge: the contract's POST /orders body (totals, SMS opt-in, duplicate SKUs,
+// country and currency codes, no unknown fields), the card-number guard, and the sandbox carrier webhook body.
+import { sandboxWebhookBodySchema } from '../../../functions/adapters/carrier/webhooks';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { containsCardNumber, createOrderRequestSchema } from '../../../functions/domain/requests';
+import { aCreateOrderBody } from '../helpers/orders';
+
+/** The `path.to.field` of every issue a failed parse reports. */
+const issuePaths = (result: { success: boolean; error?: z.ZodError }): string[] =>
+  (result.error?.issues ?? []).map((issue) => issue.path.join('.'));
+
+describe('createOrderRequestSchema', () => {
+  it('accepts the example order of the contract', () => {
+    // Prepare
+    const body = aCreateOrderBody();
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('upper-cases the country and currency codes', () => {
+    // Prepare
+    const body = aCreateOrderBody();
+    body.shippingAddress.country = 'us';
+    body.currency = 'usd';
+
+    // Act
+    const request = createOrderRequestSchema.parse(body);
+
+    // Assess
+    expect([request.shippingAddress.country, request.currency]).toEqual(['US', 'USD']);
+  });
+
+  it('rejects a total that is not items + shipping + tax', () => {
+    // Prepare
+    const body = { ...aCreateOrderBody(), total: 4499 };
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['total']);
+  });
+
+  it('requires a phone number when the customer opts in to SMS', () => {
+    // Prepare
+    const body = aCreateOrderBody();
+    delete body.customer.phone;
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['customer.phone']);
+  });
+
+  it('rejects an order that lists the same SKU twice', () => {
+    // Prepare
+    const body = aCreateOrderBody();
+    body.items = [
+      { sku: 'SKU-TSHIRT', name: 'T-shirt', quantity: 1, unitPrice: 1999 },
+      { sku: 'SKU-TSHIRT', name: 'T-shirt', quantity: 1, unitPrice: 1999 },
+    ];
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['items']);
+  });
+
+  it.each(['USA', 'U1', ''])('rejects the country %j, which is no ISO 3166-1 alpha-2 code', (country) => {
+    // Prepare
+    const body = aCreateOrderBody();
+    body.shippingAddress.country = country;
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toContain('shippingAddress.country');
+  });
+
+  it.each(['US', 'DOLLAR', 'U$D'])('rejects the currency %j, which is no ISO 4217 code', (currency) => {
+    // Prepare
+    const body = { ...aCreateOrderBody(), currency };
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['currency']);
+  });
+
+  it('rejects a field the contract does not define', () => {
+    // Prepare
+    const body = { ...aCreateOrderBody(), giftWrap: true };
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ code: 'unrecognized_keys', keys: ['giftWrap'] }),
+    ]);
+  });
+
+  it('rejects a shipping service other than standard, express or overnight', () => {
+    // Prepare
+    const body = aCreateOrderBody();
+    body.shipping.service = 'same_day' as 'standard';
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['shipping.service']);
+  });
+
+  it('rejects money that is not in integer minor units', () => {
+    // Prepare
+    const body = { ...aCreateOrderBody(), tax: 0.5, total: 4498.5 };
+
+    // Act
+    const result = createOrderRequestSchema.safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(expect.arrayContaining(['tax', 'total']));
+  });
+});
+
+describe('containsCardNumber', () => {
+  it.each([
+    ['16 digits', '4111111111111111'],
+    ['16 digits in groups of four', '4111 1111 1111 1111'],
+    ['16 digits with dashes', '4111-1111-1111-1111'],
+    ['15 digits (American Express)', '3782 822463 10005'],
+    ['13 digits', '4222222222222'],
+    ['19 digits', '6011 0009 9013 9424 116'],
+    ['a card number in a JSON body', '{"customer":{"name":"Ada","note":"4111 1111 1111 1111"}}'],
+  ])('finds %s passing the Luhn check', (_case, value) => {
+    // Act
+    const found = containsCardNumber(value);
+
+    // Assess
+    expect(found).toBe(true);
+  });
+
+  it('finds a card number followed by its expiry date', () => {
+    // Prepare
+    const value = '{"shippingAddress":{"line2":"card 4111 1111 1111 1111 12/30"}}';
+
+    // Act
+    const found = containsCardNumber(value);
+
+    // Assess
+    expect(found).toBe(true);
+  });
+
+  it('does not take a phone number for a card number', () => {
+    // Act
+    const found = containsCardNumber('{"phone":"+14155550100"}');
+
+    // Assess
+    expect(found).toBe(false);
+  });
+
+  it.each(['ord_0123456789abcdef01234567', 'ord_4f3c2b1a0d9e8f7a6b5c4d3e'])(
+    'does not take the order id %s for a card number',
+    (orderId) => {
+      // Act
+      const found = containsCardNumber(`{"orderId":"${orderId}"}`);
+
+      // Assess
+      expect(found).toBe(false);
+    },
+  );
+
+  it('ignores 16 digits that fail the Luhn check', () => {
+    // Act
+    const found = containsCardNumber('4111 1111 1111 1112');
+
+    // Assess
+    expect(found).toBe(false);
+  });
+
+  it('ignores a Luhn-valid number of 12 digits', () => {
+    // Act
+    const found = containsCardNumber('411111111117');
+
+    // Assess
+    expect(found).toBe(false);
+  });
+});
+
+describe('the sandbox carrier webhook body', () => {
+  const sandboxEvent = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+    eventId: 'shp_sbx_abc-2',
+    trackingNumber: 'SBX123456789012',
+    status: 'in_transit',
+    occurredAt: '2030-03-05T08:00:00.000Z',
+    estimatedDelivery: '2030-03-09T00:00:00.000Z',
+    location: 'Sandbox Hub',
+    message: 'Departed sandbox hub',
+    ...overrides,
+  });
+
+  it('accepts the sandbox carrier event of the contract', () => {
+    // Act
+    const result = sandboxWebhookBodySchema.safeParse(sandboxEvent());
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('accepts times with a UTC offset', () => {
+    // Act
+    const result = sandboxWebhookBodySchema.safeParse(
+      sandboxEvent({ occurredAt: '2030-03-05T09:00:00+01:00' }),
+    );
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('accepts an event without estimate, location or message', () => {
+    // Prepare
+    const { estimatedDelivery: _e, location: _l, message: _m, ...event } = sandboxEvent();
+
+    // Act
+    const result = sandboxWebhookBodySchema.safeParse(event);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it('rejects a status that is not one of the EasyPost words', () => {
+    // Act
+    const result = sandboxWebhookBodySchema.safeParse(sandboxEvent({ status: 'IN_TRANSIT' }));
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['status']);
+  });
+
+  it('rejects an occurredAt that is not an ISO date-time', () => {
+    // Act
+    const result = sandboxWebhookBodySchema.safeParse(sandboxEvent({ occurredAt: 'yesterday' }));
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['occurredAt']);
+  });
+
+  it('rejects an event without an id', () => {
+    // Prepare
+    const { eventId: _eventId, ...event } = sandboxEvent();
+
+    // Act
+    const result = sandboxWebhookBodySchema.safeParse(event);
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['eventId']);
+  });
+});
