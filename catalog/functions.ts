@@ -3,7 +3,7 @@
 // the same handlers through it. Adding a function means adding it here, once.
 import type { BusinessError } from './retry-policies';
 
-/** The DynamoDB item actions the handlers' code calls (functions/adapters/order-store.ts, inventory.ts, credit.ts, ...). */
+/** The DynamoDB item actions the handlers' code calls (functions/adapters/: order-store.ts, inventory-store.ts, credit-store.ts, ...). */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem';
 
 /**

@@ -1,6 +1,6 @@
 // The order as stored (one DynamoDB item per order) and as shown to API callers. Every write of the order item is
 // a whole-item put conditional on `version`, so concurrent writers (workflow steps, webhooks, the ship call) never
-// lose each other's changes; see store.ts `mutateOrder`.
+// lose each other's changes; see functions/adapters/order-store.ts `mutateOrder`.
 import type { Address, Customer, LineItem, OrderStatus, ServiceLevel } from './requests';
 import type { TrackingStatus } from './providers';
 
