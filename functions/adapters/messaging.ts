@@ -1,8 +1,9 @@
-// Messaging over the AWS SDK: customer email through SES v2, SMS and topics through SNS. The local engine passes
-// the same clients, pointed at local parts, so this code runs unchanged on a laptop.
+// Messaging over the AWS SDK: customer email through SES v2, SMS and topics through SNS, and the sending of a
+// step's planned notices. The local engine passes the same clients, pointed at local parts, so this code runs
+// unchanged on a laptop.
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Messaging } from '../domain/notices';
+import type { Messaging, NoticeTemplate, PlannedNotice } from '../domain/notices';
 
 export interface SdkMessagingOptions {
   ses: SESv2Client;
@@ -68,3 +69,25 @@ export const sdkMessaging = (options: SdkMessagingOptions): Messaging => ({
     );
   },
 });
+
+/** Sends planned notices, one after the other (a failure leaves the rest for the step's retry). */
+export const sendNotices = async (
+  messaging: Messaging,
+  orderId: string,
+  notices: PlannedNotice[],
+): Promise<void> => {
+  for (const notice of notices) {
+    const template = notice.entry.template as NoticeTemplate;
+    if (notice.entry.channel === 'email') {
+      await messaging.sendEmail({
+        to: notice.entry.to,
+        subject: notice.subject,
+        text: notice.text,
+        template,
+        orderId,
+      });
+    } else {
+      await messaging.sendSms({ to: notice.entry.to, text: notice.text, template, orderId });
+    }
+  }
+};

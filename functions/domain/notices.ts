@@ -218,28 +218,6 @@ export const planNotice = (
     .filter((notice) => !(notice.key in order.notices));
 };
 
-/** Sends planned notices, one after the other (a failure leaves the rest for the step's retry). */
-export const sendNotices = async (
-  messaging: Messaging,
-  orderId: string,
-  notices: PlannedNotice[],
-): Promise<void> => {
-  for (const notice of notices) {
-    const template = notice.entry.template as NoticeTemplate;
-    if (notice.entry.channel === 'email') {
-      await messaging.sendEmail({
-        to: notice.entry.to,
-        subject: notice.subject,
-        text: notice.text,
-        template,
-        orderId,
-      });
-    } else {
-      await messaging.sendSms({ to: notice.entry.to, text: notice.text, template, orderId });
-    }
-  }
-};
-
 /** The order with the sent notices recorded. */
 export const withNotices = (order: OrderRecord, notices: PlannedNotice[]): OrderRecord =>
   notices.length === 0
