@@ -1,8 +1,14 @@
 // Request and message shapes, once: the API handlers parse with them, the OpenAPI document and the API Gateway
 // request models are generated from them, and the tests build their fixtures against them.
 import * as z from 'zod';
+import { addressProblems, toE164 } from './order-checks';
 
-const money = z.number().int('must be an integer amount in minor units').nonnegative();
+/** Minor units, up to 100,000,000 (a million in major units): sums of them stay exact. */
+const money = z
+  .number()
+  .int('must be an integer amount in minor units')
+  .nonnegative()
+  .max(100_000_000, 'must be at most 100000000 minor units');
 const text = (max: number) => z.string().trim().max(max);
 
 /** Runs of digit groups separated by single spaces or dashes (how card numbers are written). */
@@ -55,9 +61,17 @@ export const addressSchema = z.object({
 export const customerSchema = z.object({
   name: text(200).min(1),
   email: z.email().max(254),
+  /** An international number, spaces, dashes, dots and brackets allowed; stored in E.164. */
   phone: z
     .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 format, e.g. +14155550100')
+    .max(32)
+    .regex(/^\+[1-9][\d ().-]{5,30}$/, 'must be an international number, e.g. +14155550100')
+    .transform((phone, ctx) => {
+      const e164 = toE164(phone);
+      if (e164) return e164;
+      ctx.addIssue({ code: 'custom', message: 'is not a phone number that exists' });
+      return z.NEVER;
+    })
     .optional(),
   smsOptIn: z.boolean().default(false),
 });
@@ -102,6 +116,13 @@ export const createOrderRequestSchema = z
         path: ['total'],
         message: `must equal items + shipping + tax (${expected})`,
       });
+    }
+    const addresses = [
+      ...addressProblems(order.shippingAddress, 'shippingAddress'),
+      ...(order.billingAddress ? addressProblems(order.billingAddress, 'billingAddress') : []),
+    ];
+    for (const problem of addresses) {
+      ctx.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
     }
     if (order.customer.smsOptIn && !order.customer.phone) {
       ctx.addIssue({

@@ -1,39 +1,22 @@
-// Deep validation of a received order, beyond the request schema the API already enforced: the address is
-// complete for its country, the phone can receive SMS, the totals add up, and every SKU is one we stock.
+// Deep validation of a received order: the checks of functions/domain/order-checks.ts again (the API already
+// refused new orders that fail them), the phone can receive SMS, the totals add up, and every SKU is one we stock.
 // Messages name fields and SKUs, never customer data.
-import { isValidPhoneNumber } from 'libphonenumber-js';
-import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { assertNotCancelled } from '../domain/inbox';
 import type { Deps } from '../runtime/deps';
 import { OrderInvalidError } from '../domain/errors';
 import { isKnownSku } from '../adapters/inventory-store';
 import type { OrderRecord } from '../domain/order';
-import type { Address } from '../domain/requests';
+import { addressProblems, isValidPhone } from '../domain/order-checks';
 import { requireOrder } from '../adapters/order-store';
-
-/** Countries whose addresses need a region (state, province, territory) to be deliverable. */
-const regionRequired = new Set(['US', 'CA', 'AU', 'BR', 'MX', 'IN', 'CN', 'JP']);
-
-export const addressProblems = (address: Address, field: string): string[] => {
-  const problems: string[] = [];
-  if (regionRequired.has(address.country) && !address.region) {
-    problems.push(`${field}.region is required for ${address.country}`);
-  }
-  if (
-    postcodeValidatorExistsForCountry(address.country) &&
-    !postcodeValidator(address.postalCode, address.country)
-  ) {
-    problems.push(`${field}.postalCode is not a valid postal code for ${address.country}`);
-  }
-  return problems;
-};
 
 /** Everything wrong with the order that does not need the inventory. */
 export const orderProblems = (order: OrderRecord): string[] => {
-  const problems = addressProblems(order.shippingAddress, 'shippingAddress');
-  if (order.billingAddress) problems.push(...addressProblems(order.billingAddress, 'billingAddress'));
+  const problems = [
+    ...addressProblems(order.shippingAddress, 'shippingAddress'),
+    ...(order.billingAddress ? addressProblems(order.billingAddress, 'billingAddress') : []),
+  ].map((problem) => `${problem.path} ${problem.message}`);
   const { phone, smsOptIn } = order.customer;
-  if (smsOptIn && (!phone || !isValidPhoneNumber(phone))) {
+  if (smsOptIn && (!phone || !isValidPhone(phone))) {
     problems.push('customer.phone is not a valid mobile number for SMS');
   }
   const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);

@@ -81,6 +81,53 @@ describe('order intake', () => {
     expect(await stored(request.externalId)).toBe(false);
   });
 
+  it.each([
+    ['a US postal code that is not a ZIP code', { postalCode: 'ABCDE' }, 'shippingAddress.postalCode'],
+    ['a country that is not an ISO 3166-1 code', { country: 'ZZ' }, 'shippingAddress.country'],
+    ['a US address without a state', { region: undefined }, 'shippingAddress.region'],
+  ])(
+    'refuses %s with 400 and the field, writing nothing and starting nothing',
+    async (_case, change, path) => {
+      const started = system.counters.snapshot().executionsStarted;
+      const request = anOrderRequest();
+      request.shippingAddress = { ...request.shippingAddress, ...change };
+
+      const response = await api.postOrder(request);
+
+      expect([response.status, response.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(response.body.error?.details.map((d) => d.path)).toEqual([path]);
+      expect(await stored(request.externalId)).toBe(false);
+      expect(system.counters.snapshot().executionsStarted).toBe(started);
+    },
+  );
+
+  it('refuses a phone number that does not exist, and one missing for SMS, with 400', async () => {
+    const unknownNumber = anOrderRequest();
+    unknownNumber.customer.phone = '+1 415 555';
+    const { phone: _none, ...noPhone } = anOrderRequest().customer;
+    const smsWithoutPhone = anOrderRequest({ customer: { ...noPhone, smsOptIn: true } });
+
+    const responses = [await api.postOrder(unknownNumber), await api.postOrder(smsWithoutPhone)];
+
+    expect(responses.map((r) => [r.status, r.body.error?.details.map((d) => d.path)])).toEqual([
+      [400, ['customer.phone']],
+      [400, ['customer.phone']],
+    ]);
+    expect(await stored(unknownNumber.externalId)).toBe(false);
+    expect(await stored(smsWithoutPhone.externalId)).toBe(false);
+  });
+
+  it('stores a phone number written with spaces and brackets in E.164', async () => {
+    const request = anOrderRequest();
+    request.customer.phone = '+1 (415) 555-0100';
+
+    const response = await api.postOrder(request);
+    const order = await api.order(response.body.orderId);
+
+    expect(response.status).toBe(202);
+    expect(order.customer.phone).toBe('+14155550100');
+  });
+
   it('rejects a body that carries a card number, writing nothing', async () => {
     const request = anOrderRequest({ payment: { provider: 'sandbox', token: 'tok_visa' } });
     request.customer.name = 'Card 4242 4242 4242 4242';

@@ -30,29 +30,18 @@ describe('a rejected order', () => {
     return { order, templates };
   };
 
-  it('is VALIDATION_FAILED when the postal code does not exist in the country, and takes no stock', async () => {
-    const before = await api.stock('SKU-TSHIRT');
-    const request = anOrderRequest();
-    request.shippingAddress.postalCode = 'ABCDE';
-
-    const { order, templates } = await rejectedWith(request);
-
-    expect(order.rejection).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(order.rejection?.message).toContain('shippingAddress.postalCode');
-    expect(order.payment.status).toBe('PENDING');
-    expect(templates).toEqual(['email:order_rejected', 'sms:order_rejected']);
-    expect(await api.stock('SKU-TSHIRT')).toEqual(before);
-  });
-
-  it('is VALIDATION_FAILED for an unknown SKU', async () => {
+  // Postal codes, countries and phone numbers are refused at intake already (test/workflow/intake.test.ts).
+  it('is VALIDATION_FAILED for an unknown SKU, with the order_rejected notice', async () => {
     const request = withTotal(
       anOrderRequest({ items: [{ sku: 'SKU-NOPE', name: 'Nope', quantity: 1, unitPrice: 100 }] }),
     );
 
-    const { order } = await rejectedWith(request);
+    const { order, templates } = await rejectedWith(request);
 
     expect(order.rejection).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(order.rejection?.message).toContain('SKU-NOPE');
+    expect(order.payment.status).toBe('PENDING');
+    expect(templates).toEqual(['email:order_rejected', 'sms:order_rejected']);
   });
 
   it('is OUT_OF_STOCK when one line is short, with the other lines released', async () => {
