@@ -18,6 +18,9 @@ export const capturePayment = async (deps: Deps, input: { orderId: string }): Pr
   if (payment.status !== 'AUTHORIZED' && payment.status !== 'CAPTURED') {
     throw new Error(`cannot capture a payment that is ${payment.status}`);
   }
+  if (payment.status === 'AUTHORIZED' && !payment.paymentId) {
+    throw new Error('cannot capture an authorization that has no payment id');
+  }
   let capturedAmount = payment.capturedAmount;
   if (payment.status === 'AUTHORIZED' && payment.paymentId) {
     try {

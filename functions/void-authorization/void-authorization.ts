@@ -1,18 +1,24 @@
-// Compensation: releases an uncaptured authorization so no money stays held for an order that will not ship.
+// Compensation: releases an uncaptured authorization so no money stays held for an order that will not ship. An
+// authorization whose renewal was declined is `EXPIRED` a business day before its hold lapses, so it is released
+// too (the providers treat releasing a lapsed hold as done).
+import type { PaymentStatus } from '../domain/order';
 import type { Deps } from '../runtime/deps';
 import { withTimeline } from '../domain/order';
 import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
 
+/** Statuses in which the provider may still hold the customer's money. */
+const heldStatuses: ReadonlySet<PaymentStatus> = new Set(['AUTHORIZED', 'EXPIRED']);
+
 export const voidAuthorization = async (deps: Deps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
   const { payment } = order;
-  if (payment.status !== 'AUTHORIZED' || !payment.paymentId) return;
+  if (!heldStatuses.has(payment.status) || !payment.paymentId) return;
   await deps
     .payment(payment.provider)
     .void({ paymentId: payment.paymentId, idempotencyKey: `void:${order.orderId}` });
   await commitStep(deps, order.orderId, (current) =>
-    current.payment.status === 'AUTHORIZED'
+    heldStatuses.has(current.payment.status)
       ? {
           next: withTimeline(
             { ...current, payment: { ...current.payment, status: 'VOIDED' } },

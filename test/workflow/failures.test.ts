@@ -82,7 +82,11 @@ describe('an order waiting for shipment', () => {
 
     expect(cancelled.status).toBe('CANCELLED');
     expect(cancelled.cancellation?.reason).toBe('authorization_expired');
-    expect(cancelled.payment.status).toBe('EXPIRED');
+    // The renewal is declined a business day before the hold lapses: the compensation releases it.
+    expect(cancelled.payment.status).toBe('VOIDED');
+    expect(cancelled.timeline.map((t) => t.type)).toEqual(
+      expect.arrayContaining(['PAYMENT_AUTHORIZATION_EXPIRED', 'PAYMENT_VOIDED']),
+    );
     expect(cancelled.shipment?.status).toBe('voided');
     expect(await api.stock('SKU-TSHIRT')).toEqual(before);
     const emails = (await api.outbox(body.orderId))

@@ -278,6 +278,25 @@ describe('capturePayment', () => {
     });
   });
 
+  it('refuses an authorization without a payment id rather than record a capture of nothing', async () => {
+    // Prepare
+    const { orderId } = await aShippingOrder();
+    const order = await world.changeOrder(orderId, (o) => withPayment(o, { paymentId: undefined }));
+
+    // Act
+    const capturing = capturePayment(world.deps, { orderId: order.orderId });
+
+    // Assess
+    await expect(capturing).rejects.toThrow('no payment id');
+    const stored = await world.order(order.orderId);
+    expect([stored.version, stored.status, stored.payment.status]).toEqual([
+      order.version,
+      'LABEL_CREATED',
+      'AUTHORIZED',
+    ]);
+    expect(sentTemplates(world.messaging)).toEqual([]);
+  });
+
   it.each(['PENDING', 'DECLINED', 'VOIDED'] as const)(
     'refuses to capture a payment that is %s, changing nothing',
     async (status) => {

@@ -53,7 +53,20 @@ describe('voidAuthorization', () => {
     expect((await world.order(order.orderId)).payment.status).toBe('VOIDED');
   });
 
-  it.each<PaymentStatus>(['PENDING', 'DECLINED', 'EXPIRED', 'VOIDED'])(
+  it('releases the hold of an authorization whose renewal was declined (EXPIRED before the hold lapses)', async () => {
+    // Prepare
+    const authorized = await world.storeAuthorizedOrder();
+    const order = await world.changeOrder(authorized.orderId, (o) => withPayment(o, { status: 'EXPIRED' }));
+
+    // Act
+    await voidAuthorization(world.deps, { orderId: order.orderId });
+
+    // Assess
+    expect((await world.order(order.orderId)).payment.status).toBe('VOIDED');
+    expect(await world.providerPayment(order.payment.paymentId!)).toMatchObject({ status: 'VOIDED' });
+  });
+
+  it.each<PaymentStatus>(['PENDING', 'DECLINED', 'VOIDED'])(
     'has nothing to void for a payment that is %s, and leaves the order as it is',
     async (status) => {
       // Prepare
