@@ -3,6 +3,7 @@
 import type { Deps } from '../runtime/deps';
 import { AuthorizationExpiredError, PaymentDeclinedError } from '../domain/errors';
 import { withTimeline } from '../domain/order';
+import { addDays } from '../domain/time';
 import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
 import { shipmentWait, type WakeSignal } from '../domain/waits';
@@ -13,6 +14,14 @@ export const reauthorizePayment = async (deps: Deps, input: { orderId: string })
   const now = deps.now();
   if (payment.status !== 'AUTHORIZED' || !payment.paymentId) {
     throw new AuthorizationExpiredError(`payment is ${payment.status}, nothing to renew`);
+  }
+  // The wait ends a business day before the hold lapses. A hold that lasts longer than two more days was renewed
+  // already, by a run whose answer was lost: nothing to do but wait again.
+  if (
+    payment.authorizationExpiresAt &&
+    payment.authorizationExpiresAt > addDays(now, 2, deps.config.daySeconds)
+  ) {
+    return shipmentWait(order, now, deps.config.daySeconds);
   }
   // One renewal per expiry date: a retried step renews the same authorization, not a second time.
   const renewalKey = `reauthorize:${order.orderId}:${payment.authorizationExpiresAt ?? 'none'}`;

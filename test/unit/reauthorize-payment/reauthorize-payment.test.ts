@@ -118,6 +118,28 @@ describe('reauthorizePayment', () => {
     expect(stored.payment.authorizationExpiresAt).toBe(daysAfter(RENEW_AT, 7));
   });
 
+  it('renews once when a retry follows a run whose outcome was stored but never answered', async () => {
+    // Prepare: the first run renewed and stored the renewal, then its answer to the workflow was lost.
+    const order = await aWaitingOrder();
+    await reauthorizePayment(world.deps, { orderId: order.orderId });
+    const renewed = await world.order(order.orderId);
+    world.clock.set(daysAfter(RENEW_AT, 0.1));
+
+    // Act
+    const wait = await reauthorizePayment(world.deps, { orderId: order.orderId });
+
+    // Assess
+    const stored = await world.order(order.orderId);
+    expect([stored.version, stored.payment.authorizationExpiresAt]).toEqual([
+      renewed.version,
+      daysAfter(RENEW_AT, 7),
+    ]);
+    expect(wait.wait.until).toBe(daysAfter(RENEW_AT, 6));
+    expect(await world.providerPayment(order.payment.paymentId!)).toMatchObject({
+      authorizationExpiresAt: daysAfter(RENEW_AT, 7),
+    });
+  });
+
   describe('a declined renewal', () => {
     it('throws AuthorizationExpiredError caused by the decline', async () => {
       // Prepare
