@@ -2,11 +2,11 @@
 // out-of-order scans add nothing), and the waiting workflow is resumed when the event matters to it. Events for
 // tracking numbers we do not know are kept for operators and acknowledged.
 import type { Deps } from '../runtime/deps';
-import { wakeAction, withCarrierEvent, withReturnEvent } from '../domain/inbox';
+import { withCarrierEvent, withReturnEvent } from '../domain/inbox';
 import type { CarrierEvent } from '../domain/providers';
 import { findByTracking, mutateOrder, putUnmatchedEvent } from '../adapters/order-store';
 import { addDays } from '../domain/time';
-import { wakeSignal } from '../domain/waits';
+import { wakeAction, wakeSignal } from '../domain/waits';
 
 export type EventOutcome = 'recorded' | 'ignored' | 'unmatched';
 

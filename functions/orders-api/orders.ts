@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Deps } from '../runtime/deps';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Principal } from '../runtime/http';
-import { hasShipTrigger, shipEventKey, wakeAction, withCancelEvent, withShipEvent } from '../domain/inbox';
+import { assertCancellable, withCancellationRequest } from '../domain/cancellation';
+import { shipEventKey, withShipEvent } from '../domain/inbox';
 import { recordOrderReceived } from '../runtime/metrics';
 import {
   finalStatuses,
@@ -17,7 +18,7 @@ import {
 } from '../domain/order';
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
 import { createOrder, getOrder, listOrders, mutateOrder } from '../adapters/order-store';
-import { wakeSignal } from '../domain/waits';
+import { wakeAction, wakeSignal } from '../domain/waits';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -180,64 +181,21 @@ export const markShipped = async (
   return { accepted: changed, view: toOrderView(stored) };
 };
 
-const notCancellable: ReadonlySet<OrderStatus> = new Set([
-  'DELIVERED',
-  'CANCELLED',
-  'REJECTED',
-  'FAILED',
-  'RETURNED',
-  'DELIVERY_FAILED',
-  'RETURN_REQUESTED',
-]);
-
 /**
- * Records a cancellation (once; a repeated request changes nothing) and wakes the workflow if it waits. Before
- * shipment the order becomes CANCELLATION_REQUESTED and the workflow compensates; once the parcel has left (or a
- * ship event is already in), the workflow asks the carrier to intercept it.
+ * Records a cancellation (once; a repeated request changes nothing) and wakes the workflow if it waits. What the
+ * request does to the order, before and after shipment, is cancellation.ts `withCancellationRequest`.
  */
 export const requestCancellation = async (
   deps: Deps,
   order: OrderRecord,
   request: CancelRequest,
 ): Promise<OrderView> => {
-  if (notCancellable.has(order.status)) {
-    throw new ConflictError(
-      'NOT_CANCELLABLE',
-      `order ${order.orderId} is ${order.status} and cannot be cancelled`,
-    );
-  }
+  assertCancellable(order);
   const at = deps.now().toISOString();
   const { order: stored, changed } = await mutateOrder(
     deps.db,
     order.orderId,
-    (current) => {
-      if (notCancellable.has(current.status)) {
-        throw new ConflictError(
-          'NOT_CANCELLABLE',
-          `order ${current.orderId} is ${current.status} and cannot be cancelled`,
-        );
-      }
-      const withCancel = withCancelEvent(current, at);
-      if (!withCancel) return { next: undefined, result: undefined };
-      const shipping = current.shipment?.shippedAt !== undefined || hasShipTrigger(current);
-      const next = withTimeline(
-        {
-          ...withCancel,
-          status: shipping ? current.status : 'CANCELLATION_REQUESTED',
-          cancellation: {
-            reason: request.reason,
-            comment: request.comment,
-            by: 'customer',
-            requestedAt: at,
-            stage: 'requested',
-          },
-        },
-        at,
-        'CANCELLATION_REQUESTED',
-        { reason: request.reason },
-      );
-      return { next, result: undefined };
-    },
+    (current) => ({ next: withCancellationRequest(current, request, at), result: undefined }),
     deps.now,
   );
   const action = changed ? wakeAction(stored) : undefined;

@@ -3,7 +3,7 @@
 // Messages name fields and SKUs, never customer data.
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { OrderInvalidError } from '../domain/errors';
 import { isKnownSku } from '../adapters/inventory-store';
