@@ -43,3 +43,22 @@ export const wakeAction = (order: OrderRecord): 'ship' | 'cancel' | 'recheck' | 
   if (order.wait.stage === 'shipment') return shipmentWakeAction(order);
   return pendingCarrierEvents(order).length > 0 || hasPendingCancel(order) ? 'recheck' : undefined;
 };
+
+/** A parked wait an event should wake: its token, the action, and its deadline (kept by the wake-up). */
+export interface DueWake {
+  token: string;
+  action: string;
+  until: string;
+}
+
+/** The order's own wait (shipment or delivery), when the events in its inbox matter to it. */
+export const orderWake = (order: OrderRecord): DueWake | undefined => {
+  const action = wakeAction(order);
+  return action && order.wait ? { token: order.wait.token, action, until: order.wait.until } : undefined;
+};
+
+/** A return's wait: any scan recorded for its parcel makes it look again. */
+export const returnWake = (order: OrderRecord, returnId: string): DueWake | undefined => {
+  const wait = order.returns?.find((r) => r.returnId === returnId)?.wait;
+  return wait ? { token: wait.token, action: 'recheck', until: wait.until } : undefined;
+};

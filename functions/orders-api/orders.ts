@@ -17,8 +17,8 @@ import {
   type OrderView,
 } from '../domain/order';
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
-import { createOrder, getOrder, listOrders, mutateOrder } from '../adapters/order-store';
-import { wakeAction, wakeSignal } from '../domain/waits';
+import { createOrder, getOrder, listOrders } from '../adapters/order-store';
+import { recordAndWake } from '../services/record-and-wake';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -163,21 +163,12 @@ export const markShipped = async (
 ): Promise<{ accepted: boolean; view: OrderView }> => {
   if (notShippable.has(order.status)) throw cannotShip(order);
   const at = deps.now().toISOString();
-  const { order: stored, changed } = await mutateOrder(
-    deps.db,
-    order.orderId,
-    (current) => {
-      if (current.shipment?.shippedAt || shipEventKey in current.inbox)
-        return { next: undefined, result: undefined };
-      if (notShippable.has(current.status) || finalStatuses.has(current.status)) throw cannotShip(current);
-      const next = withShipEvent(current, at);
-      return { next: next && withTimeline(next, at, 'SHIP_REQUESTED'), result: undefined };
-    },
-    deps.now,
-  );
-  const action = changed ? wakeAction(stored) : undefined;
-  if (action && stored.wait)
-    await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
+  const { order: stored, changed } = await recordAndWake(deps, order.orderId, (current) => {
+    if (current.shipment?.shippedAt || shipEventKey in current.inbox) return undefined;
+    if (notShippable.has(current.status) || finalStatuses.has(current.status)) throw cannotShip(current);
+    const next = withShipEvent(current, at);
+    return next && withTimeline(next, at, 'SHIP_REQUESTED');
+  });
   return { accepted: changed, view: toOrderView(stored) };
 };
 
@@ -192,14 +183,8 @@ export const requestCancellation = async (
 ): Promise<OrderView> => {
   assertCancellable(order);
   const at = deps.now().toISOString();
-  const { order: stored, changed } = await mutateOrder(
-    deps.db,
-    order.orderId,
-    (current) => ({ next: withCancellationRequest(current, request, at), result: undefined }),
-    deps.now,
+  const { order: stored } = await recordAndWake(deps, order.orderId, (current) =>
+    withCancellationRequest(current, request, at),
   );
-  const action = changed ? wakeAction(stored) : undefined;
-  if (action && stored.wait)
-    await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
   return toOrderView(stored);
 };
