@@ -35,9 +35,9 @@ import type { InterceptResult } from '../domain/providers';
 import { openReturn } from '../services/open-return';
 import { requireOrder } from '../adapters/order-store';
 import type { OrderStatus } from '../domain/requests';
-import { commitStep, orderInput } from '../runtime/step';
+import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
 import { addDays } from '../domain/time';
-import { deliveryDeadline, wakeSignal, type WakeSignal } from '../domain/waits';
+import { deliveryDeadline, type WakeSignal } from '../domain/waits';
 
 export const trackInput = orderInput.extend({
   token: z.string().min(1).optional(),
@@ -234,10 +234,8 @@ export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<Wake
     const plan = planDelivery(current, now, policy, ctx, intercept);
     // A cancellation that came in after the intercept question was asked: do not park, look again at once.
     const action = plan.action === 'wait' && hasPendingCancel(plan.next) ? 'recheck' : plan.action;
-    const parked =
-      input.token && action === 'wait'
-        ? { ...plan.next, wait: { stage: 'delivery' as const, token: input.token, until: plan.until } }
-        : plan.next;
+    const wait = waitToPark(input.token, action, 'delivery', plan.until);
+    const parked = wait ? { ...plan.next, wait } : plan.next;
     const payment = current.payment;
     const effects = async () => {
       if (plan.refund > 0 && payment.paymentId) {
@@ -258,8 +256,5 @@ export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<Wake
   // A cancelled parcel delivered anyway comes back as a return the system opens.
   const automaticReturn = automaticReturnFor(order);
   if (automaticReturn) await openReturn(deps, order.orderId, automaticReturn);
-  const signal = wakeSignal(plan.action, plan.until, now);
-  if (!input.token) return signal;
-  if (plan.action !== 'wait') await deps.workflow.resume(input.token, signal);
-  return undefined;
+  return answerWait(deps, input.token, plan.action, plan.until, now);
 };
