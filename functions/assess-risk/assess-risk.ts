@@ -1,6 +1,6 @@
 // Explainable risk rules. Each rule that fires adds points and names itself; the sum decides. Thresholds are
 // deliberately simple and documented (docs/risk.md) so an operator can tell a customer why an order was stopped.
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { FraudSuspectedError } from '../domain/errors';
 import type { OrderRecord, RiskAssessment } from '../domain/order';

@@ -1,6 +1,6 @@
 // Authorizes the order total (manual capture: the money moves only when the parcel ships). The provider call is
 // keyed by the order, so a retried step gets the same authorization back instead of a second one.
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { PaymentDeclinedError } from '../domain/errors';
 import { withTimeline } from '../domain/order';

@@ -3,7 +3,7 @@
 // ship call and the webhook find it.
 import * as z from 'zod';
 import type { Deps } from '../runtime/deps';
-import { hasPendingCancel, hasShipTrigger } from '../domain/inbox';
+import { shipmentWakeAction } from '../domain/cancellation';
 import { commitStep, orderInput } from '../runtime/step';
 import { wakeSignal } from '../domain/waits';
 
@@ -19,8 +19,8 @@ export type ParkInput = z.infer<typeof parkInput>;
  */
 export const awaitShipment = async (deps: Deps, input: ParkInput): Promise<void> => {
   const { result } = await commitStep(deps, input.orderId, (order) => {
-    if (hasShipTrigger(order)) return { next: undefined, result: 'ship' as const };
-    if (hasPendingCancel(order)) return { next: undefined, result: 'cancel' as const };
+    const action = shipmentWakeAction(order);
+    if (action) return { next: undefined, result: action };
     return {
       next: { ...order, wait: { stage: 'shipment' as const, token: input.token, until: input.until } },
       result: 'parked' as const,

@@ -1,6 +1,6 @@
 // Buys the carrier label for the requested service level. The carrier call is keyed by the order, so a retry
 // returns the label already bought. Returns how long to wait for the parcel to ship.
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { isForward, withTimeline } from '../domain/order';
 import { parcelWeightGrams } from '../domain/parcel';

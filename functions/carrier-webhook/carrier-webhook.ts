@@ -2,11 +2,12 @@
 // out-of-order scans add nothing), and the waiting workflow is resumed when the event matters to it. Events for
 // tracking numbers we do not know are kept for operators and acknowledged.
 import type { Deps } from '../runtime/deps';
-import { wakeAction, withCarrierEvent, withReturnEvent } from '../domain/inbox';
+import { withCarrierEvent, withReturnEvent } from '../domain/inbox';
 import type { CarrierEvent } from '../domain/providers';
-import { findByTracking, mutateOrder, putUnmatchedEvent } from '../adapters/order-store';
+import { findByTracking, putUnmatchedEvent } from '../adapters/order-store';
 import { addDays } from '../domain/time';
-import { wakeSignal } from '../domain/waits';
+import { returnWake } from '../domain/waits';
+import { recordAndWake } from '../services/record-and-wake';
 
 export type EventOutcome = 'recorded' | 'ignored' | 'unmatched';
 
@@ -30,18 +31,10 @@ export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Prom
     return 'unmatched';
   }
   if (found.returnId) return receiveReturnEvent(deps, found.orderId, found.returnId, event, receivedAt);
-  const { orderId } = found;
-  const { order, changed } = await mutateOrder(
-    deps.db,
-    orderId,
-    (current) => ({ next: withCarrierEvent(current, event, receivedAt), result: undefined }),
-    deps.now,
+  const { changed } = await recordAndWake(deps, found.orderId, (current) =>
+    withCarrierEvent(current, event, receivedAt),
   );
-  if (!changed) return 'ignored';
-  const action = wakeAction(order);
-  if (action && order.wait)
-    await deps.workflow.resume(order.wait.token, wakeSignal(action, order.wait.until, deps.now()));
-  return 'recorded';
+  return changed ? 'recorded' : 'ignored';
 };
 
 /** A return parcel's scan: into the order's inbox, and the return's workflow woken if it waits. */
@@ -52,14 +45,11 @@ const receiveReturnEvent = async (
   event: CarrierEvent,
   receivedAt: string,
 ): Promise<EventOutcome> => {
-  const { order, changed } = await mutateOrder(
-    deps.db,
+  const { changed } = await recordAndWake(
+    deps,
     orderId,
-    (current) => ({ next: withReturnEvent(current, returnId, event, receivedAt), result: undefined }),
-    deps.now,
+    (current) => withReturnEvent(current, returnId, event, receivedAt),
+    (stored) => returnWake(stored, returnId),
   );
-  if (!changed) return 'ignored';
-  const wait = order.returns?.find((r) => r.returnId === returnId)?.wait;
-  if (wait) await deps.workflow.resume(wait.token, wakeSignal('recheck', wait.until, deps.now()));
-  return 'recorded';
+  return changed ? 'recorded' : 'ignored';
 };

@@ -4,8 +4,8 @@
 import * as z from 'zod';
 import type { Deps } from '../runtime/deps';
 import { rejectionCodeByError } from '../domain/errors';
-import { markApplied } from '../domain/inbox';
-import { finalStatuses, withTimeline, type CancellationState, type OrderRecord } from '../domain/order';
+import { cancelOnError, honourCancellation } from '../domain/cancellation';
+import { finalStatuses, withTimeline, type OrderRecord } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';
 import { planNotice, type NoticeContext, type PlannedNotice } from '../domain/notices';
 import type { OrderStatus } from '../domain/requests';
@@ -54,27 +54,11 @@ export const planClosing = (
 ): Closing => {
   const message = causeMessage(input.error.Cause).slice(0, 500);
   const code = rejectionCodeByError[input.error.Error];
-  // A cancellation accepted before shipment is honoured whatever else stopped the order meanwhile (a decline, no
-  // stock, a failure): the customer was told it would be cancelled. A failure still alerts the operators.
-  if (order.status === 'CANCELLATION_REQUESTED' && order.cancellation) {
-    const cancellation: CancellationState = { ...order.cancellation, stage: 'completed', completedAt: at };
-    const unexpected = !code && input.error.Error !== 'OrderCancelledError';
-    const next = withTimeline(
-      markApplied(
-        {
-          ...order,
-          status: 'CANCELLED',
-          cancellation,
-          ...(unexpected ? { failure: { error: input.error.Error, at } } : {}),
-        },
-        ['cancel'],
-      ),
-      at,
-      'ORDER_CANCELLED',
-      { reason: cancellation.reason, ...(code ? { alsoRejected: code } : {}) },
-    );
-    const notices = planNotice(next, 'cancellation_confirmation', 'cancelled', ctx, at, {});
-    return { status: 'CANCELLED', next, notices, alert: unexpected };
+  // A cancellation accepted before shipment is honoured whatever else stopped the order (cancellation.ts).
+  const honoured = honourCancellation(order, input.error.Error, code, at);
+  if (honoured) {
+    const notices = planNotice(honoured.next, 'cancellation_confirmation', 'cancelled', ctx, at, {});
+    return { status: 'CANCELLED', next: honoured.next, notices, alert: honoured.alert };
   }
   if (code) {
     const next = withTimeline(
@@ -90,30 +74,12 @@ export const planClosing = (
     });
     return { status: 'REJECTED', next, notices, alert: false };
   }
-  if (input.error.Error === 'AuthorizationExpiredError' || input.error.Error === 'OrderCancelledError') {
-    const cancellation: CancellationState =
-      input.error.Error === 'OrderCancelledError' && order.cancellation
-        ? { ...order.cancellation, stage: 'completed', completedAt: at }
-        : {
-            reason: 'authorization_expired',
-            by: 'system',
-            requestedAt: at,
-            stage: 'completed',
-            completedAt: at,
-          };
-    const next = withTimeline(
-      markApplied({ ...order, status: 'CANCELLED', cancellation }, ['cancel']),
-      at,
-      'ORDER_CANCELLED',
-      { reason: cancellation.reason },
-    );
-    const notices = planNotice(next, 'cancellation_confirmation', 'cancelled', ctx, at, {
-      reason:
-        cancellation.reason === 'authorization_expired'
-          ? 'the payment authorization expired before the parcel shipped'
-          : undefined,
+  const cancelled = cancelOnError(order, input.error.Error, at);
+  if (cancelled) {
+    const notices = planNotice(cancelled.next, 'cancellation_confirmation', 'cancelled', ctx, at, {
+      reason: cancelled.noticeReason,
     });
-    return { status: 'CANCELLED', next, notices, alert: false };
+    return { status: 'CANCELLED', next: cancelled.next, notices, alert: cancelled.alert };
   }
   const next = withTimeline(
     { ...order, status: 'FAILED', failure: { error: input.error.Error, at } },

@@ -1,7 +1,7 @@
 // Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
 // they opted in).
 import * as z from 'zod';
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { isForward, withTimeline } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';

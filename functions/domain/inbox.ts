@@ -2,12 +2,11 @@
 // the event into the order item (idempotent by event id) and, when the execution is parked on a task token and
 // the event matters, resumes it. The step that parks looks at the inbox in the same conditional write. Either the
 // event is stored before the token (the step sees it) or after (the receiver sees the token), so none is lost.
-import { OrderCancelledError } from './errors';
+// The cancel event and what it means are cancellation.ts's; what a parked wait is woken with is waits.ts's.
 import type { CarrierEvent } from './providers';
 import { finalStatuses, shipmentScans, trackingRank, type InboxEvent, type OrderRecord } from './order';
 
 export const shipEventKey = 'ship';
-export const cancelEventKey = 'cancel';
 export const carrierEventKey = (eventId: string): string => `carrier:${eventId}`;
 
 const unapplied = (order: OrderRecord): InboxEvent[] =>
@@ -85,40 +84,6 @@ export const withShipEvent = (order: OrderRecord, at: string): OrderRecord | und
           [shipEventKey]: { kind: 'ship', receivedAt: at, occurredAt: at, applied: false },
         },
       };
-
-/** Steps before shipment stop here once a cancellation came in; the workflow then compensates and cancels. */
-export const assertNotCancelled = (order: OrderRecord): void => {
-  if (cancelEventKey in order.inbox)
-    throw new OrderCancelledError(`order ${order.orderId} was cancelled on request`);
-};
-
-/** A cancellation request the workflow has not acted on yet. */
-export const hasPendingCancel = (order: OrderRecord): boolean =>
-  order.inbox[cancelEventKey]?.applied === false;
-
-export const withCancelEvent = (order: OrderRecord, at: string): OrderRecord | undefined =>
-  cancelEventKey in order.inbox
-    ? undefined
-    : {
-        ...order,
-        inbox: {
-          ...order.inbox,
-          [cancelEventKey]: { kind: 'cancel', receivedAt: at, occurredAt: at, applied: false },
-        },
-      };
-
-/**
- * What the order's parked execution should be woken with, if anything. Waiting for shipment, a ship trigger wins
- * over a cancellation that came with it: the parcel has left, so the cancellation becomes an intercept.
- */
-export const wakeAction = (order: OrderRecord): 'ship' | 'cancel' | 'recheck' | undefined => {
-  if (!order.wait) return undefined;
-  if (order.wait.stage === 'shipment') {
-    if (hasShipTrigger(order)) return 'ship';
-    return hasPendingCancel(order) ? 'cancel' : undefined;
-  }
-  return pendingCarrierEvents(order).length > 0 || hasPendingCancel(order) ? 'recheck' : undefined;
-};
 
 export const returnEventKey = (eventId: string): string => `return:${eventId}`;
 

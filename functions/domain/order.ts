@@ -249,6 +249,13 @@ export const withTimeline = (
   detail: TimelineEntry['detail'] = {},
 ): OrderRecord => ({ ...order, timeline: [...order.timeline, { at, type, detail }] });
 
+/** The payment once all of its capture is refunded (a failed delivery, or an intercepted parcel back). */
+export const refundedInFull = (payment: PaymentState): PaymentState => ({
+  ...payment,
+  status: 'REFUNDED',
+  refundedAmount: payment.capturedAmount,
+});
+
 export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId' | 'requestSignature'>;
 
 export const toReturnView = ({

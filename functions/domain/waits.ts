@@ -1,4 +1,7 @@
-// How long the workflow waits for outside events, from the order's own deadlines.
+// How long the workflow waits for outside events, from the order's own deadlines, and what a parked wait is woken
+// with when an event comes in.
+import { hasPendingCancel, shipmentWakeAction } from './cancellation';
+import { pendingCarrierEvents } from './inbox';
 import type { OrderRecord } from './order';
 import { addDays } from './time';
 
@@ -29,3 +32,33 @@ export const shipmentWait = (order: OrderRecord, now: Date, daySeconds: number):
 /** The delivery wait ends at the carrier's latest estimate plus the stage's grace period. */
 export const deliveryDeadline = (order: OrderRecord, graceDays: number, daySeconds: number): string =>
   addDays(order.shipment?.estimatedDelivery ?? order.updatedAt, graceDays, daySeconds);
+
+/**
+ * What the order's parked execution should be woken with, if anything. Waiting for shipment, a ship trigger or a
+ * cancellation ends the wait (cancellation.ts `shipmentWakeAction`); waiting for delivery, a new carrier event or
+ * a cancellation makes it look again.
+ */
+export const wakeAction = (order: OrderRecord): 'ship' | 'cancel' | 'recheck' | undefined => {
+  if (!order.wait) return undefined;
+  if (order.wait.stage === 'shipment') return shipmentWakeAction(order);
+  return pendingCarrierEvents(order).length > 0 || hasPendingCancel(order) ? 'recheck' : undefined;
+};
+
+/** A parked wait an event should wake: its token, the action, and its deadline (kept by the wake-up). */
+export interface DueWake {
+  token: string;
+  action: string;
+  until: string;
+}
+
+/** The order's own wait (shipment or delivery), when the events in its inbox matter to it. */
+export const orderWake = (order: OrderRecord): DueWake | undefined => {
+  const action = wakeAction(order);
+  return action && order.wait ? { token: order.wait.token, action, until: order.wait.until } : undefined;
+};
+
+/** A return's wait: any scan recorded for its parcel makes it look again. */
+export const returnWake = (order: OrderRecord, returnId: string): DueWake | undefined => {
+  const wait = order.returns?.find((r) => r.returnId === returnId)?.wait;
+  return wait ? { token: wait.token, action: 'recheck', until: wait.until } : undefined;
+};

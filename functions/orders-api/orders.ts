@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Deps } from '../runtime/deps';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Principal } from '../runtime/http';
-import { hasShipTrigger, shipEventKey, wakeAction, withCancelEvent, withShipEvent } from '../domain/inbox';
+import { assertCancellable, withCancellationRequest } from '../domain/cancellation';
+import { shipEventKey, withShipEvent } from '../domain/inbox';
 import { recordOrderReceived } from '../runtime/metrics';
 import {
   finalStatuses,
@@ -16,8 +17,8 @@ import {
   type OrderView,
 } from '../domain/order';
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
-import { createOrder, getOrder, listOrders, mutateOrder } from '../adapters/order-store';
-import { wakeSignal } from '../domain/waits';
+import { createOrder, getOrder, listOrders } from '../adapters/order-store';
+import { recordAndWake } from '../services/record-and-wake';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -162,86 +163,28 @@ export const markShipped = async (
 ): Promise<{ accepted: boolean; view: OrderView }> => {
   if (notShippable.has(order.status)) throw cannotShip(order);
   const at = deps.now().toISOString();
-  const { order: stored, changed } = await mutateOrder(
-    deps.db,
-    order.orderId,
-    (current) => {
-      if (current.shipment?.shippedAt || shipEventKey in current.inbox)
-        return { next: undefined, result: undefined };
-      if (notShippable.has(current.status) || finalStatuses.has(current.status)) throw cannotShip(current);
-      const next = withShipEvent(current, at);
-      return { next: next && withTimeline(next, at, 'SHIP_REQUESTED'), result: undefined };
-    },
-    deps.now,
-  );
-  const action = changed ? wakeAction(stored) : undefined;
-  if (action && stored.wait)
-    await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
+  const { order: stored, changed } = await recordAndWake(deps, order.orderId, (current) => {
+    if (current.shipment?.shippedAt || shipEventKey in current.inbox) return undefined;
+    if (notShippable.has(current.status) || finalStatuses.has(current.status)) throw cannotShip(current);
+    const next = withShipEvent(current, at);
+    return next && withTimeline(next, at, 'SHIP_REQUESTED');
+  });
   return { accepted: changed, view: toOrderView(stored) };
 };
 
-const notCancellable: ReadonlySet<OrderStatus> = new Set([
-  'DELIVERED',
-  'CANCELLED',
-  'REJECTED',
-  'FAILED',
-  'RETURNED',
-  'DELIVERY_FAILED',
-  'RETURN_REQUESTED',
-]);
-
 /**
- * Records a cancellation (once; a repeated request changes nothing) and wakes the workflow if it waits. Before
- * shipment the order becomes CANCELLATION_REQUESTED and the workflow compensates; once the parcel has left (or a
- * ship event is already in), the workflow asks the carrier to intercept it.
+ * Records a cancellation (once; a repeated request changes nothing) and wakes the workflow if it waits. What the
+ * request does to the order, before and after shipment, is cancellation.ts `withCancellationRequest`.
  */
 export const requestCancellation = async (
   deps: Deps,
   order: OrderRecord,
   request: CancelRequest,
 ): Promise<OrderView> => {
-  if (notCancellable.has(order.status)) {
-    throw new ConflictError(
-      'NOT_CANCELLABLE',
-      `order ${order.orderId} is ${order.status} and cannot be cancelled`,
-    );
-  }
+  assertCancellable(order);
   const at = deps.now().toISOString();
-  const { order: stored, changed } = await mutateOrder(
-    deps.db,
-    order.orderId,
-    (current) => {
-      if (notCancellable.has(current.status)) {
-        throw new ConflictError(
-          'NOT_CANCELLABLE',
-          `order ${current.orderId} is ${current.status} and cannot be cancelled`,
-        );
-      }
-      const withCancel = withCancelEvent(current, at);
-      if (!withCancel) return { next: undefined, result: undefined };
-      const shipping = current.shipment?.shippedAt !== undefined || hasShipTrigger(current);
-      const next = withTimeline(
-        {
-          ...withCancel,
-          status: shipping ? current.status : 'CANCELLATION_REQUESTED',
-          cancellation: {
-            reason: request.reason,
-            comment: request.comment,
-            by: 'customer',
-            requestedAt: at,
-            stage: 'requested',
-          },
-        },
-        at,
-        'CANCELLATION_REQUESTED',
-        { reason: request.reason },
-      );
-      return { next, result: undefined };
-    },
-    deps.now,
+  const { order: stored } = await recordAndWake(deps, order.orderId, (current) =>
+    withCancellationRequest(current, request, at),
   );
-  const action = changed ? wakeAction(stored) : undefined;
-  if (action && stored.wait)
-    await deps.workflow.resume(stored.wait.token, wakeSignal(action, stored.wait.until, deps.now()));
   return toOrderView(stored);
 };

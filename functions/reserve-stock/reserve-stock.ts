@@ -1,6 +1,6 @@
 // Reserves every line of the order. If any line is short, whatever this order holds is released again before
 // the OutOfStockError, so a rejected order never keeps stock.
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { OutOfStockError } from '../domain/errors';
 import { releaseOrder, reserve } from '../adapters/inventory-store';

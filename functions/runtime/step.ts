@@ -1,16 +1,18 @@
 // The shape every workflow step shares: a middy handler that checks its (tiny) input, tags the logs with the
-// order, and runs one domain function; plus `commitStep`, which performs a step's side effects and stores its
-// outcome so that a retry or a lost race never sends a notice twice.
+// order, and runs one domain function; `commitStep`, which performs a step's side effects and stores its
+// outcome so that a retry or a lost race never sends a notice twice; and the tail of the steps that wait with a
+// task token (`waitToPark`, `answerWait`).
 import middy from '@middy/core';
 import * as z from 'zod';
 import type { Deps, DepsProvider } from './deps';
-import type { OrderRecord } from '../domain/order';
+import type { OrderRecord, WaitState } from '../domain/order';
 import { sendNotices } from '../adapters/messaging';
 import { withNotices, type PlannedNotice } from '../domain/notices';
 import { recordOrderChange } from './metrics';
 import { logger, logging } from './observability';
 import { putOrderVersion, requireOrder } from '../adapters/order-store';
 import { ConcurrentUpdateError } from '../domain/errors';
+import { wakeSignal, type WakeSignal } from '../domain/waits';
 
 export const orderInput = z.object({ orderId: z.string().min(1).max(64) });
 export type OrderInput = z.infer<typeof orderInput>;
@@ -90,4 +92,33 @@ export const commitStep = async <T>(
     }
   }
   throw new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`);
+};
+
+// TrackDelivery and TrackReturn are called with a task token while the workflow waits (apply what arrived, then
+// park on the token or resume at once) or without one when the wait timed out (answer with what to do next).
+
+/** The wait to store with the order (or return) when the step was called with a token and keeps waiting. */
+export const waitToPark = (
+  token: string | undefined,
+  action: string,
+  stage: WaitState['stage'],
+  until: string,
+): WaitState | undefined => (token && action === 'wait' ? { stage, token, until } : undefined);
+
+/**
+ * The step's answer once its outcome is stored. Without a token it is the wake signal (the state machine goes
+ * on with it). With one, the step either stays parked (`wait`: the token is stored, the receivers resume it) or
+ * resumes its own token at once with the signal.
+ */
+export const answerWait = async (
+  deps: Deps,
+  token: string | undefined,
+  action: string,
+  until: string,
+  now: Date,
+): Promise<WakeSignal | undefined> => {
+  const signal = wakeSignal(action, until, now);
+  if (!token) return signal;
+  if (action !== 'wait') await deps.workflow.resume(token, signal);
+  return undefined;
 };

@@ -2,6 +2,7 @@
 // and starts its workflow. Used by the returns API and by the delivery step when a cancelled parcel was delivered
 // anyway. What may be returned and what it refunds is the domain's (functions/domain/returns.ts).
 import type { Deps } from '../runtime/deps';
+import { cancellationAfterReturn } from '../domain/cancellation';
 import { ConflictError, InvalidRequestError } from '../domain/errors';
 import { withTimeline, type OrderRecord, type ReturnLine, type ReturnRecord } from '../domain/order';
 import { parcelWeightGrams } from '../domain/parcel';
@@ -91,10 +92,7 @@ export const openReturn = async (
             ...current,
             status: 'RETURN_REQUESTED',
             returns: [...(current.returns ?? []), record],
-            cancellation:
-              request.automatic && current.cancellation
-                ? { ...current.cancellation, stage: 'return_opened' }
-                : current.cancellation,
+            cancellation: cancellationAfterReturn(current, request),
           },
           at,
           'RETURN_REQUESTED',

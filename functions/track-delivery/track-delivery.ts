@@ -3,14 +3,24 @@
 // deciding is in `planDelivery`, a pure function of the order and the time.
 import * as z from 'zod';
 import type { Deps } from '../runtime/deps';
-import { hasPendingCancel, markApplied, pendingCarrierEvents } from '../domain/inbox';
+import {
+  automaticReturnFor,
+  completeIntercept,
+  hasPendingCancel,
+  interceptQuestion,
+  isIntercepting,
+  pausesDelayNotices,
+  withInterceptAnswer,
+  type CancellationNotice,
+} from '../domain/cancellation';
+import { pendingCarrierEvents } from '../domain/inbox';
 import { expectReturn, restock } from '../adapters/inventory-store';
 import {
   isForward,
+  refundedInFull,
   trackingRank,
   withTimeline,
   type OrderRecord,
-  type PaymentState,
   type ShipmentState,
 } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';
@@ -25,9 +35,9 @@ import type { InterceptResult } from '../domain/providers';
 import { openReturn } from '../services/open-return';
 import { requireOrder } from '../adapters/order-store';
 import type { OrderStatus } from '../domain/requests';
-import { commitStep, orderInput } from '../runtime/step';
+import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
 import { addDays } from '../domain/time';
-import { deliveryDeadline, wakeSignal, type WakeSignal } from '../domain/waits';
+import { deliveryDeadline, type WakeSignal } from '../domain/waits';
 
 export const trackInput = orderInput.extend({
   token: z.string().min(1).optional(),
@@ -57,21 +67,12 @@ export interface DeliveryPlan {
   restock?: string;
 }
 
-/** The inventory key of an intercepted parcel's items (see inventory.ts `expectReturn`). */
-export const interceptStockKey = (orderId: string): string => `cancel:${orderId}`;
-
 const statusFor: Partial<Record<ShipmentState['status'], OrderStatus>> = {
   in_transit: 'IN_TRANSIT',
   out_for_delivery: 'OUT_FOR_DELIVERY',
   available_for_pickup: 'OUT_FOR_DELIVERY',
   delivered: 'DELIVERED',
 };
-
-const refunded = (payment: PaymentState): PaymentState => ({
-  ...payment,
-  status: 'REFUNDED',
-  refundedAmount: payment.capturedAmount,
-});
 
 /** Applies pending carrier events and the clock to the order: statuses, notices, delay, delivery or failure. */
 export const planDelivery = (
@@ -91,34 +92,19 @@ export const planDelivery = (
       if (!notices.some((n) => n.key === notice.key)) notices.push(notice);
     }
   };
+  const notifyAll = (wanted: CancellationNotice[]) => {
+    for (const notice of wanted) notify(notice.template, notice.cause, notice.detail);
+  };
   let failure: string | undefined;
-  let expectBack: string | undefined;
 
   // A cancellation after shipment: the carrier was asked to intercept the parcel (the answer comes in).
-  if (hasPendingCancel(order) && intercept && order.cancellation) {
-    next = markApplied(next, ['cancel']);
-    if (intercept.accepted) {
-      next = withTimeline(
-        {
-          ...next,
-          status: 'INTERCEPT_REQUESTED',
-          cancellation: { ...order.cancellation, stage: 'intercept_requested' },
-        },
-        at,
-        'INTERCEPT_REQUESTED',
-      );
-      notify('intercept_requested', 'intercept');
-      expectBack = interceptStockKey(order.orderId);
-    } else {
-      next = withTimeline(
-        { ...next, cancellation: { ...order.cancellation, stage: 'intercept_refused' } },
-        at,
-        'INTERCEPT_REFUSED',
-        { reason: intercept.reason ?? 'refused by the carrier' },
-      );
-    }
+  const answered = withInterceptAnswer(order, intercept, at);
+  if (answered) {
+    next = answered.next;
+    notifyAll(answered.notices);
   }
-  const intercepting = next.cancellation?.stage === 'intercept_requested';
+  const expectBack = answered?.expectBack;
+  const intercepting = isIntercepting(next);
   let backAtSender = false;
 
   for (const [key, event] of Object.entries(order.inbox)) {
@@ -157,31 +143,12 @@ export const planDelivery = (
   }
 
   const shipment = next.shipment;
-  if (backAtSender && next.cancellation) {
-    const refund = order.payment.capturedAmount - order.payment.refundedAmount;
-    next = withTimeline(
-      {
-        ...next,
-        status: 'CANCELLED',
-        payment: refunded(next.payment),
-        cancellation: { ...next.cancellation, stage: 'completed', completedAt: at },
-        wait: undefined,
-      },
-      at,
-      'ORDER_CANCELLED',
-      { reason: next.cancellation.reason, refund },
-    );
-    notify('refund_issued', 'cancel', { amount: refund, refundTo: 'original_payment' });
-    notify('cancellation_confirmation', 'cancelled', { amount: refund });
-    return {
-      next,
-      notices,
-      action: 'cancelled',
-      until: at,
-      refund,
-      expectBack,
-      restock: interceptStockKey(order.orderId),
-    };
+  const completed = backAtSender ? completeIntercept(order, next, at) : undefined;
+  if (completed) {
+    next = completed.next;
+    notifyAll(completed.notices);
+    const { refund, restock } = completed;
+    return { next, notices, action: 'cancelled', until: at, refund, expectBack, restock };
   }
   if (next.status === 'DELIVERED') {
     notify('delivered', 'delivered');
@@ -195,7 +162,7 @@ export const planDelivery = (
   if (!failure && at >= lostAfter) failure = 'lost';
   if (failure) {
     next = withTimeline(
-      { ...next, status: 'DELIVERY_FAILED', payment: refunded(next.payment), wait: undefined },
+      { ...next, status: 'DELIVERY_FAILED', payment: refundedInFull(next.payment), wait: undefined },
       at,
       'DELIVERY_FAILED',
       { reason: failure },
@@ -217,7 +184,7 @@ export const planDelivery = (
   }
 
   // A later estimate than promised, or a passed deadline: tell the customer once per estimate.
-  if (shipment && !next.cancellation) {
+  if (shipment && !pausesDelayNotices(next)) {
     const late = shipment.estimatedDelivery > shipment.promisedDelivery || at >= deadline;
     const alreadyTold =
       shipment.delayNotifiedFor !== undefined && shipment.delayNotifiedFor >= shipment.estimatedDelivery;
@@ -245,29 +212,12 @@ const endedAction: Partial<Record<OrderRecord['status'], DeliveryAction>> = {
   CANCELLED: 'cancelled',
 };
 
-/** A cancelled parcel was delivered anyway: it comes back as a return the system opens. */
-const needsAutomaticReturn = (order: OrderRecord): boolean =>
-  order.status === 'DELIVERED' &&
-  order.cancellation !== undefined &&
-  order.cancellation.stage !== 'completed' &&
-  order.cancellation.stage !== 'return_opened';
-
-const lateStatuses: ReadonlySet<ShipmentState['status']> = new Set([
-  'out_for_delivery',
-  'available_for_pickup',
-  'delivered',
-]);
-
-/** The carrier's answer to a cancellation after shipment, asked once per order (the carrier call is idempotent). */
+/** The carrier's answer to a cancellation after shipment, when there is one to ask for (cancellation.ts). */
 const askForIntercept = async (deps: Deps, order: OrderRecord): Promise<InterceptResult | undefined> => {
-  if (!hasPendingCancel(order) || !order.shipment?.shippedAt) return undefined;
-  // A parcel the carrier reported on the van (or delivered) cannot be stopped; no need to ask.
-  if (lateStatuses.has(order.shipment.status)) return { accepted: false, reason: order.shipment.status };
-  return deps.carrier.intercept({
-    shipmentId: order.shipment.shipmentId,
-    trackingNumber: order.shipment.trackingNumber,
-    idempotencyKey: `intercept:${order.orderId}`,
-  });
+  const question = interceptQuestion(order);
+  if (question.kind === 'none') return undefined;
+  if (question.kind === 'answered') return question.answer;
+  return deps.carrier.intercept(question.request);
 };
 
 export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<WakeSignal | undefined> => {
@@ -284,10 +234,8 @@ export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<Wake
     const plan = planDelivery(current, now, policy, ctx, intercept);
     // A cancellation that came in after the intercept question was asked: do not park, look again at once.
     const action = plan.action === 'wait' && hasPendingCancel(plan.next) ? 'recheck' : plan.action;
-    const parked =
-      input.token && action === 'wait'
-        ? { ...plan.next, wait: { stage: 'delivery' as const, token: input.token, until: plan.until } }
-        : plan.next;
+    const wait = waitToPark(input.token, action, 'delivery', plan.until);
+    const parked = wait ? { ...plan.next, wait } : plan.next;
     const payment = current.payment;
     const effects = async () => {
       if (plan.refund > 0 && payment.paymentId) {
@@ -305,16 +253,8 @@ export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<Wake
     return { next: parked, notices: plan.notices, effects, result: { ...plan, action } };
   });
   if (plan.alert && order.status === 'DELIVERY_FAILED') await deps.messaging.alertOps(plan.alert);
-  if (needsAutomaticReturn(order)) {
-    await openReturn(deps, order.orderId, {
-      reason: `cancelled after shipment (${order.cancellation?.reason ?? 'no reason'})`,
-      refundTo: 'original_payment',
-      idempotencyKey: 'cancellation',
-      automatic: true,
-    });
-  }
-  const signal = wakeSignal(plan.action, plan.until, now);
-  if (!input.token) return signal;
-  if (plan.action !== 'wait') await deps.workflow.resume(input.token, signal);
-  return undefined;
+  // A cancelled parcel delivered anyway comes back as a return the system opens.
+  const automaticReturn = automaticReturnFor(order);
+  if (automaticReturn) await openReturn(deps, order.orderId, automaticReturn);
+  return answerWait(deps, input.token, plan.action, plan.until, now);
 };

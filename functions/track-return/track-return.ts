@@ -19,8 +19,8 @@ import { noticeContext } from '../runtime/notice-context';
 import { planNotice, type NoticeContext, type NoticeDetail, type PlannedNotice } from '../domain/notices';
 import { openReturnStatuses } from '../domain/returns';
 import type { OrderStatus } from '../domain/requests';
-import { commitStep, orderInput } from '../runtime/step';
-import { wakeSignal, type WakeSignal } from '../domain/waits';
+import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
+import type { WakeSignal } from '../domain/waits';
 
 export const trackReturnInput = orderInput.extend({
   returnId: z.string().min(1).max(64),
@@ -141,14 +141,9 @@ export const trackReturn = async (deps: Deps, input: TrackReturnInput): Promise<
   const { result: plan } = await commitStep(deps, input.orderId, (current) => {
     const plan = planReturn(current, input.returnId, now, ctx);
     let next = plan.next;
-    if (input.token && plan.action === 'wait') {
-      const ret = next.returns?.find((r) => r.returnId === input.returnId);
-      if (ret)
-        next = replaceReturn(next, {
-          ...ret,
-          wait: { stage: 'return', token: input.token, until: plan.until },
-        });
-    }
+    const wait = waitToPark(input.token, plan.action, 'return', plan.until);
+    const ret = next.returns?.find((r) => r.returnId === input.returnId);
+    if (wait && ret) next = replaceReturn(next, { ...ret, wait });
     const payment = current.payment;
     const effects = async () => {
       if (plan.refund && plan.refund.amount > 0) {
@@ -173,8 +168,5 @@ export const trackReturn = async (deps: Deps, input: TrackReturnInput): Promise<
     };
     return { next, notices: plan.notices, effects, result: plan };
   });
-  const signal = wakeSignal(plan.action, plan.until, now);
-  if (!input.token) return signal;
-  if (plan.action !== 'wait') await deps.workflow.resume(input.token, signal);
-  return undefined;
+  return answerWait(deps, input.token, plan.action, plan.until, now);
 };

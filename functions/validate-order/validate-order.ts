@@ -1,7 +1,7 @@
 // Deep validation of a received order: the checks of functions/domain/order-checks.ts again (the API already
 // refused new orders that fail them), the phone can receive SMS, the totals add up, and every SKU is one we stock.
 // Messages name fields and SKUs, never customer data.
-import { assertNotCancelled } from '../domain/inbox';
+import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { OrderInvalidError } from '../domain/errors';
 import { isKnownSku } from '../adapters/inventory-store';

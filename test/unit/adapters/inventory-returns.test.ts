@@ -13,7 +13,7 @@ import {
   setAvailable,
 } from '../../../functions/adapters/inventory-store';
 import type { Db } from '../../../functions/adapters/order-store';
-import { interceptStockKey } from '../../../functions/track-delivery/track-delivery';
+import { interceptStockKey } from '../../../functions/domain/cancellation';
 import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
 
 let dynamo: LocalDynamo;

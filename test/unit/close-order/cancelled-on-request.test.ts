@@ -3,7 +3,7 @@
 // one confirmation sent.
 import { describe, expect, it } from 'vitest';
 import { planClosing, type CloseInput } from '../../../functions/close-order/close-order';
-import { cancelEventKey } from '../../../functions/domain/inbox';
+import { cancelEventKey } from '../../../functions/domain/cancellation';
 import type { OrderRecord } from '../../../functions/domain/order';
 import type { PlannedNotice } from '../../../functions/domain/notices';
 import {

@@ -6,17 +6,19 @@ import { OrderCancelledError } from '../../../functions/domain/errors';
 import {
   assertNotCancelled,
   cancelEventKey,
-  carrierEventKey,
   hasPendingCancel,
+  withCancelEvent,
+} from '../../../functions/domain/cancellation';
+import {
+  carrierEventKey,
   markApplied,
   pendingReturnEvents,
   returnEventKey,
-  wakeAction,
-  withCancelEvent,
   withCarrierEvent,
   withReturnEvent,
   withShipEvent,
 } from '../../../functions/domain/inbox';
+import { wakeAction } from '../../../functions/domain/waits';
 import type { OrderRecord } from '../../../functions/domain/order';
 import {
   aCarrierEvent,

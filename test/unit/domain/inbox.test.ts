@@ -6,10 +6,10 @@ import {
   hasShipTrigger,
   markApplied,
   shipEventKey,
-  wakeAction,
   withCarrierEvent,
   withShipEvent,
 } from '../../../functions/domain/inbox';
+import { wakeAction } from '../../../functions/domain/waits';
 import type { OrderRecord } from '../../../functions/domain/order';
 import type { OrderStatus } from '../../../functions/domain/requests';
 import {

@@ -193,6 +193,14 @@ export const withScans = (order: OrderRecord, ...scans: InboxEvent[]): OrderReco
   return { ...order, inbox };
 };
 
+/** The parcel on its way, its execution parked on the delivery wait until `until`. */
+export const aParkedOrderInTransit = (until: string, token = 'delivery-token'): OrderRecord =>
+  aShippedOrder({
+    status: 'IN_TRANSIT',
+    shipment: aShipment({ status: 'in_transit' }),
+    wait: { stage: 'delivery', token, until },
+  });
+
 /** When the customer asked to cancel the shipped example order (the day after it left). */
 export const CANCEL_REQUESTED_AT = daysAfter(SHIPPED_AT, 1);
 

@@ -3,12 +3,12 @@
 // no failure, `delivered` after it means back at the sender: refund and cancel), a parcel delivered anyway, no
 // delay notices while a cancellation is in progress, and orders whose delivery tracking is over.
 import { describe, expect, it } from 'vitest';
-import { cancelEventKey, withCarrierEvent } from '../../../functions/domain/inbox';
+import { cancelEventKey, interceptStockKey } from '../../../functions/domain/cancellation';
+import { withCarrierEvent } from '../../../functions/domain/inbox';
 import type { OrderRecord } from '../../../functions/domain/order';
 import { withNotices } from '../../../functions/domain/notices';
 import type { OrderStatus } from '../../../functions/domain/requests';
 import {
-  interceptStockKey,
   planDelivery,
   type DeliveryAction,
   type DeliveryPlan,
