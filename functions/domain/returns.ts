@@ -5,7 +5,7 @@
 // item value; the last return gets exactly the tax left); shipping only when the return comes from a
 // cancellation. Whatever the sum, a return never refunds more than is left of the capture after earlier and open
 // returns.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash';
 import { ConflictError, InvalidRequestError } from './errors';
 import type { OrderRecord, ReturnLine, ReturnRecord } from './order';
 import { addDays } from './time';
@@ -145,7 +145,7 @@ export const returnIdFor = (order: OrderRecord, request: OpenReturnRequest): str
     request.idempotencyKey === undefined
       ? `${signature};ended:${(order.returns ?? []).filter((r) => r.requestSignature === signature && !openReturnStatuses.has(r.status)).length}`
       : `key:${request.idempotencyKey}`;
-  return `ret_${createHash('sha256').update(`${order.orderId}\u0000${identity}`).digest('hex').slice(0, 20)}`;
+  return `ret_${sha256Hex(`${order.orderId}\u0000${identity}`).slice(0, 20)}`;
 };
 
 /** The return of `returnId` if the order has it; a return of the same key but another request is a conflict. */
