@@ -1,7 +1,8 @@
 // The demo catalog a first start puts in stock, so the README's curl example works at once. Later starts leave
 // stock alone (a marker in the local engine table says the seed ran).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Db } from '../functions/adapters/order-store';
+import type { Db } from '../functions/adapters/order-store';
+import { isConditionFailure } from '../functions/adapters/dynamo';
 import { setAvailable } from '../functions/adapters/inventory-store';
 
 export const demoCatalog: ReadonlyArray<{ sku: string; name: string; unitPrice: number; available: number }> =

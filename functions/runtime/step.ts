@@ -8,8 +8,7 @@ import type { OrderRecord } from '../domain/order';
 import { sendNotices, withNotices, type PlannedNotice } from '../domain/notices';
 import { recordOrderChange } from './metrics';
 import { logger, logging } from './observability';
-import { putOrderVersion, requireOrder } from '../adapters/order-store';
-import { ConcurrentUpdateError } from '../domain/errors';
+import { mutateOrder } from '../adapters/order-store';
 
 export const orderInput = z.object({ orderId: z.string().min(1).max(64) });
 export type OrderInput = z.infer<typeof orderInput>;
@@ -65,28 +64,32 @@ export const commitStep = async <T>(
   attempts = 8,
 ): Promise<{ order: OrderRecord; result: T }> => {
   const sent = new Set<string>();
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const current = await requireOrder(deps.db, orderId);
-    const step = plan(current);
-    if (step.effects) await step.effects();
-    const notices = step.notices ?? [];
-    await sendNotices(
-      deps.messaging,
-      orderId,
-      notices.filter((notice) => !sent.has(notice.key)),
-    );
-    notices.forEach((notice) => sent.add(notice.key));
-    if (!step.next || step.next === current) return { order: current, result: step.result };
-    const next: OrderRecord = {
-      ...withNotices(step.next, notices),
-      version: current.version + 1,
-      updatedAt: deps.now().toISOString(),
-    };
-    if (await putOrderVersion(deps.db, next)) {
-      recordOrderChange(current, next);
-      if (next.status !== current.status) await publishStatusChange(deps, next);
-      return { order: next, result: step.result };
-    }
-  }
-  throw new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`);
+  const { order, result: step } = await mutateOrder(
+    deps.db,
+    orderId,
+    (current) => {
+      const step = plan(current);
+      const next = step.next === current ? undefined : step.next;
+      return { next: next && withNotices(next, step.notices ?? []), result: step };
+    },
+    () => deps.now(),
+    attempts,
+    {
+      beforeWrite: async ({ result: step }) => {
+        if (step.effects) await step.effects();
+        const notices = step.notices ?? [];
+        await sendNotices(
+          deps.messaging,
+          orderId,
+          notices.filter((notice) => !sent.has(notice.key)),
+        );
+        notices.forEach((notice) => sent.add(notice.key));
+      },
+      afterWrite: async (next, current) => {
+        recordOrderChange(current, next);
+        if (next.status !== current.status) await publishStatusChange(deps, next);
+      },
+    },
+  );
+  return { order, result: step.result };
 };

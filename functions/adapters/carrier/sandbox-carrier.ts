@@ -4,11 +4,12 @@
 // off after a restart. Return labels are shipments too (`direction: 'return'`), and an accepted intercept rewrites
 // the rest of a shipment's schedule (back to the sender). What users can rely on (services, rates, magic addresses,
 // schedules, intercept rules) is in docs/sandbox.md.
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AddressUndeliverableError, ConcurrentUpdateError, OrderflowError } from '../../domain/errors';
+import { sha256Hex } from '../../domain/hash';
+import { LOST_RACE, retryLostRaces, writeIf } from '../dynamo';
 import { trackingStatuses } from '../../domain/providers';
 import type {
   CarrierProvider,
@@ -181,11 +182,6 @@ export interface SandboxCarrierOptions {
   onScheduleChanged?: (shipment: SandboxShipment) => void;
 }
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 const identityOf = (seed: string): { shipmentId: string; trackingNumber: string } => {
   const digest = sha256Hex(seed);
   // 60 bits of the digest, reduced to 12 decimal digits: collisions need ~10^6 labels, fine for a sandbox.
@@ -307,29 +303,31 @@ export class SandboxCarrier implements CarrierProvider {
    * request for it, whatever the idempotency key: a carrier intercepts a parcel once.
    */
   async intercept(request: InterceptRequest): Promise<InterceptResult> {
-    for (let attempt = 0; attempt < INTERCEPT_ATTEMPTS; attempt++) {
-      const shipment = await getSandboxShipment(this.doc, this.table, request.shipmentId);
-      if (!shipment) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
-      if (shipment.trackingNumber !== request.trackingNumber) {
-        throw new SandboxCarrierError(
-          `Tracking number does not match sandbox shipment ${request.shipmentId}`,
-        );
-      }
-      if (shipment.intercept) return toInterceptResult(shipment.intercept);
+    return retryLostRaces(
+      INTERCEPT_ATTEMPTS,
+      async () => {
+        const shipment = await getSandboxShipment(this.doc, this.table, request.shipmentId);
+        if (!shipment) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
+        if (shipment.trackingNumber !== request.trackingNumber) {
+          throw new SandboxCarrierError(
+            `Tracking number does not match sandbox shipment ${request.shipmentId}`,
+          );
+        }
+        if (shipment.intercept) return toInterceptResult(shipment.intercept);
 
-      const now = this.clock().getTime();
-      const reason = interceptRefusal(shipment, now);
-      const record: SandboxInterceptRecord = {
-        requestedAt: new Date(now).toISOString(),
-        accepted: reason === undefined,
-        ...(reason ? { reason } : {}),
-      };
-      const schedule = reason === undefined ? this.interceptedSchedule(shipment, now) : undefined;
-      // Conditions: nobody answered first, the label was not voided meanwhile, and no entry was marked sent since
-      // the read (the simulator marks entries by position; rewriting the list must not lose such a mark).
-      const unsent = shipment.schedule.flatMap((entry, index) => (entry.sentAt ? [] : [index]));
-      try {
-        await this.doc.send(
+        const now = this.clock().getTime();
+        const reason = interceptRefusal(shipment, now);
+        const record: SandboxInterceptRecord = {
+          requestedAt: new Date(now).toISOString(),
+          accepted: reason === undefined,
+          ...(reason ? { reason } : {}),
+        };
+        const schedule = reason === undefined ? this.interceptedSchedule(shipment, now) : undefined;
+        // Conditions: nobody answered first, the label was not voided meanwhile, and no entry was marked sent since
+        // the read (the simulator marks entries by position; rewriting the list must not lose such a mark).
+        const unsent = shipment.schedule.flatMap((entry, index) => (entry.sentAt ? [] : [index]));
+        const written = await writeIf(
+          this.doc,
           new UpdateCommand({
             TableName: this.table,
             Key: shipmentKey(shipment.shipmentId),
@@ -354,37 +352,34 @@ export class SandboxCarrier implements CarrierProvider {
             },
           }),
         );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
         // Something changed since the read (an answer, a void, a scan marked sent): decide again on fresh state.
-        continue;
-      }
-      if (schedule) this.onScheduleChanged?.({ ...shipment, intercept: record, schedule });
-      return toInterceptResult(record);
-    }
-    throw new ConcurrentUpdateError(
-      `Sandbox shipment ${request.shipmentId} kept changing during the intercept`,
+        if (!written) return LOST_RACE;
+        if (schedule) this.onScheduleChanged?.({ ...shipment, intercept: record, schedule });
+        return toInterceptResult(record);
+      },
+      () =>
+        new ConcurrentUpdateError(
+          `Sandbox shipment ${request.shipmentId} kept changing during the intercept`,
+        ),
     );
   }
 
   async voidLabel(request: { shipmentId: string; idempotencyKey: string }): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: shipmentKey(request.shipmentId),
-          UpdateExpression: 'SET #status = :voided, voidedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :voided',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':voided': 'VOIDED', ':now': this.clock().toISOString() },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Either already voided (a no-op, keeping the first void time) or no such shipment (a caller's bug).
-      const existing = await getSandboxShipment(this.doc, this.table, request.shipmentId);
-      if (!existing) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
-    }
+    const voided = await writeIf(
+      this.doc,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: shipmentKey(request.shipmentId),
+        UpdateExpression: 'SET #status = :voided, voidedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :voided',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':voided': 'VOIDED', ':now': this.clock().toISOString() },
+      }),
+    );
+    if (voided) return;
+    // Either already voided (a no-op, keeping the first void time) or no such shipment (a caller's bug).
+    const existing = await getSandboxShipment(this.doc, this.table, request.shipmentId);
+    if (!existing) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
   }
 
   /**
@@ -395,16 +390,15 @@ export class SandboxCarrier implements CarrierProvider {
     shipment: SandboxShipment,
     sameRequest: (existing: SandboxShipment) => boolean,
   ): Promise<Label> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: toItem(shipment),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const stored = await writeIf(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: toItem(shipment),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!stored) {
       // Bought before with this key: the first label is the answer (a retry must not buy a second parcel).
       const existing = await getSandboxShipment(this.doc, this.table, shipment.shipmentId);
       if (!existing) throw new SandboxCarrierError(`Sandbox shipment ${shipment.shipmentId} vanished`);
