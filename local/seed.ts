@@ -2,7 +2,7 @@
 // stock alone (a marker in the local engine table says the seed ran).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Db } from '../functions/adapters/order-store';
-import { isConditionFailure } from '../functions/adapters/dynamo';
+import { writeIf } from '../functions/adapters/dynamo';
 import { setAvailable } from '../functions/adapters/inventory-store';
 
 export const demoCatalog: ReadonlyArray<{ sku: string; name: string; unitPrice: number; available: number }> =
@@ -26,17 +26,12 @@ export const seedDemoCatalog = async (
   if (marker.Item) return false;
   // Stock first, marker last: an interrupted seed runs again at the next start.
   for (const item of demoCatalog) await setAvailable(db, item.sku, item.available);
-  try {
-    await engineDoc.send(
-      new PutCommand({
-        TableName: engineTable,
-        Item: { pk: 'SEED', sk: 'SEED', at: new Date().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-  return true;
+  return writeIf(
+    engineDoc,
+    new PutCommand({
+      TableName: engineTable,
+      Item: { pk: 'SEED', sk: 'SEED', at: new Date().toISOString() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 };

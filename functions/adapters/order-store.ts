@@ -1,6 +1,12 @@
 // Order persistence over DynamoDB (DocumentClient). Orders are written whole, conditional on their version
 // (optimistic locking): `mutateOrder` re-reads and re-applies a pure change function when another writer won.
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../domain/errors';
 import type { OrderRecord } from '../domain/order';
 import type { OrderStatus } from '../domain/requests';
@@ -168,6 +174,15 @@ const decodeCursor = (
   }
 };
 
+/** One page of a query of an Orders table index: its items and the key to continue from (none at the end). */
+const queryPage = async <T>(
+  db: Db,
+  query: Omit<QueryCommandInput, 'TableName'>,
+): Promise<{ items: T[]; nextKey: Record<string, unknown> | undefined }> => {
+  const page = await db.doc.send(new QueryCommand({ TableName: db.tables.orders, ...query }));
+  return { items: (page.Items ?? []) as T[], nextKey: page.LastEvaluatedKey };
+};
+
 /** A storefront's orders, newest first, optionally of one status. */
 export const listOrders = async (
   db: Db,
@@ -182,25 +197,22 @@ export const listOrders = async (
   let startKey = decodeCursor(query.cursor, query.storefrontId);
   // With a status filter a page may come back short; keep reading until the page is full or the index ends.
   do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tables.orders,
-        IndexName: 'byStorefront',
-        KeyConditionExpression: 'storefrontId = :s',
-        ExpressionAttributeValues: {
-          ':s': query.storefrontId,
-          ...(query.status ? { ':st': query.status } : {}),
-        },
-        ...(query.status
-          ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ScanIndexForward: false,
-        Limit: query.limit - orders.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    orders.push(...((page.Items ?? []) as OrderRecord[]));
-    startKey = page.LastEvaluatedKey;
+    const page = await queryPage<OrderRecord>(db, {
+      IndexName: 'byStorefront',
+      KeyConditionExpression: 'storefrontId = :s',
+      ExpressionAttributeValues: {
+        ':s': query.storefrontId,
+        ...(query.status ? { ':st': query.status } : {}),
+      },
+      ...(query.status
+        ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
+        : {}),
+      ScanIndexForward: false,
+      Limit: query.limit - orders.length,
+      ExclusiveStartKey: startKey,
+    });
+    orders.push(...page.items);
+    startKey = page.nextKey;
   } while (startKey && orders.length < query.limit);
   return { orders, nextCursor: encodeCursor(startKey) };
 };
@@ -210,17 +222,14 @@ export const findByTracking = async (
   db: Db,
   trackingNumber: string,
 ): Promise<{ orderId: string; returnId?: string | undefined } | undefined> => {
-  const { Items } = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'byTracking',
-      KeyConditionExpression: 'trackingNumber = :t',
-      ExpressionAttributeValues: { ':t': trackingNumber },
-      ProjectionExpression: 'orderId, returnId',
-      Limit: 1,
-    }),
-  );
-  const first = Items?.[0] as { orderId?: string; returnId?: string } | undefined;
+  const { items } = await queryPage<{ orderId?: string; returnId?: string }>(db, {
+    IndexName: 'byTracking',
+    KeyConditionExpression: 'trackingNumber = :t',
+    ExpressionAttributeValues: { ':t': trackingNumber },
+    ProjectionExpression: 'orderId, returnId',
+    Limit: 1,
+  });
+  const first = items[0];
   return first?.orderId ? { orderId: first.orderId, returnId: first.returnId } : undefined;
 };
 
@@ -235,20 +244,15 @@ export const customerHistory = async (
   since: string,
   excludeOrderId: string,
 ): Promise<{ recent: number; earlier: number }> => {
-  const { Items } = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'byCustomer',
-      KeyConditionExpression: 'customerKey = :c',
-      ExpressionAttributeValues: { ':c': customerKey },
-      ProjectionExpression: 'orderId, createdAt',
-      ScanIndexForward: false,
-      Limit: 50,
-    }),
-  );
-  const others = ((Items ?? []) as { orderId: string; createdAt: string }[]).filter(
-    (item) => item.orderId !== excludeOrderId,
-  );
+  const { items } = await queryPage<{ orderId: string; createdAt: string }>(db, {
+    IndexName: 'byCustomer',
+    KeyConditionExpression: 'customerKey = :c',
+    ExpressionAttributeValues: { ':c': customerKey },
+    ProjectionExpression: 'orderId, createdAt',
+    ScanIndexForward: false,
+    Limit: 50,
+  });
+  const others = items.filter((item) => item.orderId !== excludeOrderId);
   const recent = others.filter((item) => item.createdAt >= since).length;
   return { recent, earlier: others.length - recent };
 };
@@ -264,19 +268,13 @@ export const receivedBefore = async (
   limit: number,
   startKey?: Record<string, unknown>,
 ): Promise<{ orderIds: string[]; nextKey: Record<string, unknown> | undefined }> => {
-  const page = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'receivedOrders',
-      KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
-      ExpressionAttributeValues: { ':b': bucket, ':before': before },
-      ProjectionExpression: 'orderId',
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    orderIds: ((page.Items ?? []) as { orderId: string }[]).map((item) => item.orderId),
-    nextKey: page.LastEvaluatedKey,
-  };
+  const page = await queryPage<{ orderId: string }>(db, {
+    IndexName: 'receivedOrders',
+    KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
+    ExpressionAttributeValues: { ':b': bucket, ':before': before },
+    ProjectionExpression: 'orderId',
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  });
+  return { orderIds: page.items.map((item) => item.orderId), nextKey: page.nextKey };
 };
