@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { AddressUndeliverableError, ConcurrentUpdateError, OrderflowError } from '../../domain/errors';
 import { sha256Hex } from '../../domain/hash';
 import { LOST_RACE, retryLostRaces, writeIf } from '../dynamo';
-import { trackingStatuses } from '../../domain/providers';
+import { serviceLevelDays, trackingStatuses } from '../../domain/providers';
 import type {
   CarrierProvider,
   InterceptRequest,
@@ -29,11 +29,7 @@ export class SandboxCarrierError extends OrderflowError {
 }
 
 /** Business days from label purchase to delivery, per service level (the contract's figures). */
-export const sandboxServiceDays: Readonly<Record<ServiceLevel, number>> = {
-  standard: 5,
-  express: 2,
-  overnight: 1,
-};
+export const sandboxServiceDays: Readonly<Record<ServiceLevel, number>> = serviceLevelDays;
 
 /** What each service level costs, in minor units (USD cents), whatever the weight: simple enough to assert. */
 export const sandboxRates: Readonly<Record<ServiceLevel, Money>> = {
