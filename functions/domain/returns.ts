@@ -8,6 +8,7 @@
 import { sha256Hex } from './hash';
 import { ConflictError, InvalidRequestError } from './errors';
 import type { OrderRecord, ReturnLine, ReturnRecord } from './order';
+import { itemsTotal } from './requests';
 import { addDays } from './time';
 
 export const openReturnStatuses: ReadonlySet<ReturnRecord['status']> = new Set([
@@ -54,7 +55,7 @@ export const quoteRefund = (
   includeShipping: boolean,
 ): RefundQuote => {
   const price = new Map(order.items.map((item) => [item.sku, item.unitPrice]));
-  const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+  const orderedValue = itemsTotal(order.items);
   const value = lines.reduce((sum, line) => sum + (price.get(line.sku) ?? 0) * line.quantity, 0);
   const taxGiven = (order.returns ?? [])
     .filter((r) => r.status !== 'expired')
@@ -65,8 +66,8 @@ export const quoteRefund = (
     remaining.every((left) => lines.some((line) => line.sku === left.sku && line.quantity === left.quantity));
   const taxAmount = isLast
     ? order.tax - taxGiven
-    : itemsTotal > 0
-      ? Math.round((order.tax * value) / itemsTotal)
+    : orderedValue > 0
+      ? Math.round((order.tax * value) / orderedValue)
       : 0;
   const amount = value + taxAmount + (includeShipping ? order.shippingAmount : 0);
   const cap = refundableAmount(order);

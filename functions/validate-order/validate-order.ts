@@ -8,7 +8,7 @@ import type { Deps } from '../runtime/deps';
 import { OrderInvalidError } from '../domain/errors';
 import { isKnownSku } from '../adapters/inventory-store';
 import type { OrderRecord } from '../domain/order';
-import type { Address } from '../domain/requests';
+import { itemsTotal, type Address } from '../domain/requests';
 import { requireOrder } from '../adapters/order-store';
 
 /** Countries whose addresses need a region (state, province, territory) to be deliverable. */
@@ -36,8 +36,7 @@ export const orderProblems = (order: OrderRecord): string[] => {
   if (smsOptIn && (!phone || !isValidPhoneNumber(phone))) {
     problems.push('customer.phone is not a valid mobile number for SMS');
   }
-  const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
-  if (itemsTotal + order.shippingAmount + order.tax !== order.total) {
+  if (itemsTotal(order.items) + order.shippingAmount + order.tax !== order.total) {
     problems.push('total does not equal items + shipping + tax');
   }
   return problems;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OrderView } from '../../functions/domain/order';
 import { getOrder } from '../../functions/adapters/order-store';
-import type { CreateOrderRequest } from '../../functions/domain/requests';
+import { itemsTotal, type CreateOrderRequest } from '../../functions/domain/requests';
 import { ApiClient, type ApiKeys } from '../../local/api-client';
 import { readSettings } from '../../local/settings';
 import { startLocalSystem, type LocalSystem } from '../../local/system';
@@ -59,10 +59,7 @@ export const anOrderRequest = (overrides: Partial<CreateOrderRequest> = {}): Cre
 /** An order request whose total is computed from its lines, shipping and tax. */
 export const withTotal = (request: CreateOrderRequest): CreateOrderRequest => ({
   ...request,
-  total:
-    request.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0) +
-    request.shipping.amount +
-    request.tax,
+  total: itemsTotal(request.items) + request.shipping.amount + request.tax,
 });
 
 export const testKeys: ApiKeys = { storefront: storefrontKey, ops: opsKey, webhookSecret };
