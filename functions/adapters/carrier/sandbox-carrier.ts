@@ -229,6 +229,13 @@ const toInterceptResult = (record: SandboxInterceptRecord): InterceptResult => (
   ...(record.reason ? { reason: record.reason } : {}),
 });
 
+/** A schedule entry of the shipment: its event id is the shipment id and the entry's number. */
+const scheduleEntry = (
+  shipmentId: string,
+  n: number,
+  fields: Omit<SandboxScheduleEntry, 'n' | 'eventId'>,
+): SandboxScheduleEntry => ({ n, eventId: `${shipmentId}-${n}`, ...fields });
+
 /** True when the address asks the sandbox to deliver late. */
 const asksForDelay = (address: { line1: string; line2?: string | undefined }): boolean =>
   /delay/i.test(address.line1) || /delay/i.test(address.line2 ?? '');
@@ -417,22 +424,18 @@ export class SandboxCarrier implements CarrierProvider {
     const at = (days: number): string => new Date(now + days * this.dayMs).toISOString();
     return [
       ...kept,
-      {
-        n: last + 1,
-        eventId: `${shipment.shipmentId}-${last + 1}`,
+      scheduleEntry(shipment.shipmentId, last + 1, {
         status: 'return_to_sender',
         at: at(INTERCEPT_RETURN_SCAN_DAYS),
         location: SANDBOX_HUB,
         message: 'Intercepted; returning to sender',
-      },
-      {
-        n: last + 2,
-        eventId: `${shipment.shipmentId}-${last + 2}`,
+      }),
+      scheduleEntry(shipment.shipmentId, last + 2, {
         status: 'delivered',
         at: at(INTERCEPT_BACK_AT_SENDER_DAYS),
         location: SANDBOX_HUB,
         message: 'Returned to sender',
-      },
+      }),
     ];
   }
 
@@ -462,23 +465,19 @@ export class SandboxCarrier implements CarrierProvider {
       from: labelAddress(request.from),
       weightGrams: request.weightGrams,
       schedule: [
-        {
-          n: 1,
-          eventId: `${shipmentId}-1`,
+        scheduleEntry(shipmentId, 1, {
           status: 'in_transit',
           at: at(RETURN_DROP_OFF_DAYS),
           estimatedDelivery: arrival,
           location: townOf(request.from),
           message: 'Dropped off by the customer',
-        },
-        {
-          n: 2,
-          eventId: `${shipmentId}-2`,
+        }),
+        scheduleEntry(shipmentId, 2, {
           status: 'delivered',
           at: arrival,
           location: `${warehouse.name}, ${townOf(warehouse)}`,
           message: 'Delivered to the warehouse',
-        },
+        }),
       ],
     };
   }
@@ -492,11 +491,8 @@ export class SandboxCarrier implements CarrierProvider {
     const promisedDelivery = at(serviceDays);
     const estimatedDelivery = at(serviceDays + delayDays);
     const destination = townOf(request.to);
-    const entry = (n: number, fields: Omit<SandboxScheduleEntry, 'n' | 'eventId'>): SandboxScheduleEntry => ({
-      n,
-      eventId: `${shipmentId}-${n}`,
-      ...fields,
-    });
+    const entry = (n: number, fields: Omit<SandboxScheduleEntry, 'n' | 'eventId'>) =>
+      scheduleEntry(shipmentId, n, fields);
     return {
       shipmentId,
       trackingNumber,
