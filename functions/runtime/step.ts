@@ -55,7 +55,8 @@ export interface StepPlan<T> {
 /**
  * Runs a step against the current order: `plan` (pure) says what changes, the effects and notices happen, then the
  * new order is stored conditional on the version read. On a lost race it starts over from a fresh read, but never
- * sends a notice it already sent in this invocation.
+ * sends a notice it already sent in this invocation. The loop is `mutateOrder`'s; the effects and notices are its
+ * `beforeWrite`, the metrics and the order event its `afterWrite`.
  */
 export const commitStep = async <T>(
   deps: Deps,
