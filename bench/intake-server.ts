@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/adapters/order-store';
+import { documentClient } from '../functions/adapters/dynamo';
 import { dynamoClient } from '../local/aws-clients';
 import { startLocalStore } from '../local/dynamo-store';
 import { createTable, keyValueTableSpec } from '../local/tables';

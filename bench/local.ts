@@ -1,12 +1,14 @@
 // The bench's hands on the local system: starting it in memory on free ports, driving it over HTTP as a storefront,
-// a warehouse and a carrier would, following order status changes on the order-events topic (no polling through the
-// API, which would itself be counted), and reading the store through a side door the counters don't see.
+// a warehouse and a carrier would (the tests' client, local/api-client.ts), following order status changes on the
+// order-events topic (no polling through the API, which would itself be counted), and reading the store through a
+// side door the counters don't see.
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrderRecord } from '../functions/domain/order';
-import { signSandboxWebhook } from '../functions/adapters/carrier/webhooks';
 import type { CreateOrderRequest } from '../functions/domain/requests';
-import { documentClient, getOrder, type Db } from '../functions/adapters/order-store';
+import { documentClient } from '../functions/adapters/dynamo';
+import { getOrder, type Db } from '../functions/adapters/order-store';
+import { ApiClient, scan } from '../local/api-client';
 import type { PublishedEvent } from '../local/aws-clients';
 import { readSettings } from '../local/settings';
 import { startLocalSystem, type LocalSystem } from '../local/system';
@@ -65,75 +67,39 @@ export const orderRequest = (
   };
 };
 
+/** The local API client with the bench's keys, failing on any answer but the expected one. */
 export class BenchApi {
-  constructor(private readonly baseUrl: string) {}
+  private readonly api: ApiClient;
 
-  private async call(
-    method: string,
-    path: string,
-    body: string | undefined,
-    headers: Record<string, string>,
-  ) {
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as unknown };
+  constructor(baseUrl: string) {
+    this.api = new ApiClient({ url: baseUrl }, { storefront: storefrontKey, ops: opsKey, webhookSecret });
   }
 
   async postOrder(request: CreateOrderRequest): Promise<string> {
-    const { status, body } = await this.call('POST', '/orders', JSON.stringify(request), {
-      'content-type': 'application/json',
-      'x-api-key': storefrontKey,
-    });
+    const { status, body } = await this.api.postOrder(request);
     if (status !== 202) throw new Error(`POST /orders answered ${status}: ${JSON.stringify(body)}`);
-    return (body as { orderId: string }).orderId;
+    return body.orderId;
   }
 
   async ship(orderId: string): Promise<void> {
-    const { status, body } = await this.call('POST', `/orders/${orderId}/ship`, undefined, {
-      'x-api-key': storefrontKey,
-    });
+    const { status, body } = await this.api.ship(orderId);
     if (status !== 202 && status !== 200)
       throw new Error(`ship ${orderId} answered ${status}: ${JSON.stringify(body)}`);
   }
 
   async cancel(orderId: string, reason: string): Promise<void> {
-    const { status, body } = await this.call(
-      'POST',
-      `/orders/${orderId}/cancel`,
-      JSON.stringify({ reason }),
-      {
-        'content-type': 'application/json',
-        'x-api-key': storefrontKey,
-      },
-    );
+    const { status, body } = await this.api.cancel(orderId, { reason });
     if (status !== 202) throw new Error(`cancel ${orderId} answered ${status}: ${JSON.stringify(body)}`);
   }
 
-  private scans = 0;
-
   /** A signed sandbox carrier webhook, as the carrier posts it. */
   async carrierScan(trackingNumber: string, status: string): Promise<void> {
-    this.scans += 1;
-    const raw = JSON.stringify({
-      eventId: `bench-evt-${Date.now()}-${this.scans}`,
-      trackingNumber,
-      status,
-      occurredAt: new Date().toISOString(),
-      location: 'Oakland, CA',
-    });
-    const response = await this.call('POST', '/webhooks/carrier/sandbox', raw, {
-      'content-type': 'application/json',
-      'x-orderflow-signature': signSandboxWebhook(raw, webhookSecret),
-    });
+    const response = await this.api.carrierEvent(scan(trackingNumber, status));
     if (response.status !== 200) throw new Error(`carrier webhook answered ${response.status}`);
   }
 
-  async setStock(sku: string, available: number): Promise<void> {
-    const { status, body } = await this.call('PUT', `/inventory/${sku}`, JSON.stringify({ available }), {
-      'content-type': 'application/json',
-      'x-api-key': opsKey,
-    });
-    if (status !== 200) throw new Error(`PUT /inventory/${sku} answered ${status}: ${JSON.stringify(body)}`);
+  setStock(sku: string, available: number): Promise<void> {
+    return this.api.setStock(sku, available);
   }
 }
 

@@ -3,7 +3,7 @@
 // fixed number in flight.
 import { readFileSync } from 'node:fs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/adapters/order-store';
+import { documentClient } from '../functions/adapters/dynamo';
 import { dynamoClient } from '../local/aws-clients';
 import { startLocalStore } from '../local/dynamo-store';
 import { createTable, keyValueTableSpec } from '../local/tables';

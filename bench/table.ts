@@ -28,6 +28,14 @@ const verdict = (item: Figure | undefined): string =>
   item?.met === undefined ? '' : item.met ? 'met' : '**missed**';
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
+/** A titled markdown table: the header row, its alignment row (`---` or `---:` per column), the rows, a blank line. */
+const section = (
+  title: string,
+  header: readonly string[],
+  align: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+): string[] => [title, '', row(header), row(align), ...rows.map(row), ''];
+
 const tables = (results: Results): string => {
   const byName = new Map(results.figures.map((item) => [item.name, item]));
   const lines: string[] = [];
@@ -44,83 +52,78 @@ const tables = (results: Results): string => {
 
   const empty = byName.get('cold_start.init_ms.EmptyHandler');
   if (empty) {
+    const sizes = results.figures.filter((item) => item.name.startsWith('cold_start.bundle_size.'));
     lines.push(
-      `**Cold start** (empty handler: ${empty.value} ms init; targets ≤ 250 KB, init ≤ 2 × empty)`,
-      '',
-      row(['function', 'bundle KB', 'size', 'init ms (median)', 'init × empty', 'init', 'init CPU ms']),
-      row(['---', '---:', '---', '---:', '---:', '---', '---:']),
+      ...section(
+        `**Cold start** (empty handler: ${empty.value} ms init; targets ≤ 250 KB, init ≤ 2 × empty)`,
+        ['function', 'bundle KB', 'size', 'init ms (median)', 'init × empty', 'init', 'init CPU ms'],
+        ['---', '---:', '---', '---:', '---:', '---', '---:'],
+        sizes.map((size) => {
+          const id = size.name.split('.').at(-1)!;
+          const init = byName.get(`cold_start.init_ms.${id}`);
+          const times = init && empty ? Math.round((init.value / empty.value) * 10) / 10 : null;
+          return [
+            id,
+            cell(size.value),
+            verdict(size),
+            cell(init?.value),
+            cell(times),
+            verdict(init),
+            cell(init?.cpuMs as number | undefined),
+          ];
+        }),
+      ),
     );
-    for (const size of results.figures.filter((item) => item.name.startsWith('cold_start.bundle_size.'))) {
-      const id = size.name.split('.').at(-1)!;
-      const init = byName.get(`cold_start.init_ms.${id}`);
-      const times = init && empty ? Math.round((init.value / empty.value) * 10) / 10 : null;
-      lines.push(
-        row([
-          id,
-          cell(size.value),
-          verdict(size),
-          cell(init?.value),
-          cell(times),
-          verdict(init),
-          cell(init?.cpuMs as number | undefined),
-        ]),
-      );
-    }
-    lines.push('');
   }
 
   const cost = results.figures.filter((item) => item.name.startsWith('cost.'));
   if (cost.length > 0) {
     lines.push(
-      '**Cost per order**',
-      '',
-      row(['figure', 'value', 'unit', 'target', '']),
-      row(['---', '---:', '---', '---:', '---']),
+      ...section(
+        '**Cost per order**',
+        ['figure', 'value', 'unit', 'target', ''],
+        ['---', '---:', '---', '---:', '---'],
+        cost.map((item) => [item.name, cell(item.value), item.unit, cell(item.baseline), verdict(item)]),
+      ),
     );
-    for (const item of cost)
-      lines.push(row([item.name, cell(item.value), item.unit, cell(item.baseline), verdict(item)]));
-    lines.push('');
   }
 
   const intake = results.figures.filter((item) => item.name.endsWith('.requests_per_s'));
   if (intake.length > 0) {
     lines.push(
-      '**Intake** (`POST /orders`; floor: bare Node HTTP + one PutItem on dynalite, same run)',
-      '',
-      row(['connections', 'req/s', 'floor req/s', 'ratio', 'p50 ms', 'floor p50', 'p99 ms', 'floor p99']),
-      row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+      ...section(
+        '**Intake** (`POST /orders`; floor: bare Node HTTP + one PutItem on dynalite, same run)',
+        ['connections', 'req/s', 'floor req/s', 'ratio', 'p50 ms', 'floor p50', 'p99 ms', 'floor p99'],
+        ['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
+        intake.map((rps) => {
+          const prefix = rps.name.replace(/\.requests_per_s$/, '');
+          const p50 = byName.get(`${prefix}.latency_p50_ms`);
+          const p99 = byName.get(`${prefix}.latency_p99_ms`);
+          return [
+            cell(rps.connections as number),
+            cell(rps.value),
+            cell(rps.baseline),
+            cell(rps.ratio),
+            cell(p50?.value),
+            cell(p50?.baseline),
+            cell(p99?.value),
+            cell(p99?.baseline),
+          ];
+        }),
+      ),
     );
-    for (const rps of intake) {
-      const prefix = rps.name.replace(/\.requests_per_s$/, '');
-      const p50 = byName.get(`${prefix}.latency_p50_ms`);
-      const p99 = byName.get(`${prefix}.latency_p99_ms`);
-      lines.push(
-        row([
-          cell(rps.connections as number),
-          cell(rps.value),
-          cell(rps.baseline),
-          cell(rps.ratio),
-          cell(p50?.value),
-          cell(p50?.baseline),
-          cell(p99?.value),
-          cell(p99?.baseline),
-        ]),
-      );
-    }
-    lines.push('');
   }
 
   const e2e = results.figures.filter((item) => item.name.startsWith('end_to_end.'));
   if (e2e.length > 0) {
     lines.push(
-      '**End to end**',
-      '',
-      row(['figure', 'value', 'unit', 'baseline', 'ratio']),
-      row(['---', '---:', '---', '---:', '---:']),
+      ...section(
+        '**End to end**',
+        ['figure', 'value', 'unit', 'baseline', 'ratio'],
+        ['---', '---:', '---', '---:', '---:'],
+        e2e.map((item) => [item.name, cell(item.value), item.unit, cell(item.baseline), cell(item.ratio)]),
+      ),
     );
-    for (const item of e2e)
-      lines.push(row([item.name, cell(item.value), item.unit, cell(item.baseline), cell(item.ratio)]));
-    lines.push('');
   }
   return lines.join('\n');
 };

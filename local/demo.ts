@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import type { OrderView } from '../functions/domain/order';
 import { parseApiKeys } from '../functions/runtime/config';
-import type { CreateOrderRequest } from '../functions/domain/requests';
+import { itemsTotal, type CreateOrderRequest } from '../functions/domain/requests';
+import { ApiClient } from './api-client';
 import { readSettings } from './settings';
 import { projectRoot } from '../catalog/paths';
 import { startLocalSystem, type LocalSystem } from './system';
@@ -23,14 +24,10 @@ const example = JSON.parse(
 ) as CreateOrderRequest;
 const run = Date.now().toString(36);
 
-const call = async <T>(base: string, method: string, path: string, body?: unknown, key = storefrontKey) => {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-};
+const keysOfDemo = { storefront: storefrontKey, ops: opsKey, webhookSecret: settings.webhookSecret };
+
+const call = <T>(base: string, method: string, path: string, body?: unknown, key = storefrontKey) =>
+  new ApiClient({ url: base }, keysOfDemo).request<T>(method, path, { key, body });
 
 const order = (
   name: string,
@@ -39,10 +36,7 @@ const order = (
   const request = structuredClone(example);
   request.externalId = `demo-${run}-${name}`;
   patch(request);
-  request.total =
-    request.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) +
-    request.shipping.amount +
-    request.tax;
+  request.total = itemsTotal(request.items) + request.shipping.amount + request.tax;
   return request;
 };
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Route } from '../catalog/functions';
+import { errorBody, json } from '../functions/runtime/http';
 import type { Counters } from './counters';
 import type { LambdaRuntime } from './lambda-runtime';
 
@@ -67,16 +68,13 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult): void => 
   response.end(result.body);
 };
 
+/** An answer of the local gateway itself, in the contract's error shape (as API Gateway's own answers are). */
 const errorResult = (
   statusCode: number,
   code: string,
   message: string,
   headers: Record<string, string> = {},
-): APIGatewayProxyResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify({ error: { code, message, details: [] } }),
-});
+): APIGatewayProxyResult => json(statusCode, errorBody(code, message), headers);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

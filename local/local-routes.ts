@@ -1,9 +1,8 @@
 // Pages and endpoints that exist only on a laptop: the outbox of sent messages, the sandbox carrier's label and
 // tracking pages, execution records, and the operator dashboard at `/`.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { escapeHtml, formatMoney } from '../functions/domain/format';
 import { parseApiKeys } from '../functions/runtime/config';
-import { findOrderIdByTracking, getOrder, type Db } from '../functions/adapters/order-store';
+import { findOrderIdByTracking, getOrder, listOrders, type Db } from '../functions/adapters/order-store';
 import { getSandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
 import type { OrderRecord } from '../functions/domain/order';
 import type { LocalResponse, LocalRoute } from './http-server';
@@ -20,19 +19,9 @@ const jsonResponse = (status: number, body: unknown): LocalResponse => ({
 const notFound = (what: string): LocalResponse =>
   jsonResponse(404, { error: { code: 'NOT_FOUND', message: `${what} not found`, details: [] } });
 
-const recentOrders = async (db: Db, storefrontId: string): Promise<OrderRecord[]> => {
-  const { Items } = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'byStorefront',
-      KeyConditionExpression: 'storefrontId = :s',
-      ExpressionAttributeValues: { ':s': storefrontId },
-      ScanIndexForward: false,
-      Limit: 50,
-    }),
-  );
-  return (Items ?? []) as OrderRecord[];
-};
+/** The dashboard's rows: a storefront's 50 newest orders. */
+const recentOrders = async (db: Db, storefrontId: string): Promise<OrderRecord[]> =>
+  (await listOrders(db, { storefrontId, limit: 50 })).orders;
 
 const dashboard = async (
   db: Db,

@@ -1,7 +1,8 @@
 // The demo catalog a first start puts in stock, so the README's curl example works at once. Later starts leave
 // stock alone (a marker in the local engine table says the seed ran).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Db } from '../functions/adapters/order-store';
+import type { Db } from '../functions/adapters/order-store';
+import { writeIf } from '../functions/adapters/dynamo';
 import { setAvailable } from '../functions/adapters/inventory-store';
 
 export const demoCatalog: ReadonlyArray<{ sku: string; name: string; unitPrice: number; available: number }> =
@@ -25,17 +26,12 @@ export const seedDemoCatalog = async (
   if (marker.Item) return false;
   // Stock first, marker last: an interrupted seed runs again at the next start.
   for (const item of demoCatalog) await setAvailable(db, item.sku, item.available);
-  try {
-    await engineDoc.send(
-      new PutCommand({
-        TableName: engineTable,
-        Item: { pk: 'SEED', sk: 'SEED', at: new Date().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-  return true;
+  return writeIf(
+    engineDoc,
+    new PutCommand({
+      TableName: engineTable,
+      Item: { pk: 'SEED', sk: 'SEED', at: new Date().toISOString() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 };

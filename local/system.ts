@@ -21,7 +21,8 @@ import { composeDeps } from '../functions/runtime/compose';
 import { loadConfig } from '../functions/runtime/config';
 import type { Deps } from '../functions/runtime/deps';
 import type { SandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
-import { documentClient, type Db } from '../functions/adapters/order-store';
+import type { Db } from '../functions/adapters/order-store';
+import { documentClient } from '../functions/adapters/dynamo';
 import { startLocalStore } from './dynamo-store';
 import {
   dynamoClient,

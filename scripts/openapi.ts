@@ -467,6 +467,16 @@ const keyed = (responses: Responses): Responses => ({
   500: errors[500],
 });
 
+/** A required JSON request body and its example. */
+const jsonBody = (schema: z.ZodType, example: unknown) => ({
+  required: true,
+  content: { 'application/json': { schema, example } },
+});
+
+/** A keyed route that takes a JSON body: the HTTP layer also refuses one too large or of another media type. */
+const keyedWithBody = (responses: Responses): Responses =>
+  keyed({ ...responses, 413: errors[413], 415: errors[415] });
+
 const orderLocation = z.object({
   location: z.string().meta({ description: 'The order: `/orders/{orderId}`' }),
 });
@@ -486,14 +496,9 @@ const operations: Readonly<Record<string, Operation>> = {
       'units and `total` must equal items + shipping + tax. A card number anywhere in the body is rejected.',
     request: {
       headers: idempotencyHeaders,
-      body: {
-        required: true,
-        content: {
-          'application/json': { schema: createOrderRequest, example: exampleOrderRequest },
-        },
-      },
+      body: jsonBody(createOrderRequest, exampleOrderRequest),
     },
-    responses: keyed({
+    responses: keyedWithBody({
       202: {
         ...json(orderViewSchema, 'Accepted: the order is stored (status RECEIVED) and its workflow started'),
         headers: orderLocation,
@@ -505,8 +510,6 @@ const operations: Readonly<Record<string, Operation>> = {
       400: errors[400],
       403: errors[403]('orders are placed with a storefront key, not the ops key'),
       409: json(errorBodySchema, 'IDEMPOTENCY_CONFLICT: this externalId or Idempotency-Key has another body'),
-      413: errors[413],
-      415: errors[415],
     }),
   },
   'GET /orders': {
@@ -546,7 +549,7 @@ const operations: Readonly<Record<string, Operation>> = {
       params: orderIdParams,
       body: { required: false, content: { 'application/json': { schema: shipRequest } } },
     },
-    responses: keyed({
+    responses: keyedWithBody({
       202: json(orderViewSchema, 'Recorded: the order will ship'),
       200: json(orderViewSchema, 'Already recorded, shipped or delivered: nothing changed'),
       400: errors[400],
@@ -556,8 +559,6 @@ const operations: Readonly<Record<string, Operation>> = {
         'NOT_SHIPPABLE: the order is rejected, cancelled (also when a cancellation was recorded a moment ' +
           'before), failed, returned or lost',
       ),
-      413: errors[413],
-      415: errors[415],
     }),
   },
   'POST /orders/{orderId}/cancel': {
@@ -571,12 +572,9 @@ const operations: Readonly<Record<string, Operation>> = {
       'emailed. A repeated request changes nothing.',
     request: {
       params: orderIdParams,
-      body: {
-        required: true,
-        content: { 'application/json': { schema: cancelRequest, example: { reason: 'changed_mind' } } },
-      },
+      body: jsonBody(cancelRequest, { reason: 'changed_mind' }),
     },
-    responses: keyed({
+    responses: keyedWithBody({
       202: json(orderViewSchema, 'Recorded: the workflow cancels the order'),
       400: errors[400],
       404: anOrderNotFound,
@@ -584,8 +582,6 @@ const operations: Readonly<Record<string, Operation>> = {
         errorBodySchema,
         'NOT_CANCELLABLE: the order is delivered, cancelled, rejected, failed or returned',
       ),
-      413: errors[413],
-      415: errors[415],
     }),
   },
   'POST /orders/{orderId}/returns': {
@@ -610,21 +606,13 @@ const operations: Readonly<Record<string, Operation>> = {
               'refund destination) as an open return is answered with that return',
           }),
       }),
-      body: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: returnRequest,
-            example: {
-              reason: 'does_not_fit',
-              items: [{ sku: 'SKU-TSHIRT', quantity: 1 }],
-              refundTo: 'original_payment',
-            },
-          },
-        },
-      },
+      body: jsonBody(returnRequest, {
+        reason: 'does_not_fit',
+        items: [{ sku: 'SKU-TSHIRT', quantity: 1 }],
+        refundTo: 'original_payment',
+      }),
     },
-    responses: keyed({
+    responses: keyedWithBody({
       202: json(returnOpenedSchema, 'The return is open'),
       400: errors[400],
       404: anOrderNotFound,
@@ -634,8 +622,6 @@ const operations: Readonly<Record<string, Operation>> = {
           'when a concurrent return took them first); IDEMPOTENCY_CONFLICT: this Idempotency-Key opened a return ' +
           'of other items',
       ),
-      413: errors[413],
-      415: errors[415],
     }),
   },
   'POST /store-credit/lookup': {
@@ -644,17 +630,12 @@ const operations: Readonly<Record<string, Operation>> = {
     summary: "A customer's store credit with this storefront (storefront key)",
     description: 'The email is sent in the body, not the URL, so it stays out of access logs.',
     request: {
-      body: {
-        required: true,
-        content: { 'application/json': { schema: storeCreditLookup, example: { email: 'ada@example.com' } } },
-      },
+      body: jsonBody(storeCreditLookup, { email: 'ada@example.com' }),
     },
-    responses: keyed({
+    responses: keyedWithBody({
       200: json(storeCreditSchema, 'The balance per currency and its entries'),
       400: errors[400],
       403: errors[403]('store credit is looked up with a storefront key'),
-      413: errors[413],
-      415: errors[415],
     }),
   },
   'GET /inventory/{sku}': {
@@ -676,17 +657,12 @@ const operations: Readonly<Record<string, Operation>> = {
     description: 'Sets what can still be sold; reservations of open orders are untouched.',
     request: {
       params: skuParams,
-      body: {
-        required: true,
-        content: { 'application/json': { schema: inventoryPutRequest, example: { available: 25 } } },
-      },
+      body: jsonBody(inventoryPutRequest, { available: 25 }),
     },
-    responses: keyed({
+    responses: keyedWithBody({
       200: json(stockLevelSchema, 'The new stock level'),
       400: errors[400],
       403: errors[403]('inventory is for the ops key'),
-      413: errors[413],
-      415: errors[415],
     }),
   },
   'POST /webhooks/carrier/{provider}': {
@@ -701,22 +677,14 @@ const operations: Readonly<Record<string, Operation>> = {
     request: {
       params: providerParams,
       headers: webhookHeaders,
-      body: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: sandboxCarrierEvent,
-            example: {
-              eventId: 'manual-1',
-              trackingNumber: 'SBX123456789012',
-              status: 'in_transit',
-              occurredAt: '2030-01-01T12:00:00Z',
-              estimatedDelivery: '2030-01-06T12:00:00Z',
-              location: 'Sandbox Hub',
-            },
-          },
-        },
-      },
+      body: jsonBody(sandboxCarrierEvent, {
+        eventId: 'manual-1',
+        trackingNumber: 'SBX123456789012',
+        status: 'in_transit',
+        occurredAt: '2030-01-01T12:00:00Z',
+        estimatedDelivery: '2030-01-06T12:00:00Z',
+        location: 'Sandbox Hub',
+      }),
     },
     responses: {
       200: json(webhookAckSchema, 'Acknowledged'),

@@ -1,9 +1,10 @@
 // Store credit: refunds a customer chose to keep with the storefront. One item per storefront and customer (the
 // email's SHA-256, never the email itself in a key), with a balance per currency and a ledger entry per return,
 // so crediting the same return twice is impossible.
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Db } from './order-store';
+import { customerHash } from '../domain/hash';
+import { writeIf } from './dynamo';
+import type { Db } from './order-store';
 
 export interface CreditEntry {
   amount: number;
@@ -19,7 +20,7 @@ export interface CreditAccount {
 }
 
 const creditKey = (storefrontId: string, email: string) => ({
-  pk: `CREDIT#${storefrontId}#${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`,
+  pk: `CREDIT#${storefrontId}#${customerHash(email)}`,
   sk: 'CREDIT',
 });
 
@@ -31,32 +32,27 @@ export const addCredit = async (
   entry: CreditEntry,
 ): Promise<void> => {
   const Key = creditKey(storefrontId, email);
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tables.orders,
-        Item: { ...Key, balances: {}, entries: {} },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tables.orders,
-        Key,
-        UpdateExpression:
-          'SET balances.#cur = if_not_exists(balances.#cur, :zero) + :amount, entries.#ret = :entry',
-        ConditionExpression: 'attribute_not_exists(entries.#ret)',
-        ExpressionAttributeNames: { '#cur': entry.currency, '#ret': entry.returnId },
-        ExpressionAttributeValues: { ':zero': 0, ':amount': entry.amount, ':entry': entry },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error; // this return was credited already
-  }
+  // Each write is a no-op when its condition fails: the account exists already, this return was credited already.
+  await writeIf(
+    db.doc,
+    new PutCommand({
+      TableName: db.tables.orders,
+      Item: { ...Key, balances: {}, entries: {} },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  await writeIf(
+    db.doc,
+    new UpdateCommand({
+      TableName: db.tables.orders,
+      Key,
+      UpdateExpression:
+        'SET balances.#cur = if_not_exists(balances.#cur, :zero) + :amount, entries.#ret = :entry',
+      ConditionExpression: 'attribute_not_exists(entries.#ret)',
+      ExpressionAttributeNames: { '#cur': entry.currency, '#ret': entry.returnId },
+      ExpressionAttributeValues: { ':zero': 0, ':amount': entry.amount, ':entry': entry },
+    }),
+  );
 };
 
 export const getCredit = async (db: Db, storefrontId: string, email: string): Promise<CreditAccount> => {

@@ -3,7 +3,8 @@
 // operation idempotent (reserve twice, release twice: the second does nothing) and the condition
 // `available >= :q` makes overselling impossible under any concurrency.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Db } from './order-store';
+import { writeIf } from './dynamo';
+import type { Db } from './order-store';
 
 export interface StockLevel {
   sku: string;
@@ -55,54 +56,44 @@ const holds = async (db: Db, sku: string, orderId: string): Promise<boolean> => 
 
 /** Reserves `quantity` of `sku` for the order. Returns false when there is not enough stock. */
 export const reserve = async (db: Db, orderId: string, sku: string, quantity: number): Promise<boolean> => {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tables.inventory,
-        Key: { sku },
-        UpdateExpression: 'SET available = available - :q, reserved = reserved + :q ADD holds :order',
-        ConditionExpression: 'available >= :q AND (attribute_not_exists(holds) OR NOT contains(holds, :id))',
-        ExpressionAttributeValues: { ':q': quantity, ':order': new Set([orderId]), ':id': orderId },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // Either this order already holds the stock (a retried step) or there is not enough.
-    return holds(db, sku, orderId);
-  }
+  const reserved = await writeIf(
+    db.doc,
+    new UpdateCommand({
+      TableName: db.tables.inventory,
+      Key: { sku },
+      UpdateExpression: 'SET available = available - :q, reserved = reserved + :q ADD holds :order',
+      ConditionExpression: 'available >= :q AND (attribute_not_exists(holds) OR NOT contains(holds, :id))',
+      ExpressionAttributeValues: { ':q': quantity, ':order': new Set([orderId]), ':id': orderId },
+    }),
+  );
+  // Not reserved now: either this order already holds the stock (a retried step) or there is not enough.
+  return reserved || holds(db, sku, orderId);
 };
 
 /**
  * Ends the order's hold on `sku`: `release` puts the quantity back on sale, `commit` removes it for good (the
  * parcel has shipped). A no-op when the order holds nothing of this SKU.
  */
-const endHold = async (
+const endHold = (
   db: Db,
   orderId: string,
   sku: string,
   quantity: number,
   how: 'release' | 'commit',
-): Promise<boolean> => {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tables.inventory,
-        Key: { sku },
-        UpdateExpression:
-          how === 'release'
-            ? 'SET available = available + :q, reserved = reserved - :q DELETE holds :order'
-            : 'SET reserved = reserved - :q ADD sold :q DELETE holds :order',
-        ConditionExpression: 'contains(holds, :id)',
-        ExpressionAttributeValues: { ':q': quantity, ':order': new Set([orderId]), ':id': orderId },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  writeIf(
+    db.doc,
+    new UpdateCommand({
+      TableName: db.tables.inventory,
+      Key: { sku },
+      UpdateExpression:
+        how === 'release'
+          ? 'SET available = available + :q, reserved = reserved - :q DELETE holds :order'
+          : 'SET reserved = reserved - :q ADD sold :q DELETE holds :order',
+      ConditionExpression: 'contains(holds, :id)',
+      ExpressionAttributeValues: { ':q': quantity, ':order': new Set([orderId]), ':id': orderId },
+    }),
+  );
 
 export const release = (db: Db, orderId: string, sku: string, quantity: number) =>
   endHold(db, orderId, sku, quantity, 'release');
@@ -135,35 +126,23 @@ export const expectReturn = async (db: Db, key: string, sku: string): Promise<vo
   );
 };
 
-const endReturn = async (
-  db: Db,
-  key: string,
-  sku: string,
-  quantity: number,
-  restock: boolean,
-): Promise<boolean> => {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tables.inventory,
-        Key: { sku },
-        UpdateExpression: restock
-          ? 'SET available = available + :q DELETE expectedBack :key'
-          : 'DELETE expectedBack :key',
-        ConditionExpression: 'contains(expectedBack, :id)',
-        ExpressionAttributeValues: {
-          ':key': new Set([key]),
-          ':id': key,
-          ...(restock ? { ':q': quantity } : {}),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+const endReturn = (db: Db, key: string, sku: string, quantity: number, restock: boolean): Promise<boolean> =>
+  writeIf(
+    db.doc,
+    new UpdateCommand({
+      TableName: db.tables.inventory,
+      Key: { sku },
+      UpdateExpression: restock
+        ? 'SET available = available + :q DELETE expectedBack :key'
+        : 'DELETE expectedBack :key',
+      ConditionExpression: 'contains(expectedBack, :id)',
+      ExpressionAttributeValues: {
+        ':key': new Set([key]),
+        ':id': key,
+        ...(restock ? { ':q': quantity } : {}),
+      },
+    }),
+  );
 
 /** The returned quantity is back in the warehouse: on sale again, once. */
 export const restock = (db: Db, key: string, sku: string, quantity: number) =>

@@ -1,26 +1,23 @@
 // Order persistence over DynamoDB (DocumentClient). Orders are written whole, conditional on their version
 // (optimistic locking): `mutateOrder` re-reads and re-applies a pure change function when another writer won.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../domain/errors';
 import type { OrderRecord } from '../domain/order';
 import type { OrderStatus } from '../domain/requests';
+import { LOST_RACE, retryLostRaces, writeIf } from './dynamo';
 
 export interface Db {
   doc: DynamoDBDocumentClient;
   tables: { orders: string; inventory: string };
 }
 
-export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-
 export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' as const });
-
-export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
 export const getOrder = async (db: Db, orderId: string): Promise<OrderRecord | undefined> => {
   const { Item } = await db.doc.send(
@@ -40,21 +37,15 @@ export const requireOrder = async (db: Db, orderId: string): Promise<OrderRecord
 };
 
 /** Creates the order unless one with its id exists; returns false when it already existed. */
-export const createOrder = async (db: Db, order: OrderRecord): Promise<boolean> => {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tables.orders,
-        Item: order,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+export const createOrder = (db: Db, order: OrderRecord): Promise<boolean> =>
+  writeIf(
+    db.doc,
+    new PutCommand({
+      TableName: db.tables.orders,
+      Item: order,
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 
 /** The item as stored: an order that has left RECEIVED drops out of the receivedOrders index. */
 const storedItem = (order: OrderRecord): OrderRecord => {
@@ -64,22 +55,16 @@ const storedItem = (order: OrderRecord): OrderRecord => {
 };
 
 /** Writes `next` only if the stored version is still `next.version - 1`. */
-export const putOrderVersion = async (db: Db, next: OrderRecord): Promise<boolean> => {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tables.orders,
-        Item: storedItem(next),
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': next.version - 1 },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+export const putOrderVersion = (db: Db, next: OrderRecord): Promise<boolean> =>
+  writeIf(
+    db.doc,
+    new PutCommand({
+      TableName: db.tables.orders,
+      Item: storedItem(next),
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': next.version - 1 },
+    }),
+  );
 
 /** Points a return parcel's tracking number to its order and return (the byTracking index leads webhooks there). */
 export const putReturnTracking = async (
@@ -100,26 +85,20 @@ export const putReturnTracking = async (
  * Keeps a carrier event of a tracking number that belongs to no order, for operators, until `expiresAt` (epoch
  * seconds). False when an event of that number is kept already.
  */
-export const putUnmatchedEvent = async (
+export const putUnmatchedEvent = (
   db: Db,
   event: { trackingNumber: string },
   receivedAt: string,
   expiresAt: number,
-): Promise<boolean> => {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tables.orders,
-        Item: { pk: `UNMATCHED#${event.trackingNumber}`, sk: 'UNMATCHED', event, receivedAt, expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  writeIf(
+    db.doc,
+    new PutCommand({
+      TableName: db.tables.orders,
+      Item: { pk: `UNMATCHED#${event.trackingNumber}`, sk: 'UNMATCHED', event, receivedAt, expiresAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 
 export interface Mutation<T> {
   /** The order as it is now stored (after the change, or unchanged when the change was a no-op). */
@@ -129,26 +108,44 @@ export interface Mutation<T> {
   changed: boolean;
 }
 
+/** What `change` returns: the next order (or `undefined` for "nothing to do") and a result for the caller. */
+export interface Change<T> {
+  next: OrderRecord | undefined;
+  result: T;
+}
+
 /**
  * Applies `change` to the current order and stores the result, retrying on a lost race. `change` is pure: it gets
  * the current order and returns the next one (or `undefined` for "nothing to do"), plus a result for the caller.
+ * `beforeWrite`, when given, runs in every attempt once `change` has decided, before anything is stored (also when
+ * nothing is): the place for side effects the stored order records. `afterWrite` runs once the change is stored.
  */
 export const mutateOrder = async <T = undefined>(
   db: Db,
   orderId: string,
-  change: (order: OrderRecord) => { next: OrderRecord | undefined; result: T },
+  change: (order: OrderRecord) => Change<T>,
   now: () => Date = () => new Date(),
   attempts = 8,
-): Promise<Mutation<T>> => {
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const current = await requireOrder(db, orderId);
-    const { next, result } = change(current);
-    if (!next) return { order: current, result, changed: false };
-    const stored: OrderRecord = { ...next, version: current.version + 1, updatedAt: now().toISOString() };
-    if (await putOrderVersion(db, stored)) return { order: stored, result, changed: true };
-  }
-  throw new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`);
-};
+  hooks: {
+    beforeWrite?: (decided: Change<T>, current: OrderRecord) => Promise<void>;
+    afterWrite?: (stored: OrderRecord, previous: OrderRecord) => Promise<void>;
+  } = {},
+): Promise<Mutation<T>> =>
+  retryLostRaces(
+    attempts,
+    async () => {
+      const current = await requireOrder(db, orderId);
+      const decided = change(current);
+      if (hooks.beforeWrite) await hooks.beforeWrite(decided, current);
+      const { next, result } = decided;
+      if (!next) return { order: current, result, changed: false };
+      const stored: OrderRecord = { ...next, version: current.version + 1, updatedAt: now().toISOString() };
+      if (!(await putOrderVersion(db, stored))) return LOST_RACE;
+      if (hooks.afterWrite) await hooks.afterWrite(stored, current);
+      return { order: stored, result, changed: true };
+    },
+    () => new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`),
+  );
 
 export interface OrderPage {
   orders: OrderRecord[];
@@ -177,6 +174,15 @@ const decodeCursor = (
   }
 };
 
+/** One page of a query of an Orders table index: its items and the key to continue from (none at the end). */
+const queryPage = async <T>(
+  db: Db,
+  query: Omit<QueryCommandInput, 'TableName'>,
+): Promise<{ items: T[]; nextKey: Record<string, unknown> | undefined }> => {
+  const page = await db.doc.send(new QueryCommand({ TableName: db.tables.orders, ...query }));
+  return { items: (page.Items ?? []) as T[], nextKey: page.LastEvaluatedKey };
+};
+
 /** A storefront's orders, newest first, optionally of one status. */
 export const listOrders = async (
   db: Db,
@@ -191,25 +197,22 @@ export const listOrders = async (
   let startKey = decodeCursor(query.cursor, query.storefrontId);
   // With a status filter a page may come back short; keep reading until the page is full or the index ends.
   do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tables.orders,
-        IndexName: 'byStorefront',
-        KeyConditionExpression: 'storefrontId = :s',
-        ExpressionAttributeValues: {
-          ':s': query.storefrontId,
-          ...(query.status ? { ':st': query.status } : {}),
-        },
-        ...(query.status
-          ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ScanIndexForward: false,
-        Limit: query.limit - orders.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    orders.push(...((page.Items ?? []) as OrderRecord[]));
-    startKey = page.LastEvaluatedKey;
+    const page = await queryPage<OrderRecord>(db, {
+      IndexName: 'byStorefront',
+      KeyConditionExpression: 'storefrontId = :s',
+      ExpressionAttributeValues: {
+        ':s': query.storefrontId,
+        ...(query.status ? { ':st': query.status } : {}),
+      },
+      ...(query.status
+        ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
+        : {}),
+      ScanIndexForward: false,
+      Limit: query.limit - orders.length,
+      ExclusiveStartKey: startKey,
+    });
+    orders.push(...page.items);
+    startKey = page.nextKey;
   } while (startKey && orders.length < query.limit);
   return { orders, nextCursor: encodeCursor(startKey) };
 };
@@ -219,17 +222,14 @@ export const findByTracking = async (
   db: Db,
   trackingNumber: string,
 ): Promise<{ orderId: string; returnId?: string | undefined } | undefined> => {
-  const { Items } = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'byTracking',
-      KeyConditionExpression: 'trackingNumber = :t',
-      ExpressionAttributeValues: { ':t': trackingNumber },
-      ProjectionExpression: 'orderId, returnId',
-      Limit: 1,
-    }),
-  );
-  const first = Items?.[0] as { orderId?: string; returnId?: string } | undefined;
+  const { items } = await queryPage<{ orderId?: string; returnId?: string }>(db, {
+    IndexName: 'byTracking',
+    KeyConditionExpression: 'trackingNumber = :t',
+    ExpressionAttributeValues: { ':t': trackingNumber },
+    ProjectionExpression: 'orderId, returnId',
+    Limit: 1,
+  });
+  const first = items[0];
   return first?.orderId ? { orderId: first.orderId, returnId: first.returnId } : undefined;
 };
 
@@ -244,20 +244,15 @@ export const customerHistory = async (
   since: string,
   excludeOrderId: string,
 ): Promise<{ recent: number; earlier: number }> => {
-  const { Items } = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'byCustomer',
-      KeyConditionExpression: 'customerKey = :c',
-      ExpressionAttributeValues: { ':c': customerKey },
-      ProjectionExpression: 'orderId, createdAt',
-      ScanIndexForward: false,
-      Limit: 50,
-    }),
-  );
-  const others = ((Items ?? []) as { orderId: string; createdAt: string }[]).filter(
-    (item) => item.orderId !== excludeOrderId,
-  );
+  const { items } = await queryPage<{ orderId: string; createdAt: string }>(db, {
+    IndexName: 'byCustomer',
+    KeyConditionExpression: 'customerKey = :c',
+    ExpressionAttributeValues: { ':c': customerKey },
+    ProjectionExpression: 'orderId, createdAt',
+    ScanIndexForward: false,
+    Limit: 50,
+  });
+  const others = items.filter((item) => item.orderId !== excludeOrderId);
   const recent = others.filter((item) => item.createdAt >= since).length;
   return { recent, earlier: others.length - recent };
 };
@@ -273,19 +268,13 @@ export const receivedBefore = async (
   limit: number,
   startKey?: Record<string, unknown>,
 ): Promise<{ orderIds: string[]; nextKey: Record<string, unknown> | undefined }> => {
-  const page = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tables.orders,
-      IndexName: 'receivedOrders',
-      KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
-      ExpressionAttributeValues: { ':b': bucket, ':before': before },
-      ProjectionExpression: 'orderId',
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    orderIds: ((page.Items ?? []) as { orderId: string }[]).map((item) => item.orderId),
-    nextKey: page.LastEvaluatedKey,
-  };
+  const page = await queryPage<{ orderId: string }>(db, {
+    IndexName: 'receivedOrders',
+    KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
+    ExpressionAttributeValues: { ':b': bucket, ':before': before },
+    ProjectionExpression: 'orderId',
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  });
+  return { orderIds: page.items.map((item) => item.orderId), nextKey: page.nextKey };
 };

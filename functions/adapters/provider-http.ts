@@ -20,3 +20,49 @@ export const unreachable = (provider: string, timeoutMs: number, error: unknown)
     { cause: error },
   );
 };
+
+/** A status that says the provider side failed or is overloaded (5xx, 429): the same request may succeed later. */
+export const isUnavailableStatus = (status: number): boolean => status === 429 || status >= 500;
+
+/** How an adapter reports the answers `requestJson` does not return. */
+export interface ProviderRefusals {
+  /** A body that is not JSON under a status that is not worth retrying. */
+  notJson: (message: string, status: number) => Error;
+  /** A JSON answer with a status outside 2xx. */
+  failed: (status: number, body: unknown) => Error;
+}
+
+/**
+ * Sends one request to a provider and returns its parsed JSON body (`{}` when empty). A network failure or a
+ * request over `timeoutMs` (the body included) is the TransientError of `unreachable`; a body that is not JSON (a
+ * proxy's error page) is a TransientError when the status is an unavailable one, else `refusals.notJson`; any other
+ * answer outside 2xx is `refusals.failed`.
+ */
+export const requestJson = async (
+  provider: string,
+  send: typeof fetch,
+  url: string,
+  init: Omit<RequestInit, 'signal'>,
+  timeoutMs: number,
+  refusals: ProviderRefusals,
+): Promise<unknown> => {
+  let status: number;
+  let text: string;
+  try {
+    // Covers the body too: `text()` rejects when the signal fires while the answer is still arriving.
+    const response = await send(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    throw unreachable(provider, timeoutMs, error);
+  }
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    const message = `${provider} answered ${status} with a non-JSON body`;
+    throw isUnavailableStatus(status) ? new TransientError(message) : refusals.notJson(message, status);
+  }
+  if (status < 200 || status >= 300) throw refusals.failed(status, body);
+  return body;
+};

@@ -45,6 +45,16 @@ export interface PaymentProvider {
 
 export type ServiceLevel = 'standard' | 'express' | 'overnight';
 
+/**
+ * Business days each service level promises from label purchase to delivery: the sandbox carrier delivers in them,
+ * and an EasyPost rate that states neither a delivery date nor a day count is estimated with them.
+ */
+export const serviceLevelDays: Readonly<Record<ServiceLevel, number>> = {
+  standard: 5,
+  express: 2,
+  overnight: 1,
+};
+
 export interface PostalAddress {
   line1: string;
   line2?: string | undefined;

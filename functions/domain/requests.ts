@@ -85,6 +85,10 @@ export const lineItemSchema = z.object({
   unitPrice: money,
 });
 
+/** What the lines cost together: quantity × unit price, summed, in minor units. */
+export const itemsTotal = (items: ReadonlyArray<{ quantity: number; unitPrice: number }>): number =>
+  items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+
 export const serviceLevels = ['standard', 'express', 'overnight'] as const;
 
 export const createOrderRequestSchema = z
@@ -108,8 +112,7 @@ export const createOrderRequestSchema = z
   })
   .strict()
   .superRefine((order, ctx) => {
-    const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
-    const expected = itemsTotal + order.shipping.amount + order.tax;
+    const expected = itemsTotal(order.items) + order.shipping.amount + order.tax;
     if (order.total !== expected) {
       ctx.addIssue({
         code: 'custom',

@@ -5,9 +5,10 @@
 // item value; the last return gets exactly the tax left); shipping only when the return comes from a
 // cancellation. Whatever the sum, a return never refunds more than is left of the capture after earlier and open
 // returns.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash';
 import { ConflictError, InvalidRequestError } from './errors';
 import type { OrderRecord, ReturnLine, ReturnRecord } from './order';
+import { itemsTotal } from './requests';
 import { addDays } from './time';
 
 export const openReturnStatuses: ReadonlySet<ReturnRecord['status']> = new Set([
@@ -54,7 +55,7 @@ export const quoteRefund = (
   includeShipping: boolean,
 ): RefundQuote => {
   const price = new Map(order.items.map((item) => [item.sku, item.unitPrice]));
-  const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+  const orderedValue = itemsTotal(order.items);
   const value = lines.reduce((sum, line) => sum + (price.get(line.sku) ?? 0) * line.quantity, 0);
   const taxGiven = (order.returns ?? [])
     .filter((r) => r.status !== 'expired')
@@ -65,8 +66,8 @@ export const quoteRefund = (
     remaining.every((left) => lines.some((line) => line.sku === left.sku && line.quantity === left.quantity));
   const taxAmount = isLast
     ? order.tax - taxGiven
-    : itemsTotal > 0
-      ? Math.round((order.tax * value) / itemsTotal)
+    : orderedValue > 0
+      ? Math.round((order.tax * value) / orderedValue)
       : 0;
   const amount = value + taxAmount + (includeShipping ? order.shippingAmount : 0);
   const cap = refundableAmount(order);
@@ -145,7 +146,7 @@ export const returnIdFor = (order: OrderRecord, request: OpenReturnRequest): str
     request.idempotencyKey === undefined
       ? `${signature};ended:${(order.returns ?? []).filter((r) => r.requestSignature === signature && !openReturnStatuses.has(r.status)).length}`
       : `key:${request.idempotencyKey}`;
-  return `ret_${createHash('sha256').update(`${order.orderId}\u0000${identity}`).digest('hex').slice(0, 20)}`;
+  return `ret_${sha256Hex(`${order.orderId}\u0000${identity}`).slice(0, 20)}`;
 };
 
 /** The return of `returnId` if the order has it; a return of the same key but another request is a conflict. */

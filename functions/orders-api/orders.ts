@@ -1,7 +1,7 @@
 // Order intake and reads for storefronts (and operators). Intake is idempotent: the order id is derived from the
 // storefront and its idempotency key (externalId, else the Idempotency-Key header), and the order item itself is
 // the idempotency record, written once with a condition. The order is stored before the answer is sent.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Deps } from '../runtime/deps';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Principal } from '../runtime/http';
@@ -19,8 +19,7 @@ import {
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
 import { createOrder, getOrder, listOrders } from '../adapters/order-store';
 import { recordAndWake } from '../services/record-and-wake';
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+import { customerHash, sha256Hex } from '../domain/hash';
 
 /** JSON with sorted keys: the same order always hashes the same, however its keys were ordered. */
 export const canonicalJson = (value: unknown): string => {
@@ -36,7 +35,7 @@ export const canonicalJson = (value: unknown): string => {
 
 /** Order ids: `ord_` + 24 hex chars of a hash of storefront and idempotency key (random without a key). */
 export const orderIdFor = (storefrontId: string, idempotencyKey: string | undefined): string =>
-  `ord_${sha256(`${storefrontId}\u0000${idempotencyKey ?? randomUUID()}`).slice(0, 24)}`;
+  `ord_${sha256Hex(`${storefrontId}\u0000${idempotencyKey ?? randomUUID()}`).slice(0, 24)}`;
 
 export interface IntakeResult {
   created: boolean;
@@ -58,7 +57,7 @@ export const newOrderRecord = (
   createdAt: at,
   updatedAt: at,
   createdKey: `${at}#${orderId}`,
-  customerKey: `${storefrontId}#${sha256(request.customer.email.trim().toLowerCase())}`,
+  customerKey: `${storefrontId}#${customerHash(request.customer.email)}`,
   receivedBucket: receivedBucketOf(orderId),
   status: 'RECEIVED',
   version: 1,
@@ -92,7 +91,7 @@ export const submitOrder = async (
 ): Promise<IntakeResult> => {
   const key = request.externalId ?? idempotencyKeyHeader;
   const orderId = orderIdFor(storefrontId, key);
-  const requestHash = sha256(canonicalJson(request));
+  const requestHash = sha256Hex(canonicalJson(request));
   const at = deps.now().toISOString();
   const record = newOrderRecord(storefrontId, orderId, request, requestHash, at);
   if (await createOrder(deps.db, record)) {

@@ -10,8 +10,7 @@ import { sendNotices } from '../adapters/messaging';
 import { withNotices, type PlannedNotice } from '../domain/notices';
 import { recordOrderChange } from './metrics';
 import { logger, logging } from './observability';
-import { putOrderVersion, requireOrder } from '../adapters/order-store';
-import { ConcurrentUpdateError } from '../domain/errors';
+import { mutateOrder } from '../adapters/order-store';
 import { wakeSignal, type WakeSignal } from '../domain/waits';
 
 export const orderInput = z.object({ orderId: z.string().min(1).max(64) });
@@ -59,7 +58,8 @@ export interface StepPlan<T> {
 /**
  * Runs a step against the current order: `plan` (pure) says what changes, the effects and notices happen, then the
  * new order is stored conditional on the version read. On a lost race it starts over from a fresh read, but never
- * sends a notice it already sent in this invocation.
+ * sends a notice it already sent in this invocation. The loop is `mutateOrder`'s; the effects and notices are its
+ * `beforeWrite`, the metrics and the order event its `afterWrite`.
  */
 export const commitStep = async <T>(
   deps: Deps,
@@ -68,30 +68,34 @@ export const commitStep = async <T>(
   attempts = 8,
 ): Promise<{ order: OrderRecord; result: T }> => {
   const sent = new Set<string>();
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const current = await requireOrder(deps.db, orderId);
-    const step = plan(current);
-    if (step.effects) await step.effects();
-    const notices = step.notices ?? [];
-    await sendNotices(
-      deps.messaging,
-      orderId,
-      notices.filter((notice) => !sent.has(notice.key)),
-    );
-    notices.forEach((notice) => sent.add(notice.key));
-    if (!step.next || step.next === current) return { order: current, result: step.result };
-    const next: OrderRecord = {
-      ...withNotices(step.next, notices),
-      version: current.version + 1,
-      updatedAt: deps.now().toISOString(),
-    };
-    if (await putOrderVersion(deps.db, next)) {
-      recordOrderChange(current, next);
-      if (next.status !== current.status) await publishStatusChange(deps, next);
-      return { order: next, result: step.result };
-    }
-  }
-  throw new ConcurrentUpdateError(`order ${orderId} kept changing under ${attempts} attempts`);
+  const { order, result: step } = await mutateOrder(
+    deps.db,
+    orderId,
+    (current) => {
+      const step = plan(current);
+      const next = step.next === current ? undefined : step.next;
+      return { next: next && withNotices(next, step.notices ?? []), result: step };
+    },
+    () => deps.now(),
+    attempts,
+    {
+      beforeWrite: async ({ result: step }) => {
+        if (step.effects) await step.effects();
+        const notices = step.notices ?? [];
+        await sendNotices(
+          deps.messaging,
+          orderId,
+          notices.filter((notice) => !sent.has(notice.key)),
+        );
+        notices.forEach((notice) => sent.add(notice.key));
+      },
+      afterWrite: async (next, current) => {
+        recordOrderChange(current, next);
+        if (next.status !== current.status) await publishStatusChange(deps, next);
+      },
+    },
+  );
+  return { order, result: step.result };
 };
 
 // TrackDelivery and TrackReturn are called with a task token while the workflow waits (apply what arrived, then

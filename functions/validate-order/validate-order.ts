@@ -7,6 +7,7 @@ import { OrderInvalidError } from '../domain/errors';
 import { isKnownSku } from '../adapters/inventory-store';
 import type { OrderRecord } from '../domain/order';
 import { addressProblems, isValidPhone } from '../domain/order-checks';
+import { itemsTotal } from '../domain/requests';
 import { requireOrder } from '../adapters/order-store';
 
 /** Everything wrong with the order that does not need the inventory. */
@@ -19,8 +20,7 @@ export const orderProblems = (order: OrderRecord): string[] => {
   if (smsOptIn && (!phone || !isValidPhone(phone))) {
     problems.push('customer.phone is not a valid mobile number for SMS');
   }
-  const itemsTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
-  if (itemsTotal + order.shippingAmount + order.tax !== order.total) {
+  if (itemsTotal(order.items) + order.shippingAmount + order.tax !== order.total) {
     problems.push('total does not equal items + shipping + tax');
   }
   return problems;

@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OrderView } from '../../functions/domain/order';
 import { getOrder } from '../../functions/adapters/order-store';
-import { signSandboxWebhook } from '../../functions/adapters/carrier/webhooks';
-import type { CreateOrderRequest } from '../../functions/domain/requests';
+import { itemsTotal, type CreateOrderRequest } from '../../functions/domain/requests';
+import { ApiClient, type ApiKeys } from '../../local/api-client';
 import { readSettings } from '../../local/settings';
 import { startLocalSystem, type LocalSystem } from '../../local/system';
-import type { OutboxMessage } from '../../local/outbox';
+
+export { scan, type ApiResponse } from '../../local/api-client';
 
 export const storefrontKey = 'local-dev-key';
 export const otherStorefrontKey = 'other-store-key';
@@ -58,109 +59,17 @@ export const anOrderRequest = (overrides: Partial<CreateOrderRequest> = {}): Cre
 /** An order request whose total is computed from its lines, shipping and tax. */
 export const withTotal = (request: CreateOrderRequest): CreateOrderRequest => ({
   ...request,
-  total:
-    request.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0) +
-    request.shipping.amount +
-    request.tax,
+  total: itemsTotal(request.items) + request.shipping.amount + request.tax,
 });
 
-export interface ApiResponse<T = unknown> {
-  status: number;
-  body: T;
-}
+export const testKeys: ApiKeys = { storefront: storefrontKey, ops: opsKey, webhookSecret };
 
-export class Api {
-  constructor(private readonly system: LocalSystem) {}
-
-  async request<T = unknown>(
-    method: string,
-    path: string,
-    options: {
-      key?: string | null;
-      body?: unknown;
-      raw?: string | Uint8Array;
-      headers?: Record<string, string>;
-    } = {},
-  ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    const key = options.key === undefined ? storefrontKey : options.key;
-    if (key) headers['x-api-key'] = key;
-    let body: string | Uint8Array | undefined = options.raw;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${this.system.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  }
-
-  postOrder(request: unknown, options: { key?: string; headers?: Record<string, string> } = {}) {
-    return this.request<OrderView & { error?: { code: string; details: { path: string }[] } }>(
-      'POST',
-      '/orders',
-      {
-        body: request,
-        ...options,
-      },
-    );
-  }
-
-  async order(orderId: string, key = storefrontKey): Promise<OrderView> {
-    const response = await this.request<OrderView>('GET', `/orders/${orderId}`, { key });
-    if (response.status !== 200) throw new Error(`GET /orders/${orderId}: ${response.status}`);
-    return response.body;
-  }
-
-  ship(orderId: string, key = storefrontKey) {
-    return this.request<OrderView>('POST', `/orders/${orderId}/ship`, { key });
-  }
-
-  async setStock(sku: string, available: number): Promise<void> {
-    const response = await this.request('PUT', `/inventory/${sku}`, { key: opsKey, body: { available } });
-    if (response.status !== 200) throw new Error(`PUT /inventory/${sku}: ${response.status}`);
-  }
-
-  async stock(sku: string): Promise<{ available: number; reserved: number }> {
-    return (
-      await this.request<{ available: number; reserved: number }>('GET', `/inventory/${sku}`, { key: opsKey })
-    ).body;
-  }
-
-  /** Posts a signed sandbox carrier webhook. */
-  carrierEvent(event: Record<string, unknown>, signature?: string) {
-    const raw = JSON.stringify(event);
-    return this.request<{ received: number; outcomes: string[] }>('POST', '/webhooks/carrier/sandbox', {
-      key: null,
-      raw,
-      headers: {
-        'content-type': 'application/json',
-        'x-orderflow-signature': signature ?? signSandboxWebhook(raw, webhookSecret),
-      },
-    });
-  }
-
-  async outbox(orderId?: string): Promise<OutboxMessage[]> {
-    const query = orderId ? `?orderId=${orderId}` : '';
-    return (await this.request<OutboxMessage[]>('GET', `/_local/outbox${query}`, { key: null })).body;
+/** The local API client with the test system's keys. */
+export class Api extends ApiClient {
+  constructor(system: LocalSystem) {
+    super(system, testKeys);
   }
 }
-
-let eventSequence = 0;
-
-/** A sandbox carrier scan for a tracking number, with a fresh event id unless given. */
-export const scan = (
-  trackingNumber: string,
-  status: string,
-  extra: { eventId?: string; occurredAt?: string; estimatedDelivery?: string } = {},
-) => ({
-  eventId: extra.eventId ?? `evt-${Date.now()}-${(eventSequence += 1)}`,
-  trackingNumber,
-  status,
-  occurredAt: extra.occurredAt ?? new Date().toISOString(),
-  ...(extra.estimatedDelivery ? { estimatedDelivery: extra.estimatedDelivery } : {}),
-  location: 'Oakland, CA',
-});
 
 /**
  * Polls the order until `done` holds or the bound passes; a timeout fails with the order's status, timeline and

@@ -31,7 +31,8 @@ import type {
   ReturnLabelRequest,
   ServiceLevel,
 } from '../../domain/providers';
-import { PROVIDER_REQUEST_TIMEOUT_MS, unreachable } from '../provider-http';
+import { serviceLevelDays } from '../../domain/providers';
+import { isUnavailableStatus, PROVIDER_REQUEST_TIMEOUT_MS, requestJson } from '../provider-http';
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
@@ -71,9 +72,6 @@ export const easypostServicesByLevel: Readonly<
 
 /** Why EasyPostCarrier.intercept refuses every parcel. */
 export const EASYPOST_INTERCEPT_UNSUPPORTED = 'intercept is not supported through EasyPost';
-
-/** Days a level promises when EasyPost gives neither a delivery date nor a day count for the bought rate. */
-const fallbackServiceDays: Readonly<Record<ServiceLevel, number>> = { standard: 5, express: 2, overnight: 1 };
 
 export interface EasyPostCarrierOptions {
   /** API key, or a function returning it (Secrets Manager); a function is called per request, so cache inside. */
@@ -252,7 +250,7 @@ export class EasyPostCarrier implements CarrierProvider {
         throw new EasyPostRequestError('The carrier rejected the label refund', 200, 'refund_rejected');
       }
     } catch (error) {
-      if (!(error instanceof EasyPostApiError) || error.statusCode >= 500 || error.statusCode === 429) {
+      if (!(error instanceof EasyPostApiError) || isUnavailableStatus(error.statusCode)) {
         throw mapped(error);
       }
       // Refused: when an earlier call already submitted the refund, voiding again is the documented no-op.
@@ -336,7 +334,7 @@ export class EasyPostCarrier implements CarrierProvider {
     const estimate =
       rate.delivery_date ??
       shipment.tracker?.est_delivery_date ??
-      new Date(now + (rate.delivery_days ?? fallbackServiceDays[service]) * DAY_MS).toISOString();
+      new Date(now + (rate.delivery_days ?? serviceLevelDays[service]) * DAY_MS).toISOString();
     return {
       shipmentId: shipment.id,
       carrier: 'easypost',
@@ -352,10 +350,12 @@ export class EasyPostCarrier implements CarrierProvider {
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const apiKey = await this.apiKey();
-    let status: number;
-    let text: string;
-    try {
-      const response = await this.fetch(`${this.baseUrl}${path}`, {
+    // A request that never got its answer is retried: the retry finds a shipment already created by its reference.
+    return (await requestJson(
+      'EasyPost',
+      this.fetch,
+      `${this.baseUrl}${path}`,
+      {
         method,
         headers: {
           // Basic auth with the key as user name and an empty password, as EasyPost documents.
@@ -363,27 +363,14 @@ export class EasyPostCarrier implements CarrierProvider {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        // Covers the body too: `text()` below rejects when the signal fires while the answer is still arriving.
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      // Network failure or timeout: a retry finds a shipment already created by its reference.
-      throw unreachable('EasyPost', this.requestTimeoutMs, error);
-    }
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : {};
-    } catch {
-      if (status >= 500 || status === 429)
-        throw new TransientError(`EasyPost answered ${status} with a non-JSON body`);
-      throw new EasyPostRequestError(`EasyPost answered ${status} with a non-JSON body`, status, undefined);
-    }
-    if (status < 200 || status >= 300) {
-      throw new EasyPostApiError(status, typeof parsed === 'object' && parsed !== null ? parsed : {});
-    }
-    return parsed as T;
+      },
+      this.requestTimeoutMs,
+      {
+        notJson: (message, status) => new EasyPostRequestError(message, status, undefined),
+        failed: (status, parsed) =>
+          new EasyPostApiError(status, typeof parsed === 'object' && parsed !== null ? parsed : {}),
+      },
+    )) as T;
   }
 }
 
@@ -392,7 +379,7 @@ const mapped = (error: unknown): Error => {
   if (error instanceof OrderflowError) return error;
   if (error instanceof EasyPostApiError) {
     const { statusCode } = error;
-    if (statusCode === 429 || statusCode >= 500) {
+    if (isUnavailableStatus(statusCode)) {
       return new TransientError(`EasyPost is unavailable (HTTP ${statusCode})`, { cause: error });
     }
     const code = error.body.error?.code;

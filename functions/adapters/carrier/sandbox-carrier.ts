@@ -4,12 +4,13 @@
 // off after a restart. Return labels are shipments too (`direction: 'return'`), and an accepted intercept rewrites
 // the rest of a shipment's schedule (back to the sender). What users can rely on (services, rates, magic addresses,
 // schedules, intercept rules) is in docs/sandbox.md.
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AddressUndeliverableError, ConcurrentUpdateError, OrderflowError } from '../../domain/errors';
-import { trackingStatuses } from '../../domain/providers';
+import { sha256Hex } from '../../domain/hash';
+import { LOST_RACE, retryLostRaces, writeIf } from '../dynamo';
+import { serviceLevelDays, trackingStatuses } from '../../domain/providers';
 import type {
   CarrierProvider,
   InterceptRequest,
@@ -28,11 +29,7 @@ export class SandboxCarrierError extends OrderflowError {
 }
 
 /** Business days from label purchase to delivery, per service level (the contract's figures). */
-export const sandboxServiceDays: Readonly<Record<ServiceLevel, number>> = {
-  standard: 5,
-  express: 2,
-  overnight: 1,
-};
+export const sandboxServiceDays: Readonly<Record<ServiceLevel, number>> = serviceLevelDays;
 
 /** What each service level costs, in minor units (USD cents), whatever the weight: simple enough to assert. */
 export const sandboxRates: Readonly<Record<ServiceLevel, Money>> = {
@@ -181,11 +178,6 @@ export interface SandboxCarrierOptions {
   onScheduleChanged?: (shipment: SandboxShipment) => void;
 }
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 const identityOf = (seed: string): { shipmentId: string; trackingNumber: string } => {
   const digest = sha256Hex(seed);
   // 60 bits of the digest, reduced to 12 decimal digits: collisions need ~10^6 labels, fine for a sandbox.
@@ -236,6 +228,13 @@ const toInterceptResult = (record: SandboxInterceptRecord): InterceptResult => (
   accepted: record.accepted,
   ...(record.reason ? { reason: record.reason } : {}),
 });
+
+/** A schedule entry of the shipment: its event id is the shipment id and the entry's number. */
+const scheduleEntry = (
+  shipmentId: string,
+  n: number,
+  fields: Omit<SandboxScheduleEntry, 'n' | 'eventId'>,
+): SandboxScheduleEntry => ({ n, eventId: `${shipmentId}-${n}`, ...fields });
 
 /** True when the address asks the sandbox to deliver late. */
 const asksForDelay = (address: { line1: string; line2?: string | undefined }): boolean =>
@@ -307,29 +306,31 @@ export class SandboxCarrier implements CarrierProvider {
    * request for it, whatever the idempotency key: a carrier intercepts a parcel once.
    */
   async intercept(request: InterceptRequest): Promise<InterceptResult> {
-    for (let attempt = 0; attempt < INTERCEPT_ATTEMPTS; attempt++) {
-      const shipment = await getSandboxShipment(this.doc, this.table, request.shipmentId);
-      if (!shipment) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
-      if (shipment.trackingNumber !== request.trackingNumber) {
-        throw new SandboxCarrierError(
-          `Tracking number does not match sandbox shipment ${request.shipmentId}`,
-        );
-      }
-      if (shipment.intercept) return toInterceptResult(shipment.intercept);
+    return retryLostRaces(
+      INTERCEPT_ATTEMPTS,
+      async () => {
+        const shipment = await getSandboxShipment(this.doc, this.table, request.shipmentId);
+        if (!shipment) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
+        if (shipment.trackingNumber !== request.trackingNumber) {
+          throw new SandboxCarrierError(
+            `Tracking number does not match sandbox shipment ${request.shipmentId}`,
+          );
+        }
+        if (shipment.intercept) return toInterceptResult(shipment.intercept);
 
-      const now = this.clock().getTime();
-      const reason = interceptRefusal(shipment, now);
-      const record: SandboxInterceptRecord = {
-        requestedAt: new Date(now).toISOString(),
-        accepted: reason === undefined,
-        ...(reason ? { reason } : {}),
-      };
-      const schedule = reason === undefined ? this.interceptedSchedule(shipment, now) : undefined;
-      // Conditions: nobody answered first, the label was not voided meanwhile, and no entry was marked sent since
-      // the read (the simulator marks entries by position; rewriting the list must not lose such a mark).
-      const unsent = shipment.schedule.flatMap((entry, index) => (entry.sentAt ? [] : [index]));
-      try {
-        await this.doc.send(
+        const now = this.clock().getTime();
+        const reason = interceptRefusal(shipment, now);
+        const record: SandboxInterceptRecord = {
+          requestedAt: new Date(now).toISOString(),
+          accepted: reason === undefined,
+          ...(reason ? { reason } : {}),
+        };
+        const schedule = reason === undefined ? this.interceptedSchedule(shipment, now) : undefined;
+        // Conditions: nobody answered first, the label was not voided meanwhile, and no entry was marked sent since
+        // the read (the simulator marks entries by position; rewriting the list must not lose such a mark).
+        const unsent = shipment.schedule.flatMap((entry, index) => (entry.sentAt ? [] : [index]));
+        const written = await writeIf(
+          this.doc,
           new UpdateCommand({
             TableName: this.table,
             Key: shipmentKey(shipment.shipmentId),
@@ -354,37 +355,34 @@ export class SandboxCarrier implements CarrierProvider {
             },
           }),
         );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
         // Something changed since the read (an answer, a void, a scan marked sent): decide again on fresh state.
-        continue;
-      }
-      if (schedule) this.onScheduleChanged?.({ ...shipment, intercept: record, schedule });
-      return toInterceptResult(record);
-    }
-    throw new ConcurrentUpdateError(
-      `Sandbox shipment ${request.shipmentId} kept changing during the intercept`,
+        if (!written) return LOST_RACE;
+        if (schedule) this.onScheduleChanged?.({ ...shipment, intercept: record, schedule });
+        return toInterceptResult(record);
+      },
+      () =>
+        new ConcurrentUpdateError(
+          `Sandbox shipment ${request.shipmentId} kept changing during the intercept`,
+        ),
     );
   }
 
   async voidLabel(request: { shipmentId: string; idempotencyKey: string }): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: shipmentKey(request.shipmentId),
-          UpdateExpression: 'SET #status = :voided, voidedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :voided',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':voided': 'VOIDED', ':now': this.clock().toISOString() },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Either already voided (a no-op, keeping the first void time) or no such shipment (a caller's bug).
-      const existing = await getSandboxShipment(this.doc, this.table, request.shipmentId);
-      if (!existing) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
-    }
+    const voided = await writeIf(
+      this.doc,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: shipmentKey(request.shipmentId),
+        UpdateExpression: 'SET #status = :voided, voidedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :voided',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':voided': 'VOIDED', ':now': this.clock().toISOString() },
+      }),
+    );
+    if (voided) return;
+    // Either already voided (a no-op, keeping the first void time) or no such shipment (a caller's bug).
+    const existing = await getSandboxShipment(this.doc, this.table, request.shipmentId);
+    if (!existing) throw new SandboxCarrierError(`Unknown sandbox shipment ${request.shipmentId}`);
   }
 
   /**
@@ -395,16 +393,15 @@ export class SandboxCarrier implements CarrierProvider {
     shipment: SandboxShipment,
     sameRequest: (existing: SandboxShipment) => boolean,
   ): Promise<Label> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: toItem(shipment),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const stored = await writeIf(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: toItem(shipment),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!stored) {
       // Bought before with this key: the first label is the answer (a retry must not buy a second parcel).
       const existing = await getSandboxShipment(this.doc, this.table, shipment.shipmentId);
       if (!existing) throw new SandboxCarrierError(`Sandbox shipment ${shipment.shipmentId} vanished`);
@@ -427,22 +424,18 @@ export class SandboxCarrier implements CarrierProvider {
     const at = (days: number): string => new Date(now + days * this.dayMs).toISOString();
     return [
       ...kept,
-      {
-        n: last + 1,
-        eventId: `${shipment.shipmentId}-${last + 1}`,
+      scheduleEntry(shipment.shipmentId, last + 1, {
         status: 'return_to_sender',
         at: at(INTERCEPT_RETURN_SCAN_DAYS),
         location: SANDBOX_HUB,
         message: 'Intercepted; returning to sender',
-      },
-      {
-        n: last + 2,
-        eventId: `${shipment.shipmentId}-${last + 2}`,
+      }),
+      scheduleEntry(shipment.shipmentId, last + 2, {
         status: 'delivered',
         at: at(INTERCEPT_BACK_AT_SENDER_DAYS),
         location: SANDBOX_HUB,
         message: 'Returned to sender',
-      },
+      }),
     ];
   }
 
@@ -472,23 +465,19 @@ export class SandboxCarrier implements CarrierProvider {
       from: labelAddress(request.from),
       weightGrams: request.weightGrams,
       schedule: [
-        {
-          n: 1,
-          eventId: `${shipmentId}-1`,
+        scheduleEntry(shipmentId, 1, {
           status: 'in_transit',
           at: at(RETURN_DROP_OFF_DAYS),
           estimatedDelivery: arrival,
           location: townOf(request.from),
           message: 'Dropped off by the customer',
-        },
-        {
-          n: 2,
-          eventId: `${shipmentId}-2`,
+        }),
+        scheduleEntry(shipmentId, 2, {
           status: 'delivered',
           at: arrival,
           location: `${warehouse.name}, ${townOf(warehouse)}`,
           message: 'Delivered to the warehouse',
-        },
+        }),
       ],
     };
   }
@@ -502,11 +491,8 @@ export class SandboxCarrier implements CarrierProvider {
     const promisedDelivery = at(serviceDays);
     const estimatedDelivery = at(serviceDays + delayDays);
     const destination = townOf(request.to);
-    const entry = (n: number, fields: Omit<SandboxScheduleEntry, 'n' | 'eventId'>): SandboxScheduleEntry => ({
-      n,
-      eventId: `${shipmentId}-${n}`,
-      ...fields,
-    });
+    const entry = (n: number, fields: Omit<SandboxScheduleEntry, 'n' | 'eventId'>) =>
+      scheduleEntry(shipmentId, n, fields);
     return {
       shipmentId,
       trackingNumber,

@@ -6,11 +6,12 @@
 //
 // Every state change is one conditional write on one item (dynalite has no transactions), so concurrent steps and
 // retries cannot double-capture or over-refund.
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { OrderflowError, PaymentDeclinedError, TransientError } from '../../domain/errors';
+import { sha256Hex } from '../../domain/hash';
+import { LOST_RACE, retryLostRaces, writeIf } from '../dynamo';
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../../domain/providers';
 
 /** A call the sandbox refuses because the payment is in the wrong state (not a decline: a caller's mistake). */
@@ -70,11 +71,6 @@ export interface SandboxPaymentProviderOptions {
   clock?: () => Date;
 }
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 const assertPositiveAmount = (amount: Money, what: string): void => {
   if (!Number.isSafeInteger(amount) || amount <= 0) {
     throw new SandboxPaymentStateError(`${what} must be a positive integer amount in minor units`);
@@ -105,23 +101,19 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   /** The first call per key records the outage and throws, as a processor that timed out would; later calls pass. */
   private async unavailableOnce(idempotencyKey: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `SANDBOX#OUTAGE#${sandboxPaymentId(idempotencyKey)}`,
-            sk: SORT_KEY,
-            kind: 'sandbox-outage',
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw error;
-    }
-    throw new TransientError('the sandbox payment processor did not answer (tok_unavailableOnce)');
+    const first = await writeIf(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `SANDBOX#OUTAGE#${sandboxPaymentId(idempotencyKey)}`,
+          sk: SORT_KEY,
+          kind: 'sandbox-outage',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (first) throw new TransientError('the sandbox payment processor did not answer (tok_unavailableOnce)');
   }
 
   async authorize(request: AuthorizeRequest): Promise<Authorization> {
@@ -153,18 +145,15 @@ export class SandboxPaymentProvider implements PaymentProvider {
       refunds: {},
       reauthorizations: {},
     };
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: paymentKey(record.paymentId), sk: SORT_KEY, kind: 'sandbox-payment', ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return toAuthorization(record);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    const created = await writeIf(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: paymentKey(record.paymentId), sk: SORT_KEY, kind: 'sandbox-payment', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (created) return toAuthorization(record);
     // The key was used before: answer with the first authorization, unless the request is a different one.
     const existing = await this.mustLoad(record.paymentId);
     if (
@@ -180,44 +169,39 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   async reauthorize(request: AuthorizeRequest & { paymentId: string }): Promise<Authorization> {
     assertPositiveAmount(request.amount, 'reauthorize amount');
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.mustLoad(request.paymentId);
-      const previous = current.reauthorizations[request.idempotencyKey];
-      if (previous) return { ...toAuthorization(current), expiresAt: previous.expiresAt };
-      if (current.status !== 'AUTHORIZED') {
-        throw new SandboxPaymentStateError(`Cannot re-authorize a payment that is ${current.status}`);
-      }
-      // The stored token decides, not the request's: the card on file is the one being re-authorized.
-      if (!tokenOutcomes[current.token]?.reauthorizable) {
-        throw new PaymentDeclinedError(
-          'Re-authorization declined by the sandbox (decline code: generic_decline)',
-        );
-      }
-      const now = this.clock();
-      const expiresAt = new Date(now.getTime() + this.validityMs).toISOString();
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: paymentKey(request.paymentId), sk: SORT_KEY },
-            UpdateExpression:
-              'SET authorizationExpiresAt = :expiresAt, amount = :amount, reauthorizations.#key = :reauth',
-            ConditionExpression: '#status = :authorized AND attribute_not_exists(reauthorizations.#key)',
-            ExpressionAttributeNames: { '#status': 'status', '#key': request.idempotencyKey },
-            ExpressionAttributeValues: {
-              ':expiresAt': expiresAt,
-              ':amount': request.amount,
-              ':reauth': { expiresAt, at: now.toISOString() },
-              ':authorized': 'AUTHORIZED',
-            },
-          }),
-        );
-        return { ...toAuthorization(current), amount: request.amount, expiresAt };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
-    throw new SandboxPaymentStateError('Re-authorization kept losing races; giving up');
+    return retryLostRaces(
+      MAX_ATTEMPTS,
+      async () => {
+        const current = await this.mustLoad(request.paymentId);
+        const previous = current.reauthorizations[request.idempotencyKey];
+        if (previous) return { ...toAuthorization(current), expiresAt: previous.expiresAt };
+        if (current.status !== 'AUTHORIZED') {
+          throw new SandboxPaymentStateError(`Cannot re-authorize a payment that is ${current.status}`);
+        }
+        // The stored token decides, not the request's: the card on file is the one being re-authorized.
+        if (!tokenOutcomes[current.token]?.reauthorizable) {
+          throw new PaymentDeclinedError(
+            'Re-authorization declined by the sandbox (decline code: generic_decline)',
+          );
+        }
+        const now = this.clock();
+        const expiresAt = new Date(now.getTime() + this.validityMs).toISOString();
+        const written = await this.updateIf(request.paymentId, {
+          UpdateExpression:
+            'SET authorizationExpiresAt = :expiresAt, amount = :amount, reauthorizations.#key = :reauth',
+          ConditionExpression: '#status = :authorized AND attribute_not_exists(reauthorizations.#key)',
+          ExpressionAttributeNames: { '#status': 'status', '#key': request.idempotencyKey },
+          ExpressionAttributeValues: {
+            ':expiresAt': expiresAt,
+            ':amount': request.amount,
+            ':reauth': { expiresAt, at: now.toISOString() },
+            ':authorized': 'AUTHORIZED',
+          },
+        });
+        return written ? { ...toAuthorization(current), amount: request.amount, expiresAt } : LOST_RACE;
+      },
+      () => new SandboxPaymentStateError('Re-authorization kept losing races; giving up'),
+    );
   }
 
   async capture(request: {
@@ -226,71 +210,59 @@ export class SandboxPaymentProvider implements PaymentProvider {
     idempotencyKey: string;
   }): Promise<{ capturedAmount: Money }> {
     assertPositiveAmount(request.amount, 'capture amount');
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const now = this.clock().toISOString();
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: paymentKey(request.paymentId), sk: SORT_KEY },
-            UpdateExpression:
-              'SET #status = :captured, capturedAmount = :amount, refundableAmount = :amount, capturedAt = :now, captureKey = :key',
-            // Only an unexpired authorization of at least this amount can be captured, and only once: the
-            // status moves away from AUTHORIZED in the same write, so a concurrent second capture fails here.
-            ConditionExpression:
-              '#status = :authorized AND authorizationExpiresAt > :now AND amount >= :amount',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':captured': 'CAPTURED',
-              ':authorized': 'AUTHORIZED',
-              ':amount': request.amount,
-              ':now': now,
-              ':key': request.idempotencyKey,
-            },
-          }),
-        );
-        return { capturedAmount: request.amount };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      const current = await this.mustLoad(request.paymentId);
-      // Whoever captured first wins; every later capture answers with that result and changes nothing.
-      if (current.status === 'CAPTURED') return { capturedAmount: current.capturedAmount };
-      if (current.status === 'VOIDED')
-        throw new PaymentDeclinedError('Capture declined: the authorization was voided');
-      if (current.authorizationExpiresAt <= now) {
-        throw new PaymentDeclinedError('Capture declined: the authorization has expired');
-      }
-      if (current.amount < request.amount) {
-        throw new SandboxPaymentStateError('Capture amount exceeds the authorized amount');
-      }
-      // Still capturable: the condition failed on a write that has since changed (a re-authorization); retry.
-    }
-    throw new SandboxPaymentStateError('Capture kept losing races; giving up');
+    return retryLostRaces(
+      MAX_ATTEMPTS,
+      async () => {
+        const now = this.clock().toISOString();
+        const captured = await this.updateIf(request.paymentId, {
+          UpdateExpression:
+            'SET #status = :captured, capturedAmount = :amount, refundableAmount = :amount, capturedAt = :now, captureKey = :key',
+          // Only an unexpired authorization of at least this amount can be captured, and only once: the
+          // status moves away from AUTHORIZED in the same write, so a concurrent second capture fails here.
+          ConditionExpression:
+            '#status = :authorized AND authorizationExpiresAt > :now AND amount >= :amount',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':captured': 'CAPTURED',
+            ':authorized': 'AUTHORIZED',
+            ':amount': request.amount,
+            ':now': now,
+            ':key': request.idempotencyKey,
+          },
+        });
+        if (captured) return { capturedAmount: request.amount };
+        const current = await this.mustLoad(request.paymentId);
+        // Whoever captured first wins; every later capture answers with that result and changes nothing.
+        if (current.status === 'CAPTURED') return { capturedAmount: current.capturedAmount };
+        if (current.status === 'VOIDED')
+          throw new PaymentDeclinedError('Capture declined: the authorization was voided');
+        if (current.authorizationExpiresAt <= now) {
+          throw new PaymentDeclinedError('Capture declined: the authorization has expired');
+        }
+        if (current.amount < request.amount) {
+          throw new SandboxPaymentStateError('Capture amount exceeds the authorized amount');
+        }
+        // Still capturable: the condition failed on a write that has since changed (a re-authorization); retry.
+        return LOST_RACE;
+      },
+      () => new SandboxPaymentStateError('Capture kept losing races; giving up'),
+    );
   }
 
   async void(request: { paymentId: string; idempotencyKey: string }): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: paymentKey(request.paymentId), sk: SORT_KEY },
-          UpdateExpression: 'SET #status = :voided, voidedAt = :now, voidKey = :key',
-          // An expired authorization is voided too: releasing a lapsed hold is harmless and keeps void a no-op.
-          ConditionExpression: '#status = :authorized',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':voided': 'VOIDED',
-            ':authorized': 'AUTHORIZED',
-            ':now': this.clock().toISOString(),
-            ':key': request.idempotencyKey,
-          },
-        }),
-      );
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    const voided = await this.updateIf(request.paymentId, {
+      UpdateExpression: 'SET #status = :voided, voidedAt = :now, voidKey = :key',
+      // An expired authorization is voided too: releasing a lapsed hold is harmless and keeps void a no-op.
+      ConditionExpression: '#status = :authorized',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':voided': 'VOIDED',
+        ':authorized': 'AUTHORIZED',
+        ':now': this.clock().toISOString(),
+        ':key': request.idempotencyKey,
+      },
+    });
+    if (voided) return;
     const current = await this.mustLoad(request.paymentId);
     if (current.status === 'VOIDED') return;
     throw new SandboxPaymentStateError('Cannot void a captured payment; refund it instead');
@@ -304,42 +276,53 @@ export class SandboxPaymentProvider implements PaymentProvider {
     assertPositiveAmount(request.amount, 'refund amount');
     const refundId =
       REFUND_ID_PREFIX + sha256Hex(`${request.paymentId}:refund:${request.idempotencyKey}`).slice(0, 24);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: paymentKey(request.paymentId), sk: SORT_KEY },
-            UpdateExpression:
-              'SET refunds.#key = :refund, refundableAmount = refundableAmount - :amount, refundedAmount = refundedAmount + :amount',
-            // DynamoDB conditions cannot add, so "refunded + amount <= captured" is kept as "refundable >= amount".
-            ConditionExpression:
-              '#status = :captured AND refundableAmount >= :amount AND attribute_not_exists(refunds.#key)',
-            ExpressionAttributeNames: { '#status': 'status', '#key': request.idempotencyKey },
-            ExpressionAttributeValues: {
-              ':refund': { refundId, amount: request.amount, at: this.clock().toISOString() },
-              ':amount': request.amount,
-              ':captured': 'CAPTURED',
-            },
-          }),
-        );
-        return { refundId, amount: request.amount };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      const current = await this.mustLoad(request.paymentId);
-      const previous = current.refunds[request.idempotencyKey];
-      if (previous) return { refundId: previous.refundId, amount: previous.amount };
-      if (current.status !== 'CAPTURED') {
-        throw new SandboxPaymentStateError(`Cannot refund a payment that is ${current.status}`);
-      }
-      if (current.refundableAmount < request.amount) {
-        throw new SandboxPaymentStateError(
-          `Refund of ${request.amount} exceeds the ${current.refundableAmount} left of the capture`,
-        );
-      }
-    }
-    throw new SandboxPaymentStateError('Refund kept losing races; giving up');
+    return retryLostRaces(
+      MAX_ATTEMPTS,
+      async () => {
+        const refunded = await this.updateIf(request.paymentId, {
+          UpdateExpression:
+            'SET refunds.#key = :refund, refundableAmount = refundableAmount - :amount, refundedAmount = refundedAmount + :amount',
+          // DynamoDB conditions cannot add, so "refunded + amount <= captured" is kept as "refundable >= amount".
+          ConditionExpression:
+            '#status = :captured AND refundableAmount >= :amount AND attribute_not_exists(refunds.#key)',
+          ExpressionAttributeNames: { '#status': 'status', '#key': request.idempotencyKey },
+          ExpressionAttributeValues: {
+            ':refund': { refundId, amount: request.amount, at: this.clock().toISOString() },
+            ':amount': request.amount,
+            ':captured': 'CAPTURED',
+          },
+        });
+        if (refunded) return { refundId, amount: request.amount };
+        const current = await this.mustLoad(request.paymentId);
+        const previous = current.refunds[request.idempotencyKey];
+        if (previous) return { refundId: previous.refundId, amount: previous.amount };
+        if (current.status !== 'CAPTURED') {
+          throw new SandboxPaymentStateError(`Cannot refund a payment that is ${current.status}`);
+        }
+        if (current.refundableAmount < request.amount) {
+          throw new SandboxPaymentStateError(
+            `Refund of ${request.amount} exceeds the ${current.refundableAmount} left of the capture`,
+          );
+        }
+        return LOST_RACE;
+      },
+      () => new SandboxPaymentStateError('Refund kept losing races; giving up'),
+    );
+  }
+
+  /** One conditional update of the payment's item: true when it was written, false when the condition failed. */
+  private updateIf(
+    paymentId: string,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<boolean> {
+    return writeIf(
+      this.doc,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: paymentKey(paymentId), sk: SORT_KEY },
+        ...update,
+      }),
+    );
   }
 
   private async mustLoad(paymentId: string): Promise<PaymentRecord> {

@@ -11,7 +11,7 @@
 // its "authorization expired" branch instead of failing.
 import type { Authorization, AuthorizeRequest, Money, PaymentProvider } from '../../domain/providers';
 import { OrderflowError, PaymentDeclinedError, TransientError } from '../../domain/errors';
-import { PROVIDER_REQUEST_TIMEOUT_MS, unreachable } from '../provider-http';
+import { isUnavailableStatus, PROVIDER_REQUEST_TIMEOUT_MS, requestJson } from '../provider-http';
 
 /** Stripe answered with an error the workflow should not retry and that is not a decline. */
 export class StripeRequestError extends OrderflowError {
@@ -290,7 +290,7 @@ export class StripePaymentProvider implements PaymentProvider {
       const { statusCode } = error;
       const body = error.body.error;
       // 409: the same idempotency key is in flight in another request; trying again later gets its answer.
-      if (statusCode === 429 || statusCode === 409 || statusCode >= 500) {
+      if (isUnavailableStatus(statusCode) || statusCode === 409) {
         return new TransientError(`Stripe is unavailable (HTTP ${statusCode})`, { cause: error });
       }
       if (statusCode === 402 || body?.type === 'card_error') {
@@ -315,10 +315,12 @@ export class StripePaymentProvider implements PaymentProvider {
     idempotencyKey: string,
   ): Promise<T> {
     const apiKey = await this.apiKey();
-    let status: number;
-    let text: string;
-    try {
-      const response = await this.fetch(`${this.baseUrl}${path}`, {
+    // A request that never got its answer may or may not have reached Stripe; the key makes a retry safe.
+    return (await requestJson(
+      'Stripe',
+      this.fetch,
+      `${this.baseUrl}${path}`,
+      {
         method: 'POST',
         headers: {
           authorization: `Bearer ${apiKey}`,
@@ -327,34 +329,13 @@ export class StripePaymentProvider implements PaymentProvider {
           'stripe-version': STRIPE_API_VERSION,
         },
         body: formBody(params),
-        // Covers the body too: `text()` below rejects when the signal fires while the answer is still arriving.
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      // Network failure or timeout: the request may or may not have reached Stripe; the key makes a retry safe.
-      throw unreachable('Stripe', this.requestTimeoutMs, error);
-    }
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      // A proxy's error page: worth retrying only when the status says the server side failed.
-      if (status >= 500 || status === 429)
-        throw new TransientError(`Stripe answered ${status} with a non-JSON body`);
-      throw new StripeRequestError(
-        `Stripe answered ${status} with a non-JSON body`,
-        status,
-        undefined,
-        undefined,
-      );
-    }
-    if (status < 200 || status >= 300) {
-      const errorBody: StripeErrorBody = isObject(body) ? body : {};
-      throw new StripeApiError(status, errorBody);
-    }
-    return body as T;
+      },
+      this.requestTimeoutMs,
+      {
+        notJson: (message, status) => new StripeRequestError(message, status, undefined, undefined),
+        failed: (status, body) => new StripeApiError(status, isObject(body) ? body : {}),
+      },
+    )) as T;
   }
 }
 

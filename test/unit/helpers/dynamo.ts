@@ -1,7 +1,8 @@
 // An in-process DynamoDB (dynalite, in memory) holding the Orders and Inventory tables, created by the local
 // engine's own table creation from catalog/tables.ts, so the store helpers run against real conditional writes and
 // real indexes, with the same document client options the handlers use.
-import { documentClient, type Db } from '../../../functions/adapters/order-store';
+import type { Db } from '../../../functions/adapters/order-store';
+import { documentClient } from '../../../functions/adapters/dynamo';
 import { inventoryTable, ordersTable } from '../../../catalog/tables';
 import { dynamoClient } from '../../../local/aws-clients';
 import { startLocalStore } from '../../../local/dynamo-store';

@@ -1,7 +1,6 @@
 // Order fixtures for the unit tests: the contract's example request (test/fixtures/orders), the order record
 // intake makes of it, and the later stages of its journey. Every call builds a fresh copy, so a test may change
 // what it gets without touching another test's order.
-import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import {
@@ -12,6 +11,7 @@ import {
   type ReturnRecord,
   type ShipmentState,
 } from '../../../functions/domain/order';
+import { customerHash } from '../../../functions/domain/hash';
 import type { NoticeContext } from '../../../functions/domain/notices';
 import type { CarrierEvent, TrackingStatus } from '../../../functions/domain/providers';
 import {
@@ -63,7 +63,6 @@ export const anOrder = (overrides: Partial<OrderRecord> = {}): OrderRecord => {
   const storefrontId = overrides.storefrontId ?? STOREFRONT;
   const createdAt = overrides.createdAt ?? T0;
   const request = aCreateOrderRequest();
-  const emailHash = createHash('sha256').update(request.customer.email.trim().toLowerCase()).digest('hex');
   return {
     pk: `ORDER#${orderId}`,
     sk: 'ORDER',
@@ -74,7 +73,7 @@ export const anOrder = (overrides: Partial<OrderRecord> = {}): OrderRecord => {
     createdAt,
     updatedAt: createdAt,
     createdKey: `${createdAt}#${orderId}`,
-    customerKey: `${storefrontId}#${emailHash}`,
+    customerKey: `${storefrontId}#${customerHash(request.customer.email)}`,
     receivedBucket: receivedBucketOf(orderId),
     status: 'RECEIVED',
     version: 1,
