@@ -1,216 +1,24 @@
 // Follows the parcel to the door. Called with a task token while the workflow waits for delivery (apply what
 // arrived, then park or resume at once), or without one when the wait timed out (the deadline passed). All the
-// deciding is in `planDelivery`, a pure function of the order and the time.
+// deciding is in `planDelivery` (functions/domain/delivery.ts), a pure function of the order and the time.
 import * as z from 'zod';
 import type { Deps } from '../runtime/deps';
-import {
-  automaticReturnFor,
-  completeIntercept,
-  hasPendingCancel,
-  interceptQuestion,
-  isIntercepting,
-  pausesDelayNotices,
-  withInterceptAnswer,
-  type CancellationNotice,
-} from '../domain/cancellation';
-import { pendingCarrierEvents } from '../domain/inbox';
-import { expectReturn, restock } from '../adapters/inventory-store';
-import {
-  isForward,
-  refundedInFull,
-  trackingRank,
-  withTimeline,
-  type OrderRecord,
-  type ShipmentState,
-} from '../domain/order';
-import { noticeContext } from '../runtime/notice-context';
-import {
-  planNotice,
-  type NoticeContext,
-  type NoticeDetail,
-  type OpsAlert,
-  type PlannedNotice,
-} from '../domain/notices';
+import { automaticReturnFor, hasPendingCancel, interceptQuestion } from '../domain/cancellation';
+import { planDelivery } from '../domain/delivery';
+import type { OrderRecord } from '../domain/order';
 import type { InterceptResult } from '../domain/providers';
-import { openReturn } from '../services/open-return';
+import type { WakeSignal } from '../domain/waits';
+import { expectReturn, restock } from '../adapters/inventory-store';
 import { requireOrder } from '../adapters/order-store';
-import type { OrderStatus } from '../domain/requests';
+import { noticeContext } from '../runtime/notice-context';
 import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
-import { addDays } from '../domain/time';
-import { deliveryDeadline, type WakeSignal } from '../domain/waits';
+import { openReturn } from '../services/open-return';
 
 export const trackInput = orderInput.extend({
   token: z.string().min(1).optional(),
   until: z.iso.datetime().optional(),
 });
 export type TrackInput = z.infer<typeof trackInput>;
-
-export type DeliveryAction = 'wait' | 'delivered' | 'failed' | 'cancelled' | 'recheck';
-
-export interface DeliveryPolicy {
-  daySeconds: number;
-  delayGraceDays: number;
-  lostParcelDays: number;
-}
-
-export interface DeliveryPlan {
-  next: OrderRecord;
-  notices: PlannedNotice[];
-  action: DeliveryAction;
-  /** When to look again if nothing arrives. */
-  until: string;
-  /** Amount to refund because the parcel will not arrive (or came back after an intercept). */
-  refund: number;
-  alert?: OpsAlert;
-  /** Inventory key under which an intercepted parcel's items are expected back, and whether they are back. */
-  expectBack?: string;
-  restock?: string;
-}
-
-const statusFor: Partial<Record<ShipmentState['status'], OrderStatus>> = {
-  in_transit: 'IN_TRANSIT',
-  out_for_delivery: 'OUT_FOR_DELIVERY',
-  available_for_pickup: 'OUT_FOR_DELIVERY',
-  delivered: 'DELIVERED',
-};
-
-/** Applies pending carrier events and the clock to the order: statuses, notices, delay, delivery or failure. */
-export const planDelivery = (
-  order: OrderRecord,
-  now: Date,
-  policy: DeliveryPolicy,
-  ctx: NoticeContext,
-  intercept?: InterceptResult,
-): DeliveryPlan => {
-  const at = now.toISOString();
-  const ended = endedAction[order.status];
-  if (ended) return { next: order, notices: [], action: ended, until: at, refund: 0 };
-  let next: OrderRecord = order;
-  const notices: PlannedNotice[] = [];
-  const notify = (template: Parameters<typeof planNotice>[1], cause: string, detail: NoticeDetail = {}) => {
-    for (const notice of planNotice(next, template, cause, ctx, at, detail)) {
-      if (!notices.some((n) => n.key === notice.key)) notices.push(notice);
-    }
-  };
-  const notifyAll = (wanted: CancellationNotice[]) => {
-    for (const notice of wanted) notify(notice.template, notice.cause, notice.detail);
-  };
-  let failure: string | undefined;
-
-  // A cancellation after shipment: the carrier was asked to intercept the parcel (the answer comes in).
-  const answered = withInterceptAnswer(order, intercept, at);
-  if (answered) {
-    next = answered.next;
-    notifyAll(answered.notices);
-  }
-  const expectBack = answered?.expectBack;
-  const intercepting = isIntercepting(next);
-  let backAtSender = false;
-
-  for (const [key, event] of Object.entries(order.inbox)) {
-    if (event.applied || event.kind !== 'carrier') continue;
-    next = { ...next, inbox: { ...next.inbox, [key]: { ...event, applied: true } } };
-  }
-  for (const event of pendingCarrierEvents(order)) {
-    const shipment = next.shipment;
-    if (!shipment || !event.status) continue;
-    let updated: ShipmentState = shipment;
-    if (event.estimatedDelivery && (!updated.estimatedAt || event.occurredAt >= updated.estimatedAt)) {
-      updated = { ...updated, estimatedDelivery: event.estimatedDelivery, estimatedAt: event.occurredAt };
-    }
-    if (trackingRank[event.status] > trackingRank[shipment.status]) {
-      updated = { ...updated, status: event.status };
-      next = withTimeline(next, event.occurredAt, `CARRIER_${event.status.toUpperCase()}`, {
-        ...(event.location ? { location: event.location } : {}),
-      });
-      const status = statusFor[event.status];
-      if (status && isForward(next.status, status)) next = { ...next, status };
-      if (event.status === 'delivered') updated = { ...updated, deliveredAt: event.occurredAt };
-      if (event.status === 'failure' || (event.status === 'return_to_sender' && !intercepting)) {
-        failure = event.status;
-      }
-    } else if (event.status === 'delivered' && shipment.status === 'return_to_sender') {
-      // `delivered` after `return_to_sender`: the parcel is back at the sender.
-      backAtSender = true;
-      next = withTimeline(next, event.occurredAt, 'CARRIER_BACK_AT_SENDER', {
-        ...(event.location ? { location: event.location } : {}),
-      });
-    }
-    next = { ...next, shipment: updated };
-    if (next.status === 'OUT_FOR_DELIVERY' && order.status !== 'OUT_FOR_DELIVERY') {
-      notify('out_for_delivery', 'first');
-    }
-  }
-
-  const shipment = next.shipment;
-  const completed = backAtSender ? completeIntercept(order, next, at) : undefined;
-  if (completed) {
-    next = completed.next;
-    notifyAll(completed.notices);
-    const { refund, restock } = completed;
-    return { next, notices, action: 'cancelled', until: at, refund, expectBack, restock };
-  }
-  if (next.status === 'DELIVERED') {
-    notify('delivered', 'delivered');
-    return { next: { ...next, wait: undefined }, notices, action: 'delivered', until: at, refund: 0 };
-  }
-
-  const deadline = deliveryDeadline(next, policy.delayGraceDays, policy.daySeconds);
-  const lostAfter = shipment
-    ? addDays(shipment.promisedDelivery, policy.lostParcelDays, policy.daySeconds)
-    : at;
-  if (!failure && at >= lostAfter) failure = 'lost';
-  if (failure) {
-    next = withTimeline(
-      { ...next, status: 'DELIVERY_FAILED', payment: refundedInFull(next.payment), wait: undefined },
-      at,
-      'DELIVERY_FAILED',
-      { reason: failure },
-    );
-    notify('delivery_failed', 'failure');
-    return {
-      next,
-      notices,
-      action: 'failed',
-      until: at,
-      refund: order.payment.capturedAmount - order.payment.refundedAmount,
-      alert: {
-        kind: failure === 'lost' ? 'delivery_overdue' : 'delivery_failed',
-        subject: `Delivery failed: order ${order.orderId}`,
-        text: `The parcel of order ${order.orderId} will not be delivered (${failure}). The payment was refunded; check the parcel with the carrier.`,
-        orderId: order.orderId,
-      },
-    };
-  }
-
-  // A later estimate than promised, or a passed deadline: tell the customer once per estimate.
-  if (shipment && !pausesDelayNotices(next)) {
-    const late = shipment.estimatedDelivery > shipment.promisedDelivery || at >= deadline;
-    const alreadyTold =
-      shipment.delayNotifiedFor !== undefined && shipment.delayNotifiedFor >= shipment.estimatedDelivery;
-    if (late && !alreadyTold) {
-      next = withTimeline(
-        { ...next, shipment: { ...shipment, delayed: true, delayNotifiedFor: shipment.estimatedDelivery } },
-        at,
-        'DELIVERY_DELAYED',
-        { estimatedDelivery: shipment.estimatedDelivery },
-      );
-      notify('delay_notice', shipment.estimatedDelivery);
-    }
-  }
-  // Past the deadline with no news: look again in a business day.
-  const until = at >= deadline ? addDays(now, 1, policy.daySeconds) : deadline;
-  return { next, notices, action: 'wait', until, refund: 0, expectBack };
-};
-
-/** Statuses at which delivery tracking is over, and what the workflow is told. */
-const endedAction: Partial<Record<OrderRecord['status'], DeliveryAction>> = {
-  DELIVERED: 'delivered',
-  RETURN_REQUESTED: 'delivered',
-  RETURNED: 'delivered',
-  DELIVERY_FAILED: 'failed',
-  CANCELLED: 'cancelled',
-};
 
 /** The carrier's answer to a cancellation after shipment, when there is one to ask for (cancellation.ts). */
 const askForIntercept = async (deps: Deps, order: OrderRecord): Promise<InterceptResult | undefined> => {

@@ -2,7 +2,8 @@
 // compensations ran, and the order ends CANCELLED with the customer's reason kept, the cancellation applied and
 // one confirmation sent.
 import { describe, expect, it } from 'vitest';
-import { planClosing, type CloseInput } from '../../../functions/close-order/close-order';
+import type { CloseInput } from '../../../functions/close-order/close-order';
+import { planClosing } from '../../../functions/domain/closing';
 import { cancelEventKey } from '../../../functions/domain/cancellation';
 import type { OrderRecord } from '../../../functions/domain/order';
 import type { PlannedNotice } from '../../../functions/domain/notices';

@@ -4,11 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderRecord, ReturnRecord } from '../../../functions/domain/order';
 import { withNotices } from '../../../functions/domain/notices';
-import {
-  planReturn,
-  statusAfterReturns,
-  type ReturnPlan,
-} from '../../../functions/track-return/track-return';
+import { planReturn, statusAfterReturns, type ReturnPlan } from '../../../functions/domain/return-tracking';
 import {
   aDeliveredOrder,
   aReturn,

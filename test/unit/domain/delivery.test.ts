@@ -5,11 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { withCarrierEvent } from '../../../functions/domain/inbox';
 import type { OrderRecord } from '../../../functions/domain/order';
 import { withNotices } from '../../../functions/domain/notices';
-import {
-  planDelivery,
-  type DeliveryPlan,
-  type DeliveryPolicy,
-} from '../../../functions/track-delivery/track-delivery';
+import { planDelivery, type DeliveryPlan, type DeliveryPolicy } from '../../../functions/domain/delivery';
 import {
   aCarrierEvent,
   aScan,

@@ -2,7 +2,8 @@
 // it decides: a business error rejects with the contract's code and tells the customer, a lapsed authorization
 // cancels, anything else fails the order and alerts operators without telling the customer.
 import { describe, expect, it } from 'vitest';
-import { causeMessage, planClosing, type CloseInput } from '../../../functions/close-order/close-order';
+import type { CloseInput } from '../../../functions/close-order/close-order';
+import { causeMessage, planClosing } from '../../../functions/domain/closing';
 import type { PlannedNotice } from '../../../functions/domain/notices';
 import {
   anOrder,

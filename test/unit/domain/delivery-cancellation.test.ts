@@ -13,7 +13,7 @@ import {
   type DeliveryAction,
   type DeliveryPlan,
   type DeliveryPolicy,
-} from '../../../functions/track-delivery/track-delivery';
+} from '../../../functions/domain/delivery';
 import type { InterceptResult } from '../../../functions/domain/providers';
 import {
   aCancellation,
