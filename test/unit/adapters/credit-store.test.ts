@@ -1,24 +1,13 @@
 // Store credit against dynalite: a return is credited once however often the step runs, balances add up per
 // currency, an unknown customer has nothing, and the customer's email never appears in a key.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addCredit, getCredit, type CreditEntry } from '../../../functions/adapters/credit-store';
-import type { Db } from '../../../functions/adapters/order-store';
 import { daysAfter, ORDER_ID, RETURN_OPENED_AT, STOREFRONT } from '../helpers/orders';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { useLocalDynamo } from '../helpers/dynamo';
 
-let dynamo: LocalDynamo;
-let db: Db;
+const store = useLocalDynamo();
 let sequence = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  db = dynamo.db;
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
 
 /** An email no other test uses, so each test has its own account. */
 const aCustomerEmail = (): string => {
@@ -37,9 +26,9 @@ const anEntry = (overrides: Partial<CreditEntry> = {}): CreditEntry => ({
 
 /** Every stored item whose key says it is store credit. */
 const creditItems = async (): Promise<Record<string, unknown>[]> => {
-  const { Items } = await db.doc.send(
+  const { Items } = await store.db.doc.send(
     new ScanCommand({
-      TableName: db.tables.orders,
+      TableName: store.db.tables.orders,
       FilterExpression: 'begins_with(pk, :credit)',
       ExpressionAttributeValues: { ':credit': 'CREDIT#' },
       ConsistentRead: true,
@@ -54,22 +43,28 @@ describe('addCredit', () => {
     const email = aCustomerEmail();
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry());
+    await addCredit(store.db, STOREFRONT, email, anEntry());
 
     // Assess
-    expect(await getCredit(db, STOREFRONT, email)).toEqual({ balances: { USD: 1999 }, entries: [anEntry()] });
+    expect(await getCredit(store.db, STOREFRONT, email)).toEqual({
+      balances: { USD: 1999 },
+      entries: [anEntry()],
+    });
   });
 
   it('credits the same return once when called twice', async () => {
     // Prepare
     const email = aCustomerEmail();
-    await addCredit(db, STOREFRONT, email, anEntry());
+    await addCredit(store.db, STOREFRONT, email, anEntry());
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry());
+    await addCredit(store.db, STOREFRONT, email, anEntry());
 
     // Assess
-    expect(await getCredit(db, STOREFRONT, email)).toEqual({ balances: { USD: 1999 }, entries: [anEntry()] });
+    expect(await getCredit(store.db, STOREFRONT, email)).toEqual({
+      balances: { USD: 1999 },
+      entries: [anEntry()],
+    });
   });
 
   it('credits the same return once however many calls race', async () => {
@@ -77,35 +72,50 @@ describe('addCredit', () => {
     const email = aCustomerEmail();
 
     // Act
-    await Promise.all(Array.from({ length: 8 }, () => addCredit(db, STOREFRONT, email, anEntry())));
+    await Promise.all(Array.from({ length: 8 }, () => addCredit(store.db, STOREFRONT, email, anEntry())));
 
     // Assess
-    expect((await getCredit(db, STOREFRONT, email)).balances).toEqual({ USD: 1999 });
+    expect((await getCredit(store.db, STOREFRONT, email)).balances).toEqual({ USD: 1999 });
   });
 
   it('adds two returns up', async () => {
     // Prepare
     const email = aCustomerEmail();
-    await addCredit(db, STOREFRONT, email, anEntry({ returnId: 'ret_a', amount: 1999 }));
+    await addCredit(store.db, STOREFRONT, email, anEntry({ returnId: 'ret_a', amount: 1999 }));
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry({ returnId: 'ret_b', amount: 500 }));
+    await addCredit(store.db, STOREFRONT, email, anEntry({ returnId: 'ret_b', amount: 500 }));
 
     // Assess
-    expect((await getCredit(db, STOREFRONT, email)).balances).toEqual({ USD: 2499 });
+    expect((await getCredit(store.db, STOREFRONT, email)).balances).toEqual({ USD: 2499 });
   });
 
   it('keeps a balance per currency', async () => {
     // Prepare
     const email = aCustomerEmail();
-    await addCredit(db, STOREFRONT, email, anEntry({ returnId: 'ret_a', amount: 1999, currency: 'USD' }));
-    await addCredit(db, STOREFRONT, email, anEntry({ returnId: 'ret_b', amount: 1200, currency: 'EUR' }));
+    await addCredit(
+      store.db,
+      STOREFRONT,
+      email,
+      anEntry({ returnId: 'ret_a', amount: 1999, currency: 'USD' }),
+    );
+    await addCredit(
+      store.db,
+      STOREFRONT,
+      email,
+      anEntry({ returnId: 'ret_b', amount: 1200, currency: 'EUR' }),
+    );
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry({ returnId: 'ret_c', amount: 500, currency: 'USD' }));
+    await addCredit(
+      store.db,
+      STOREFRONT,
+      email,
+      anEntry({ returnId: 'ret_c', amount: 500, currency: 'USD' }),
+    );
 
     // Assess
-    expect((await getCredit(db, STOREFRONT, email)).balances).toEqual({ USD: 2499, EUR: 1200 });
+    expect((await getCredit(store.db, STOREFRONT, email)).balances).toEqual({ USD: 2499, EUR: 1200 });
   });
 
   it('lists the ledger entries oldest first', async () => {
@@ -113,25 +123,25 @@ describe('addCredit', () => {
     const email = aCustomerEmail();
     const later = anEntry({ returnId: 'ret_later', at: daysAfter(RETURN_OPENED_AT, 5) });
     const earlier = anEntry({ returnId: 'ret_earlier', at: daysAfter(RETURN_OPENED_AT, 2) });
-    await addCredit(db, STOREFRONT, email, later);
+    await addCredit(store.db, STOREFRONT, email, later);
 
     // Act
-    await addCredit(db, STOREFRONT, email, earlier);
+    await addCredit(store.db, STOREFRONT, email, earlier);
 
     // Assess
-    expect((await getCredit(db, STOREFRONT, email)).entries).toEqual([earlier, later]);
+    expect((await getCredit(store.db, STOREFRONT, email)).entries).toEqual([earlier, later]);
   });
 
   it('credits one account whatever the case and surrounding spaces of the email', async () => {
     // Prepare
     const email = aCustomerEmail();
-    await addCredit(db, STOREFRONT, `  ${email.toUpperCase()} `, anEntry({ returnId: 'ret_a' }));
+    await addCredit(store.db, STOREFRONT, `  ${email.toUpperCase()} `, anEntry({ returnId: 'ret_a' }));
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry({ returnId: 'ret_b' }));
+    await addCredit(store.db, STOREFRONT, email, anEntry({ returnId: 'ret_b' }));
 
     // Assess
-    expect((await getCredit(db, STOREFRONT, email)).balances).toEqual({ USD: 3998 });
+    expect((await getCredit(store.db, STOREFRONT, email)).balances).toEqual({ USD: 3998 });
   });
 
   it("keeps one storefront's credit apart from another's for the same customer", async () => {
@@ -139,10 +149,10 @@ describe('addCredit', () => {
     const email = aCustomerEmail();
 
     // Act
-    await addCredit(db, 'other-store', email, anEntry());
+    await addCredit(store.db, 'other-store', email, anEntry());
 
     // Assess
-    expect(await getCredit(db, STOREFRONT, email)).toEqual({ balances: {}, entries: [] });
+    expect(await getCredit(store.db, STOREFRONT, email)).toEqual({ balances: {}, entries: [] });
   });
 
   it('keeps the raw email out of the key of the stored item', async () => {
@@ -150,7 +160,7 @@ describe('addCredit', () => {
     const email = aCustomerEmail();
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry());
+    await addCredit(store.db, STOREFRONT, email, anEntry());
 
     // Assess
     const keys = (await creditItems()).map((item) => `${String(item.pk)} ${String(item.sk)}`);
@@ -162,7 +172,7 @@ describe('addCredit', () => {
     const email = aCustomerEmail();
 
     // Act
-    await addCredit(db, STOREFRONT, email, anEntry());
+    await addCredit(store.db, STOREFRONT, email, anEntry());
 
     // Assess
     const stored = (await creditItems()).map((item) => JSON.stringify(item));
@@ -173,7 +183,7 @@ describe('addCredit', () => {
 describe('getCredit', () => {
   it('has nothing for a customer never credited', async () => {
     // Act
-    const account = await getCredit(db, STOREFRONT, aCustomerEmail());
+    const account = await getCredit(store.db, STOREFRONT, aCustomerEmail());
 
     // Assess
     expect(account).toEqual({ balances: {}, entries: [] });

@@ -2,7 +2,7 @@
 // puts the quantity back on sale exactly once, a return that never comes back is forgotten without restocking,
 // and none of it touches the reservations (`holds`) of orders.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   abandonReturn,
   expectReturn,
@@ -12,35 +12,24 @@ import {
   restock,
   setAvailable,
 } from '../../../functions/adapters/inventory-store';
-import type { Db } from '../../../functions/adapters/order-store';
 import { interceptStockKey } from '../../../functions/domain/cancellation';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { useLocalDynamo } from '../helpers/dynamo';
 
-let dynamo: LocalDynamo;
-let db: Db;
+const store = useLocalDynamo();
 let sequence = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  db = dynamo.db;
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
 
 /** A SKU no other test uses, with `available` units on sale. */
 const aSkuWith = async (available: number): Promise<string> => {
   sequence += 1;
   const sku = `SKU-RETURNS-${sequence}`;
-  await setAvailable(db, sku, available);
+  await setAvailable(store.db, sku, available);
   return sku;
 };
 
 /** The SKU's item as stored, with its sets. */
 const storedItem = async (sku: string) => {
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tables.inventory, Key: { sku }, ConsistentRead: true }),
+  const { Item } = await store.db.doc.send(
+    new GetCommand({ TableName: store.db.tables.inventory, Key: { sku }, ConsistentRead: true }),
   );
   return Item as { holds?: Set<string>; expectedBack?: Set<string> } | undefined;
 };
@@ -51,10 +40,10 @@ describe('expectReturn', () => {
     const sku = await aSkuWith(5);
 
     // Act
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Assess
-    expect(await getStock(db, sku)).toEqual({ sku, available: 5, reserved: 0 });
+    expect(await getStock(store.db, sku)).toEqual({ sku, available: 5, reserved: 0 });
   });
 
   it('keeps the key of the return expected back', async () => {
@@ -62,7 +51,7 @@ describe('expectReturn', () => {
     const sku = await aSkuWith(5);
 
     // Act
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Assess
     expect((await storedItem(sku))?.expectedBack).toEqual(new Set(['ret_a']));
@@ -74,10 +63,10 @@ describe('expectReturn', () => {
     const sku = `SKU-RETURNS-UNKNOWN-${sequence}`;
 
     // Act
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Assess
-    expect(await getStock(db, sku)).toEqual({ sku, available: 0, reserved: 0 });
+    expect(await getStock(store.db, sku)).toEqual({ sku, available: 0, reserved: 0 });
   });
 });
 
@@ -85,38 +74,38 @@ describe('restock', () => {
   it('puts the returned quantity back on sale', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Act
-    const restocked = await restock(db, 'ret_a', sku, 2);
+    const restocked = await restock(store.db, 'ret_a', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([true, { sku, available: 7, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([true, { sku, available: 7, reserved: 0 }]);
   });
 
   it('puts nothing more back when restocked a second time', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
-    await restock(db, 'ret_a', sku, 2);
+    await expectReturn(store.db, 'ret_a', sku);
+    await restock(store.db, 'ret_a', sku, 2);
 
     // Act
-    const restocked = await restock(db, 'ret_a', sku, 2);
+    const restocked = await restock(store.db, 'ret_a', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([false, { sku, available: 7, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([false, { sku, available: 7, reserved: 0 }]);
   });
 
   it('puts back once however many restocks race', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Act
-    const results = await Promise.all(Array.from({ length: 10 }, () => restock(db, 'ret_a', sku, 2)));
+    const results = await Promise.all(Array.from({ length: 10 }, () => restock(store.db, 'ret_a', sku, 2)));
 
     // Assess
-    expect([results.filter(Boolean).length, await getStock(db, sku)]).toEqual([
+    expect([results.filter(Boolean).length, await getStock(store.db, sku)]).toEqual([
       1,
       { sku, available: 7, reserved: 0 },
     ]);
@@ -125,10 +114,10 @@ describe('restock', () => {
   it('forgets the key once the items are back', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Act
-    await restock(db, 'ret_a', sku, 2);
+    await restock(store.db, 'ret_a', sku, 2);
 
     // Assess
     expect((await storedItem(sku))?.expectedBack).toBeUndefined();
@@ -139,22 +128,22 @@ describe('restock', () => {
     const sku = await aSkuWith(5);
 
     // Act
-    const restocked = await restock(db, 'ret_never_opened', sku, 2);
+    const restocked = await restock(store.db, 'ret_never_opened', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
   });
 
   it('restocks an intercepted parcel under the cancellation key of its order', async () => {
     // Prepare
     const sku = await aSkuWith(0);
-    await expectReturn(db, interceptStockKey('ord_a'), sku);
+    await expectReturn(store.db, interceptStockKey('ord_a'), sku);
 
     // Act
-    const restocked = await restock(db, interceptStockKey('ord_a'), sku, 2);
+    const restocked = await restock(store.db, interceptStockKey('ord_a'), sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([true, { sku, available: 2, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([true, { sku, available: 2, reserved: 0 }]);
   });
 });
 
@@ -162,13 +151,13 @@ describe('abandonReturn', () => {
   it('forgets a return that never came back without restocking', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Act
-    const abandoned = await abandonReturn(db, 'ret_a', sku);
+    const abandoned = await abandonReturn(store.db, 'ret_a', sku);
 
     // Assess
-    expect([abandoned, await getStock(db, sku), (await storedItem(sku))?.expectedBack]).toEqual([
+    expect([abandoned, await getStock(store.db, sku), (await storedItem(sku))?.expectedBack]).toEqual([
       true,
       { sku, available: 5, reserved: 0 },
       undefined,
@@ -178,14 +167,14 @@ describe('abandonReturn', () => {
   it('leaves nothing to restock for a parcel that turns up after all', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
-    await abandonReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
+    await abandonReturn(store.db, 'ret_a', sku);
 
     // Act
-    const restocked = await restock(db, 'ret_a', sku, 2);
+    const restocked = await restock(store.db, 'ret_a', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
   });
 
   it('changes nothing for a return that was never expected', async () => {
@@ -193,10 +182,10 @@ describe('abandonReturn', () => {
     const sku = await aSkuWith(5);
 
     // Act
-    const abandoned = await abandonReturn(db, 'ret_never_opened', sku);
+    const abandoned = await abandonReturn(store.db, 'ret_never_opened', sku);
 
     // Assess
-    expect([abandoned, await getStock(db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
+    expect([abandoned, await getStock(store.db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
   });
 });
 
@@ -204,25 +193,25 @@ describe('returns of one SKU', () => {
   it('restocks each return under its own key', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
-    await expectReturn(db, 'ret_b', sku);
-    await restock(db, 'ret_a', sku, 1);
+    await expectReturn(store.db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_b', sku);
+    await restock(store.db, 'ret_a', sku, 1);
 
     // Act
-    const restocked = await restock(db, 'ret_b', sku, 2);
+    const restocked = await restock(store.db, 'ret_b', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([true, { sku, available: 8, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([true, { sku, available: 8, reserved: 0 }]);
   });
 
   it('keeps expecting one return when another is restocked', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
-    await expectReturn(db, 'ret_b', sku);
+    await expectReturn(store.db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_b', sku);
 
     // Act
-    await restock(db, 'ret_a', sku, 1);
+    await restock(store.db, 'ret_a', sku, 1);
 
     // Assess
     expect((await storedItem(sku))?.expectedBack).toEqual(new Set(['ret_b']));
@@ -231,15 +220,15 @@ describe('returns of one SKU', () => {
   it('keeps expecting one return when another is abandoned', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await expectReturn(db, 'ret_a', sku);
-    await expectReturn(db, 'ret_b', sku);
-    await abandonReturn(db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_a', sku);
+    await expectReturn(store.db, 'ret_b', sku);
+    await abandonReturn(store.db, 'ret_a', sku);
 
     // Act
-    const restocked = await restock(db, 'ret_b', sku, 2);
+    const restocked = await restock(store.db, 'ret_b', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([true, { sku, available: 7, reserved: 0 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([true, { sku, available: 7, reserved: 0 }]);
   });
 });
 
@@ -247,14 +236,14 @@ describe('returns and reservations', () => {
   it("leaves an order's reservation alone while a return is expected and restocked", async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
-    await expectReturn(db, 'ret_a', sku);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await expectReturn(store.db, 'ret_a', sku);
 
     // Act
-    await restock(db, 'ret_a', sku, 1);
+    await restock(store.db, 'ret_a', sku, 1);
 
     // Assess
-    expect([await getStock(db, sku), (await storedItem(sku))?.holds]).toEqual([
+    expect([await getStock(store.db, sku), (await storedItem(sku))?.holds]).toEqual([
       { sku, available: 4, reserved: 2 },
       new Set(['ord_a']),
     ]);
@@ -263,26 +252,26 @@ describe('returns and reservations', () => {
   it('still releases a reservation after a return of the same SKU', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
-    await expectReturn(db, 'ret_a', sku);
-    await restock(db, 'ret_a', sku, 1);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await expectReturn(store.db, 'ret_a', sku);
+    await restock(store.db, 'ret_a', sku, 1);
 
     // Act
-    const released = await release(db, 'ord_a', sku, 2);
+    const released = await release(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([released, await getStock(db, sku)]).toEqual([true, { sku, available: 6, reserved: 0 }]);
+    expect([released, await getStock(store.db, sku)]).toEqual([true, { sku, available: 6, reserved: 0 }]);
   });
 
   it('restocks nothing under the id of an order that only holds a reservation', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
 
     // Act
-    const restocked = await restock(db, 'ord_a', sku, 2);
+    const restocked = await restock(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([restocked, await getStock(db, sku)]).toEqual([false, { sku, available: 3, reserved: 2 }]);
+    expect([restocked, await getStock(store.db, sku)]).toEqual([false, { sku, available: 3, reserved: 2 }]);
   });
 });

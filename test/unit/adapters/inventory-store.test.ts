@@ -1,6 +1,6 @@
 // Stock per SKU against dynalite: reserve, release and commit are each idempotent per order, and conditional
 // updates keep stock from being oversold however many reservations race.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   commit,
   getStock,
@@ -9,27 +9,16 @@ import {
   reserve,
   setAvailable,
 } from '../../../functions/adapters/inventory-store';
-import type { Db } from '../../../functions/adapters/order-store';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { useLocalDynamo } from '../helpers/dynamo';
 
-let dynamo: LocalDynamo;
-let db: Db;
+const store = useLocalDynamo();
 let sequence = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  db = dynamo.db;
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
 
 /** A SKU no other test uses, with `available` units on sale. */
 const aSkuWith = async (available: number): Promise<string> => {
   sequence += 1;
   const sku = `SKU-UNIT-${sequence}`;
-  await setAvailable(db, sku, available);
+  await setAvailable(store.db, sku, available);
   return sku;
 };
 
@@ -39,7 +28,7 @@ describe('setAvailable and getStock', () => {
     const sku = await aSkuWith(25);
 
     // Act
-    const stock = await getStock(db, sku);
+    const stock = await getStock(store.db, sku);
 
     // Assess
     expect(stock).toEqual({ sku, available: 25, reserved: 0 });
@@ -48,10 +37,10 @@ describe('setAvailable and getStock', () => {
   it('leaves reservations alone when the quantity on sale changes', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
 
     // Act
-    const stock = await setAvailable(db, sku, 10);
+    const stock = await setAvailable(store.db, sku, 10);
 
     // Assess
     expect(stock).toEqual({ sku, available: 10, reserved: 2 });
@@ -59,10 +48,10 @@ describe('setAvailable and getStock', () => {
 
   it('has nothing available of an unknown SKU', async () => {
     // Act
-    const stock = await getStock(db, 'SKU-NEVER-STOCKED');
+    const stock = await getStock(store.db, 'SKU-NEVER-STOCKED');
 
     // Assess
-    expect([stock, await isKnownSku(db, 'SKU-NEVER-STOCKED')]).toEqual([
+    expect([stock, await isKnownSku(store.db, 'SKU-NEVER-STOCKED')]).toEqual([
       { sku: 'SKU-NEVER-STOCKED', available: 0, reserved: 0 },
       false,
     ]);
@@ -75,35 +64,35 @@ describe('reserve', () => {
     const sku = await aSkuWith(5);
 
     // Act
-    const reserved = await reserve(db, 'ord_a', sku, 2);
+    const reserved = await reserve(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([reserved, await getStock(db, sku)]).toEqual([true, { sku, available: 3, reserved: 2 }]);
+    expect([reserved, await getStock(store.db, sku)]).toEqual([true, { sku, available: 3, reserved: 2 }]);
   });
 
   it('reserves nothing more when the same order reserves again', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
 
     // Act
-    const reserved = await reserve(db, 'ord_a', sku, 2);
+    const reserved = await reserve(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([reserved, await getStock(db, sku)]).toEqual([true, { sku, available: 3, reserved: 2 }]);
+    expect([reserved, await getStock(store.db, sku)]).toEqual([true, { sku, available: 3, reserved: 2 }]);
   });
 
   it('still confirms a repeated reservation once the rest of the stock is gone', async () => {
     // Prepare
     const sku = await aSkuWith(3);
-    await reserve(db, 'ord_a', sku, 2);
-    await reserve(db, 'ord_b', sku, 1);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_b', sku, 1);
 
     // Act
-    const reserved = await reserve(db, 'ord_a', sku, 2);
+    const reserved = await reserve(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([reserved, await getStock(db, sku)]).toEqual([true, { sku, available: 0, reserved: 3 }]);
+    expect([reserved, await getStock(store.db, sku)]).toEqual([true, { sku, available: 0, reserved: 3 }]);
   });
 
   it('refuses a reservation larger than what is available and changes nothing', async () => {
@@ -111,15 +100,15 @@ describe('reserve', () => {
     const sku = await aSkuWith(1);
 
     // Act
-    const reserved = await reserve(db, 'ord_a', sku, 2);
+    const reserved = await reserve(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([reserved, await getStock(db, sku)]).toEqual([false, { sku, available: 1, reserved: 0 }]);
+    expect([reserved, await getStock(store.db, sku)]).toEqual([false, { sku, available: 1, reserved: 0 }]);
   });
 
   it('refuses a reservation of an unknown SKU', async () => {
     // Act
-    const reserved = await reserve(db, 'ord_a', 'SKU-NEVER-STOCKED', 1);
+    const reserved = await reserve(store.db, 'ord_a', 'SKU-NEVER-STOCKED', 1);
 
     // Assess
     expect(reserved).toBe(false);
@@ -131,10 +120,10 @@ describe('reserve', () => {
     const orders = Array.from({ length: 20 }, (_, i) => `ord_race_${i}`);
 
     // Act
-    const results = await Promise.all(orders.map((orderId) => reserve(db, orderId, sku, 1)));
+    const results = await Promise.all(orders.map((orderId) => reserve(store.db, orderId, sku, 1)));
 
     // Assess
-    expect([results.filter(Boolean).length, await getStock(db, sku)]).toEqual([
+    expect([results.filter(Boolean).length, await getStock(store.db, sku)]).toEqual([
       5,
       { sku, available: 0, reserved: 5 },
     ]);
@@ -145,51 +134,51 @@ describe('release', () => {
   it('puts the reserved quantity back on sale', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
 
     // Act
-    const released = await release(db, 'ord_a', sku, 2);
+    const released = await release(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([released, await getStock(db, sku)]).toEqual([true, { sku, available: 5, reserved: 0 }]);
+    expect([released, await getStock(store.db, sku)]).toEqual([true, { sku, available: 5, reserved: 0 }]);
   });
 
   it('puts nothing back when released a second time', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
-    await release(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await release(store.db, 'ord_a', sku, 2);
 
     // Act
-    const released = await release(db, 'ord_a', sku, 2);
+    const released = await release(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([released, await getStock(db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
+    expect([released, await getStock(store.db, sku)]).toEqual([false, { sku, available: 5, reserved: 0 }]);
   });
 
   it("leaves another order's reservation alone", async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
 
     // Act
-    const released = await release(db, 'ord_b', sku, 2);
+    const released = await release(store.db, 'ord_b', sku, 2);
 
     // Assess
-    expect([released, await getStock(db, sku)]).toEqual([false, { sku, available: 3, reserved: 2 }]);
+    expect([released, await getStock(store.db, sku)]).toEqual([false, { sku, available: 3, reserved: 2 }]);
   });
 
   it('lets the order reserve again after a release', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
-    await release(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await release(store.db, 'ord_a', sku, 2);
 
     // Act
-    const reserved = await reserve(db, 'ord_a', sku, 2);
+    const reserved = await reserve(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([reserved, await getStock(db, sku)]).toEqual([true, { sku, available: 3, reserved: 2 }]);
+    expect([reserved, await getStock(store.db, sku)]).toEqual([true, { sku, available: 3, reserved: 2 }]);
   });
 });
 
@@ -197,38 +186,38 @@ describe('commit', () => {
   it('takes the reserved quantity out of stock for good', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
 
     // Act
-    const committed = await commit(db, 'ord_a', sku, 2);
+    const committed = await commit(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([committed, await getStock(db, sku)]).toEqual([true, { sku, available: 3, reserved: 0 }]);
+    expect([committed, await getStock(store.db, sku)]).toEqual([true, { sku, available: 3, reserved: 0 }]);
   });
 
   it('takes nothing more when committed a second time', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
-    await commit(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await commit(store.db, 'ord_a', sku, 2);
 
     // Act
-    const committed = await commit(db, 'ord_a', sku, 2);
+    const committed = await commit(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([committed, await getStock(db, sku)]).toEqual([false, { sku, available: 3, reserved: 0 }]);
+    expect([committed, await getStock(store.db, sku)]).toEqual([false, { sku, available: 3, reserved: 0 }]);
   });
 
   it('puts nothing back when a committed order is released', async () => {
     // Prepare
     const sku = await aSkuWith(5);
-    await reserve(db, 'ord_a', sku, 2);
-    await commit(db, 'ord_a', sku, 2);
+    await reserve(store.db, 'ord_a', sku, 2);
+    await commit(store.db, 'ord_a', sku, 2);
 
     // Act
-    const released = await release(db, 'ord_a', sku, 2);
+    const released = await release(store.db, 'ord_a', sku, 2);
 
     // Assess
-    expect([released, await getStock(db, sku)]).toEqual([false, { sku, available: 3, reserved: 0 }]);
+    expect([released, await getStock(store.db, sku)]).toEqual([false, { sku, available: 3, reserved: 0 }]);
   });
 });

@@ -1,7 +1,7 @@
 // Order persistence against dynalite: optimistic locking in mutateOrder (a lost race is retried and no change is
 // lost), idempotent creation, and a storefront's listing (newest first, cursor, status filter, foreign cursors).
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError } from '../../../functions/domain/errors';
 import { withTimeline, type OrderRecord } from '../../../functions/domain/order';
 import type { OrderStatus } from '../../../functions/domain/requests';
@@ -13,21 +13,11 @@ import {
   mutateOrder,
   type Db,
 } from '../../../functions/adapters/order-store';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { useLocalDynamo } from '../helpers/dynamo';
 import { anOrder, daysAfter, T0 } from '../helpers/orders';
 
-let dynamo: LocalDynamo;
-let db: Db;
+const store = useLocalDynamo();
 let sequence = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  db = dynamo.db;
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
 
 /** A storefront no other test writes to. */
 const aStorefront = (): string => {
@@ -39,7 +29,7 @@ const aStorefront = (): string => {
 const storeOrder = async (overrides: Partial<OrderRecord> = {}): Promise<OrderRecord> => {
   sequence += 1;
   const order = anOrder({ orderId: `ord_store_test_${sequence}`, ...overrides });
-  if (!(await createOrder(db, order))) throw new Error(`order ${order.orderId} already existed`);
+  if (!(await createOrder(store.db, order))) throw new Error(`order ${order.orderId} already existed`);
   return order;
 };
 
@@ -75,13 +65,15 @@ describe('mutateOrder', () => {
   it('keeps both changes when another writer wins the race', async () => {
     // Prepare
     const order = await storeOrder();
-    const racing = withRivalBeforeFirstWrite(db, () => mutateOrder(db, order.orderId, note('RIVAL_CHANGE')));
+    const racing = withRivalBeforeFirstWrite(store.db, () =>
+      mutateOrder(store.db, order.orderId, note('RIVAL_CHANGE')),
+    );
 
     // Act
     await mutateOrder(racing, order.orderId, note('OWN_CHANGE'));
 
     // Assess
-    const stored = await getOrder(db, order.orderId);
+    const stored = await getOrder(store.db, order.orderId);
     expect(stored?.timeline.map((entry) => entry.type)).toEqual([
       'ORDER_RECEIVED',
       'RIVAL_CHANGE',
@@ -92,7 +84,9 @@ describe('mutateOrder', () => {
   it('applies the change again to the order the other writer left', async () => {
     // Prepare
     const order = await storeOrder();
-    const racing = withRivalBeforeFirstWrite(db, () => mutateOrder(db, order.orderId, note('RIVAL_CHANGE')));
+    const racing = withRivalBeforeFirstWrite(store.db, () =>
+      mutateOrder(store.db, order.orderId, note('RIVAL_CHANGE')),
+    );
     const seenVersions: number[] = [];
 
     // Act
@@ -111,7 +105,7 @@ describe('mutateOrder', () => {
     const at = new Date(daysAfter(T0, 0.5));
 
     // Act
-    const mutation = await mutateOrder(db, order.orderId, note('CHANGE'), () => at);
+    const mutation = await mutateOrder(store.db, order.orderId, note('CHANGE'), () => at);
 
     // Assess
     expect([mutation.changed, mutation.order.version, mutation.order.updatedAt, mutation.result]).toEqual([
@@ -127,17 +121,22 @@ describe('mutateOrder', () => {
     const order = await storeOrder();
 
     // Act
-    const mutation = await mutateOrder(db, order.orderId, () => ({ next: undefined, result: 'nothing' }));
+    const mutation = await mutateOrder(store.db, order.orderId, () => ({
+      next: undefined,
+      result: 'nothing',
+    }));
 
     // Assess
-    const stored = await getOrder(db, order.orderId);
+    const stored = await getOrder(store.db, order.orderId);
     expect([mutation.changed, mutation.result, stored?.version]).toEqual([false, 'nothing', 1]);
   });
 
   it('gives up with ConcurrentUpdateError when it loses every attempt', async () => {
     // Prepare
     const order = await storeOrder();
-    const racing = withRivalBeforeFirstWrite(db, () => mutateOrder(db, order.orderId, note('RIVAL_CHANGE')));
+    const racing = withRivalBeforeFirstWrite(store.db, () =>
+      mutateOrder(store.db, order.orderId, note('RIVAL_CHANGE')),
+    );
 
     // Act
     const attempt = mutateOrder(racing, order.orderId, note('OWN_CHANGE'), undefined, 1);
@@ -153,10 +152,10 @@ describe('createOrder', () => {
     const order = await storeOrder();
 
     // Act
-    const created = await createOrder(db, { ...order, total: 1 });
+    const created = await createOrder(store.db, { ...order, total: 1 });
 
     // Assess
-    const stored = await getOrder(db, order.orderId);
+    const stored = await getOrder(store.db, order.orderId);
     expect([created, stored?.total]).toEqual([false, 4498]);
   });
 });
@@ -179,7 +178,7 @@ describe('listOrders', () => {
     await storeOrders(aStorefront(), ['RECEIVED']);
 
     // Act
-    const page = await listOrders(db, { storefrontId, limit: 10 });
+    const page = await listOrders(store.db, { storefrontId, limit: 10 });
 
     // Assess
     expect(page.orders.map((order) => order.orderId)).toEqual([...ids].reverse());
@@ -191,9 +190,17 @@ describe('listOrders', () => {
     const ids = await storeOrders(storefrontId, ['RECEIVED', 'RECEIVED', 'RECEIVED', 'RECEIVED', 'RECEIVED']);
 
     // Act
-    const first = await listOrders(db, { storefrontId, limit: 2 });
-    const second = await listOrders(db, { storefrontId, limit: 2, cursor: first.nextCursor ?? undefined });
-    const third = await listOrders(db, { storefrontId, limit: 2, cursor: second.nextCursor ?? undefined });
+    const first = await listOrders(store.db, { storefrontId, limit: 2 });
+    const second = await listOrders(store.db, {
+      storefrontId,
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    const third = await listOrders(store.db, {
+      storefrontId,
+      limit: 2,
+      cursor: second.nextCursor ?? undefined,
+    });
 
     // Assess
     expect([first, second, third].map((page) => page.orders.map((order) => order.orderId))).toEqual([
@@ -207,10 +214,14 @@ describe('listOrders', () => {
     // Prepare
     const storefrontId = aStorefront();
     await storeOrders(storefrontId, ['RECEIVED', 'RECEIVED', 'RECEIVED']);
-    const first = await listOrders(db, { storefrontId, limit: 2 });
+    const first = await listOrders(store.db, { storefrontId, limit: 2 });
 
     // Act
-    const last = await listOrders(db, { storefrontId, limit: 2, cursor: first.nextCursor ?? undefined });
+    const last = await listOrders(store.db, {
+      storefrontId,
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
 
     // Assess
     expect([first.nextCursor === null, last.orders.length, last.nextCursor]).toEqual([false, 1, null]);
@@ -228,7 +239,7 @@ describe('listOrders', () => {
     ]);
 
     // Act
-    const page = await listOrders(db, { storefrontId, status: 'CONFIRMED', limit: 2 });
+    const page = await listOrders(store.db, { storefrontId, status: 'CONFIRMED', limit: 2 });
 
     // Assess
     expect(page.orders.map((order) => order.orderId)).toEqual([ids[3], ids[0]]);
@@ -238,10 +249,10 @@ describe('listOrders', () => {
     // Prepare
     const storefrontId = aStorefront();
     await storeOrders(storefrontId, ['RECEIVED', 'RECEIVED']);
-    const { nextCursor } = await listOrders(db, { storefrontId, limit: 1 });
+    const { nextCursor } = await listOrders(store.db, { storefrontId, limit: 1 });
 
     // Act
-    const listing = listOrders(db, {
+    const listing = listOrders(store.db, {
       storefrontId: aStorefront(),
       limit: 1,
       cursor: nextCursor ?? undefined,
@@ -253,7 +264,7 @@ describe('listOrders', () => {
 
   it('rejects a cursor it did not issue with InvalidCursorError', async () => {
     // Act
-    const listing = listOrders(db, { storefrontId: aStorefront(), limit: 1, cursor: 'not-a-cursor' });
+    const listing = listOrders(store.db, { storefrontId: aStorefront(), limit: 1, cursor: 'not-a-cursor' });
 
     // Assess
     await expect(listing).rejects.toThrow(InvalidCursorError);

@@ -2,10 +2,10 @@
 // delivery wait, a repeated event is ignored, an event for a tracking number of no order is kept once and
 // operators are alerted once, and a return parcel's scan wakes that return's wait.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { receiveCarrierEvent } from '../../../functions/carrier-webhook/carrier-webhook';
-import { getOrder, putReturnTracking, type Db } from '../../../functions/adapters/order-store';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { getOrder, putReturnTracking } from '../../../functions/adapters/order-store';
+import { useLocalDynamo } from '../helpers/dynamo';
 import { recordingDeps, storeFresh } from '../helpers/recording-deps';
 import {
   aCarrierEvent,
@@ -21,20 +21,13 @@ import {
 const NOW = new Date(daysAfter(SHIPPED_AT, 1));
 const UNTIL = daysAfter(SHIPPED_AT, 3);
 
-let dynamo: LocalDynamo;
-let db: Db;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  db = dynamo.db;
-});
-afterAll(() => dynamo.close());
+const store = useLocalDynamo();
 
 describe('receiveCarrierEvent', () => {
   it('records a scan of a known parcel and wakes the delivery wait', async () => {
     // Prepare
-    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const order = await storeFresh(store.db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(store.db, NOW);
     const event = aCarrierEvent('out_for_delivery', { trackingNumber: order.trackingNumber! });
 
     // Act
@@ -42,7 +35,7 @@ describe('receiveCarrierEvent', () => {
 
     // Assess
     expect(outcome).toBe('recorded');
-    const stored = await getOrder(db, order.orderId);
+    const stored = await getOrder(store.db, order.orderId);
     expect(stored?.inbox[`carrier:${event.eventId}`]).toMatchObject({
       kind: 'carrier',
       status: 'out_for_delivery',
@@ -55,24 +48,24 @@ describe('receiveCarrierEvent', () => {
 
   it('ignores a repeated event: nothing is written and the wait is woken once', async () => {
     // Prepare
-    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const order = await storeFresh(store.db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(store.db, NOW);
     const event = aCarrierEvent('out_for_delivery', { trackingNumber: order.trackingNumber! });
     await receiveCarrierEvent(deps, event);
-    const afterFirst = await getOrder(db, order.orderId);
+    const afterFirst = await getOrder(store.db, order.orderId);
 
     // Act
     const outcome = await receiveCarrierEvent(deps, event);
 
     // Assess
     expect(outcome).toBe('ignored');
-    expect((await getOrder(db, order.orderId))?.version).toBe(afterFirst?.version);
+    expect((await getOrder(store.db, order.orderId))?.version).toBe(afterFirst?.version);
     expect(recorded.resumed).toHaveLength(1);
   });
 
   it('keeps an event of an unknown tracking number once and alerts operators once', async () => {
     // Prepare
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const { deps, recorded } = recordingDeps(store.db, NOW);
     const trackingNumber = 'SBX_NOBODYS_PARCEL';
 
     // Act
@@ -83,9 +76,9 @@ describe('receiveCarrierEvent', () => {
 
     // Assess
     expect(outcomes).toEqual(['unmatched', 'unmatched']);
-    const { Item } = await db.doc.send(
+    const { Item } = await store.db.doc.send(
       new GetCommand({
-        TableName: db.tables.orders,
+        TableName: store.db.tables.orders,
         Key: { pk: `UNMATCHED#${trackingNumber}`, sk: 'UNMATCHED' },
       }),
     );
@@ -98,7 +91,7 @@ describe('receiveCarrierEvent', () => {
     // Prepare
     const returnTracking = 'SBX_RETURN_PARCEL_1';
     const order = await storeFresh(
-      db,
+      store.db,
       withReturns(
         aDeliveredOrder(),
         aReturn({
@@ -107,8 +100,8 @@ describe('receiveCarrierEvent', () => {
         }),
       ),
     );
-    await putReturnTracking(db, order.orderId, RETURN_ID, returnTracking);
-    const { deps, recorded } = recordingDeps(db, NOW);
+    await putReturnTracking(store.db, order.orderId, RETURN_ID, returnTracking);
+    const { deps, recorded } = recordingDeps(store.db, NOW);
     const event = aCarrierEvent('in_transit', { trackingNumber: returnTracking });
 
     // Act
@@ -116,7 +109,7 @@ describe('receiveCarrierEvent', () => {
 
     // Assess
     expect(outcome).toBe('recorded');
-    expect((await getOrder(db, order.orderId))?.inbox[`return:${event.eventId}`]).toMatchObject({
+    expect((await getOrder(store.db, order.orderId))?.inbox[`return:${event.eventId}`]).toMatchObject({
       kind: 'return',
       returnId: RETURN_ID,
       status: 'in_transit',

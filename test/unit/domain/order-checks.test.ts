@@ -3,20 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { addressProblems, toE164 } from '../../../functions/domain/order-checks';
 import type { Address } from '../../../functions/domain/requests';
-
-const usAddress = (overrides: Partial<Address> = {}): Address => ({
-  line1: '1 Main St',
-  city: 'San Francisco',
-  region: 'CA',
-  postalCode: '94105',
-  country: 'US',
-  ...overrides,
-});
+import { aUsAddress } from '../helpers/orders';
 
 describe('addressProblems', () => {
   it('finds nothing wrong with a complete US address', () => {
     // Act
-    const problems = addressProblems(usAddress(), 'shippingAddress');
+    const problems = addressProblems(aUsAddress(), 'shippingAddress');
 
     // Assess
     expect(problems).toEqual([]);
@@ -24,7 +16,7 @@ describe('addressProblems', () => {
 
   it('requires a region for a US address', () => {
     // Act
-    const problems = addressProblems(usAddress({ region: undefined }), 'shippingAddress');
+    const problems = addressProblems(aUsAddress({ region: undefined }), 'shippingAddress');
 
     // Assess
     expect(problems).toEqual([{ path: 'shippingAddress.region', message: 'is required for US' }]);
@@ -32,7 +24,7 @@ describe('addressProblems', () => {
 
   it('rejects a US postal code that is not a ZIP code', () => {
     // Act
-    const problems = addressProblems(usAddress({ postalCode: 'SF-941' }), 'shippingAddress');
+    const problems = addressProblems(aUsAddress({ postalCode: 'SF-941' }), 'shippingAddress');
 
     // Assess
     expect(problems).toEqual([
@@ -42,7 +34,7 @@ describe('addressProblems', () => {
 
   it('accepts a ZIP+4 code', () => {
     // Act
-    const problems = addressProblems(usAddress({ postalCode: '94105-1804' }), 'shippingAddress');
+    const problems = addressProblems(aUsAddress({ postalCode: '94105-1804' }), 'shippingAddress');
 
     // Assess
     expect(problems).toEqual([]);
@@ -66,7 +58,7 @@ describe('addressProblems', () => {
 
   it('names the field it was given', () => {
     // Act
-    const problems = addressProblems(usAddress({ region: undefined }), 'billingAddress');
+    const problems = addressProblems(aUsAddress({ region: undefined }), 'billingAddress');
 
     // Assess
     expect(problems).toEqual([{ path: 'billingAddress.region', message: 'is required for US' }]);
@@ -74,7 +66,7 @@ describe('addressProblems', () => {
 
   it('refuses a country code that is not an ISO 3166-1 country, and checks nothing else of it', () => {
     // Act
-    const problems = addressProblems(usAddress({ country: 'ZZ', postalCode: 'ABCDE' }), 'shippingAddress');
+    const problems = addressProblems(aUsAddress({ country: 'ZZ', postalCode: 'ABCDE' }), 'shippingAddress');
 
     // Assess
     expect(problems).toEqual([

@@ -1,6 +1,7 @@
 // An in-process DynamoDB (dynalite, in memory) holding the Orders and Inventory tables, created by the local
 // engine's own table creation from catalog/tables.ts, so the store helpers run against real conditional writes and
 // real indexes, with the same document client options the handlers use.
+import { afterAll, beforeAll } from 'vitest';
 import type { Db } from '../../../functions/adapters/order-store';
 import { documentClient } from '../../../functions/adapters/dynamo';
 import { inventoryTable, ordersTable } from '../../../catalog/tables';
@@ -26,6 +27,21 @@ export const startLocalDynamo = async (): Promise<LocalDynamo> => {
     close: async () => {
       client.destroy();
       await store.close();
+    },
+  };
+};
+
+/** The store of a test file: started before its tests, stopped after them. */
+export const useLocalDynamo = (): { readonly db: Db } => {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(() => dynamo?.close());
+  return {
+    get db(): Db {
+      if (!dynamo) throw new Error('the local store is used before it started');
+      return dynamo.db;
     },
   };
 };

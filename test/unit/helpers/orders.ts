@@ -16,6 +16,7 @@ import type { NoticeContext } from '../../../functions/domain/notices';
 import type { CarrierEvent, TrackingStatus } from '../../../functions/domain/providers';
 import {
   createOrderRequestSchema,
+  type Address,
   type CreateOrderRequest,
   type Customer,
 } from '../../../functions/domain/requests';
@@ -102,6 +103,16 @@ export const anOrder = (overrides: Partial<OrderRecord> = {}): OrderRecord => {
 };
 
 /** The order with some customer fields changed. */
+/** A complete US address (San Francisco), with `overrides`. */
+export const aUsAddress = (overrides: Partial<Address> = {}): Address => ({
+  line1: '1 Main St',
+  city: 'San Francisco',
+  region: 'CA',
+  postalCode: '94105',
+  country: 'US',
+  ...overrides,
+});
+
 export const withCustomer = (order: OrderRecord, patch: Partial<Customer>): OrderRecord => ({
   ...order,
   customer: { ...order.customer, ...patch },

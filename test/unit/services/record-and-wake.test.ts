@@ -1,14 +1,14 @@
 // recordAndWake against dynalite: an outside event is stored in the order's inbox and the parked wait it matters
 // to is resumed once, with its original deadline; an event that adds nothing, a refused one, or one that no parked
 // wait cares about wakes nobody.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../functions/domain/errors';
 import { withCarrierEvent, withReturnEvent, withShipEvent } from '../../../functions/domain/inbox';
 import type { OrderRecord } from '../../../functions/domain/order';
 import { returnWake } from '../../../functions/domain/waits';
-import { getOrder, type Db } from '../../../functions/adapters/order-store';
+import { getOrder } from '../../../functions/adapters/order-store';
 import { recordAndWake } from '../../../functions/services/record-and-wake';
-import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { useLocalDynamo } from '../helpers/dynamo';
 import { recordingDeps, storeFresh } from '../helpers/recording-deps';
 import {
   aCarrierEvent,
@@ -27,20 +27,13 @@ const NOW = new Date(daysAfter(SHIPPED_AT, 1));
 const UNTIL = daysAfter(SHIPPED_AT, 3);
 const SECONDS_LEFT = (Date.parse(UNTIL) - NOW.getTime()) / 1000;
 
-let dynamo: LocalDynamo;
-let db: Db;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  db = dynamo.db;
-});
-afterAll(() => dynamo.close());
+const store = useLocalDynamo();
 
 describe('recordAndWake', () => {
   it('stores the event and wakes the parked wait with the time left until its deadline', async () => {
     // Prepare
-    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const order = await storeFresh(store.db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(store.db, NOW);
     const event = aCarrierEvent('out_for_delivery', { trackingNumber: order.trackingNumber! });
 
     // Act
@@ -50,7 +43,7 @@ describe('recordAndWake', () => {
 
     // Assess
     expect(result.changed).toBe(true);
-    expect((await getOrder(db, order.orderId))?.inbox[`carrier:${event.eventId}`]?.status).toBe(
+    expect((await getOrder(store.db, order.orderId))?.inbox[`carrier:${event.eventId}`]?.status).toBe(
       'out_for_delivery',
     );
     expect(recorded.resumed).toEqual([
@@ -63,8 +56,8 @@ describe('recordAndWake', () => {
 
   it('wakes nobody when the event adds nothing', async () => {
     // Prepare
-    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const order = await storeFresh(store.db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(store.db, NOW);
 
     // Act
     const result = await recordAndWake(deps, order.orderId, () => undefined);
@@ -78,10 +71,10 @@ describe('recordAndWake', () => {
   it('stores the event but wakes nobody when no execution is parked', async () => {
     // Prepare
     const order = await storeFresh(
-      db,
+      store.db,
       anOrder({ status: 'LABEL_CREATED', shipment: aShipment({ shippedAt: undefined }) }),
     );
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const { deps, recorded } = recordingDeps(store.db, NOW);
 
     // Act
     const result = await recordAndWake(deps, order.orderId, (current) =>
@@ -97,13 +90,13 @@ describe('recordAndWake', () => {
   it('wakes the wait the caller names: a return parcel scan wakes its return, not the order', async () => {
     // Prepare
     const order = await storeFresh(
-      db,
+      store.db,
       withReturns(
         { ...aDeliveredOrder(), wait: { stage: 'delivery', token: 'stale-order-token', until: UNTIL } },
         aReturn({ wait: { stage: 'return', token: 'return-token', until: UNTIL } }),
       ),
     );
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const { deps, recorded } = recordingDeps(store.db, NOW);
 
     // Act
     await recordAndWake(
@@ -121,8 +114,8 @@ describe('recordAndWake', () => {
 
   it('stores nothing and wakes nobody when the event is refused', async () => {
     // Prepare
-    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
-    const { deps, recorded } = recordingDeps(db, NOW);
+    const order = await storeFresh(store.db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(store.db, NOW);
     const refuse = (): OrderRecord => {
       throw new ConflictError('NOT_SHIPPABLE', 'refused');
     };
@@ -132,7 +125,7 @@ describe('recordAndWake', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow(ConflictError);
-    expect((await getOrder(db, order.orderId))?.version).toBe(order.version);
+    expect((await getOrder(store.db, order.orderId))?.version).toBe(order.version);
     expect(recorded.resumed).toEqual([]);
   });
 });

@@ -2,18 +2,8 @@
 // code), a phone that can receive SMS when the customer opted in, and totals that add up. (The address checks
 // themselves: test/unit/domain/order-checks.test.ts.)
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../../functions/domain/requests';
 import { orderProblems } from '../../../functions/validate-order/validate-order';
-import { anOrder, withCustomer } from '../helpers/orders';
-
-const usAddress = (overrides: Partial<Address> = {}): Address => ({
-  line1: '1 Main St',
-  city: 'San Francisco',
-  region: 'CA',
-  postalCode: '94105',
-  country: 'US',
-  ...overrides,
-});
+import { anOrder, aUsAddress, withCustomer } from '../helpers/orders';
 
 describe('orderProblems', () => {
   it('finds nothing wrong with the example order of the contract', () => {
@@ -26,7 +16,7 @@ describe('orderProblems', () => {
 
   it('checks the billing address too', () => {
     // Prepare
-    const order = anOrder({ billingAddress: usAddress({ postalCode: '1234' }) });
+    const order = anOrder({ billingAddress: aUsAddress({ postalCode: '1234' }) });
 
     // Act
     const problems = orderProblems(order);
