@@ -97,6 +97,14 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
               'set TRACKING_LINK_SECRET or TRACKING_LINK_SECRET_NAME: tracking links need a key',
             ),
           );
+  const riskHashKey = config.riskHashKey
+    ? () => Promise.resolve(config.riskHashKey)
+    : config.secretNames.riskHash
+      ? secret(secretsClient, config.secretNames.riskHash)
+      : () =>
+          Promise.reject(
+            new ConfigError('set RISK_HASH_KEY or RISK_HASH_KEY_NAME: risk fingerprints need a key'),
+          );
   return {
     config,
     db,
@@ -109,6 +117,7 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
     webhookParsers,
     webhookSecret,
     trackingLinkSecret,
+    riskHashKey,
     messaging: sdkMessaging({
       ses: clients.ses,
       sns: clients.sns,
