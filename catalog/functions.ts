@@ -34,6 +34,7 @@ export type Capability =
   | 'paymentProvider' // calls the payment provider (its secret when real)
   | 'carrierProvider' // calls the carrier (its secret when real)
   | 'webhookSecret' // verifies carrier webhooks
+  | 'riskFingerprints' // hashes the source IP and payment method of an order (risk velocity)
   | 'trackingLinks'; // checks the token of customer tracking links
 
 export interface Route {
@@ -83,20 +84,23 @@ export const functionCatalog: readonly FunctionSpec[] = [
   {
     id: 'OrdersApi',
     entry: 'functions/orders-api/handler.ts',
-    description: 'Order intake, views and lists, shipment handover, cancellations, returns, store credit',
+    description:
+      'Order intake, views and lists, shipment handover, cancellations, risk reviews, returns, store credit',
     // Orders: intake, views, lists (byStorefront), inbox events, return records; store credit is read only here.
     // Inventory: returns tell it which items to expect back.
     tables: {
       Orders: { actions: ['GetItem', 'PutItem'], queries: ['byStorefront'] },
       Inventory: stockUpdates,
     },
-    capabilities: ['startExecution', 'sendTaskResult', 'carrierProvider'],
+    // The source IP and payment method are stored as keyed hashes only (riskFingerprints).
+    capabilities: ['startExecution', 'sendTaskResult', 'carrierProvider', 'riskFingerprints'],
     routes: [
       { method: 'POST', path: '/orders', auth: 'apiKey' },
       { method: 'GET', path: '/orders', auth: 'apiKey' },
       { method: 'GET', path: '/orders/{orderId}', auth: 'apiKey' },
       { method: 'POST', path: '/orders/{orderId}/ship', auth: 'apiKey' },
       { method: 'POST', path: '/orders/{orderId}/cancel', auth: 'apiKey' },
+      { method: 'POST', path: '/orders/{orderId}/review', auth: 'apiKey' },
       { method: 'POST', path: '/orders/{orderId}/returns', auth: 'apiKey' },
       { method: 'POST', path: '/store-credit/lookup', auth: 'apiKey' },
     ],
@@ -159,9 +163,10 @@ export const functionCatalog: readonly FunctionSpec[] = [
   step(
     'AssessRisk',
     'assess-risk',
-    'Explainable rule-based risk score',
-    // The customer's recent orders (byCustomer) for velocity; the score is stored with the order.
-    { Orders: { ...orderWrites, queries: ['byCustomer'] } },
+    'Explainable rule-based risk score: approve, review or reject',
+    // Recent orders of the customer (byCustomer), of the payment method (byPaymentMethod) and of the source IP
+    // (bySourceIp) for velocity; a review or reject assessment is stored with the order.
+    { Orders: { ...orderWrites, queries: ['byCustomer', 'byPaymentMethod', 'bySourceIp'] } },
     [],
     ['FraudSuspectedError', 'OrderCancelledError'],
   ),
@@ -219,6 +224,13 @@ export const functionCatalog: readonly FunctionSpec[] = [
   step('VoidLabel', 'void-label', 'Voids an unused label (compensation)', { Orders: orderWrites }, [
     'carrierProvider',
   ]),
+  step(
+    'AwaitReview',
+    'await-review',
+    'Waits (task token) for an operator to review an order the risk rules held; alerts operators once',
+    { Orders: orderWrites },
+    ['sendTaskResult', 'opsAlerts', 'orderEvents'],
+  ),
   step(
     'AwaitShipment',
     'await-shipment',

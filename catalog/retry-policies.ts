@@ -53,7 +53,7 @@ const timing = {
 
 export const retryPolicies = {
   /**
-   * Forward steps, the three task-token waits and the capture: what a retry can fix (a provider or DynamoDB that
+   * Forward steps, the four task-token waits and the capture: what a retry can fix (a provider or DynamoDB that
    * is down or slow, a lost race on the order item, Lambda's own failures). Any other error goes to the state's
    * Catch at once.
    */
@@ -80,6 +80,7 @@ export const retryPolicyByState: Readonly<Record<string, Readonly<Record<string,
     AssessRisk: 'transient',
     ReserveStock: 'transient',
     AuthorizePayment: 'transient',
+    AwaitReview: 'transient',
     ConfirmOrder: 'transient',
     BuyLabel: 'transient',
     WaitForShipment: 'transient',

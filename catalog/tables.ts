@@ -51,6 +51,18 @@ export const ordersTable: TableSpec = {
       partitionKey: { name: 'customerKey', type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
     },
+    // Risk velocity: recent orders paid with one payment method, and recent orders from one source IP. Both keys
+    // are keyed hashes (never the card token or the IP), and sparse: an order without them is not in the index.
+    {
+      indexName: 'byPaymentMethod',
+      partitionKey: { name: 'paymentFingerprint', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    },
+    {
+      indexName: 'bySourceIp',
+      partitionKey: { name: 'sourceIpHash', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
 };

@@ -68,6 +68,7 @@ const bodySchemaByRoute: Readonly<Record<string, [name: string, schema: z.ZodTyp
   'POST /orders': ['CreateOrderRequest', schemas.createOrderRequestSchema],
   'PUT /inventory/{sku}': ['InventoryPutRequest', schemas.inventoryPutSchema],
   'POST /orders/{orderId}/cancel': ['CancelOrderRequest', schemas.cancelRequestSchema],
+  'POST /orders/{orderId}/review': ['ReviewRequest', schemas.reviewRequestSchema],
   'POST /orders/{orderId}/returns': ['ReturnRequest', schemas.returnRequestSchema],
   'POST /store-credit/lookup': ['StoreCreditLookupRequest', schemas.storeCreditLookupSchema],
 };

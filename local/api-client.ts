@@ -70,6 +70,14 @@ export class ApiClient {
     return this.request<OrderView>('POST', `/orders/${orderId}/cancel`, { key, body: request });
   }
 
+  /** An operator's review decision (the ops key unless another is given). */
+  review(orderId: string, request: { decision: string; note?: string }, key = this.keys.ops) {
+    return this.request<OrderView & { error?: { code: string } }>('POST', `/orders/${orderId}/review`, {
+      key,
+      body: request,
+    });
+  }
+
   async setStock(sku: string, available: number): Promise<void> {
     const response = await this.request('PUT', `/inventory/${sku}`, {
       key: this.keys.ops,

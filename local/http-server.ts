@@ -91,6 +91,17 @@ const eventBody = (bytes: Buffer): { body: string | null; isBase64Encoded: boole
   }
 };
 
+/**
+ * The client's address as API Gateway reports it in `identity.sourceIp`. Locally every caller is on the loopback
+ * interface, so the first `X-Forwarded-For` entry counts when there is one, as a proxy in front of the API would
+ * pass it on (tests and demos vary it that way).
+ */
+export const sourceIpOf = (request: IncomingMessage): string => {
+  const forwarded = request.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || request.socket.remoteAddress || '127.0.0.1';
+};
+
 const starting = errorResult(503, 'STARTING', 'the system is starting; try again in a moment', {
   'retry-after': '1',
 });
@@ -155,7 +166,7 @@ export const proxyEvent = (
         cognitoIdentityId: null,
         cognitoIdentityPoolId: null,
         principalOrgId: null,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: sourceIpOf(request),
         user: null,
         userAgent: request.headers['user-agent'] ?? null,
         userArn: null,

@@ -179,6 +179,7 @@ export const startLocalSystem = async (
     DAY_SECONDS: String(settings.daySeconds),
     PUBLIC_BASE_URL: url,
     TRACKING_LINK_SECRET: `${settings.webhookSecret}:tracking`,
+    RISK_HASH_KEY: `${settings.webhookSecret}:risk`,
   };
   const config = loadConfig(environment);
 

@@ -18,6 +18,7 @@ import { trackingStatuses } from '../functions/domain/providers';
 import {
   addressSchema,
   cancelRequestSchema,
+  reviewRequestSchema,
   createOrderRequestSchema,
   customerSchema,
   inventoryPutSchema,
@@ -132,10 +133,26 @@ const shipmentViewSchema = z.object({
   deliveredAt: timestamp.optional(),
 });
 
+const reviewViewSchema = z.object({
+  requestedAt: timestamp,
+  until: timestamp.meta({
+    description: 'Without a decision by then, the order is rejected (FRAUD_SUSPECTED)',
+  }),
+  decision: z.enum(['approve', 'reject']).nullable(),
+  note: z.string().nullable(),
+  decidedBy: z.enum(['ops']).nullable(),
+  decidedAt: timestamp.nullable(),
+});
+
 const riskViewSchema = z.object({
   score: z.number().int().min(0).max(100),
-  decision: z.enum(['approve', 'review', 'reject']),
+  decision: z
+    .enum(['approve', 'review', 'reject'])
+    .meta({ description: 'The band of the score: approved, held for an operator, or rejected' }),
   reasons: z.array(z.string()).meta({ description: 'Names of the rules that fired (docs/risk.md)' }),
+  review: reviewViewSchema
+    .nullable()
+    .meta({ description: 'The manual review of an order in the review band; null otherwise' }),
 });
 
 const cancellationViewSchema = z.object({
@@ -385,6 +402,7 @@ const createOrderRequest = named(
 const inventoryPutRequest = named('InventoryPutRequest', inventoryPutSchema);
 const shipRequest = named('ShipRequest', shipRequestSchema);
 const cancelRequest = named('CancelRequest', cancelRequestSchema);
+const reviewRequest = named('ReviewRequest', reviewRequestSchema);
 const returnRequest = named(
   'ReturnRequest',
   returnRequestSchema,
@@ -581,6 +599,30 @@ const operations: Readonly<Record<string, Operation>> = {
       409: json(
         errorBodySchema,
         'NOT_CANCELLABLE: the order is delivered, cancelled, rejected, failed or returned',
+      ),
+    }),
+  },
+  'POST /orders/{orderId}/review': {
+    operationId: 'reviewOrder',
+    tags: ['orders'],
+    summary: 'Approve or reject an order held for review (ops key)',
+    description:
+      'For an order IN_REVIEW: its stock is reserved and its payment authorized. `approve` confirms it and it goes ' +
+      'on to shipment; `reject` voids the authorization, releases the stock and rejects it (FRAUD_SUSPECTED, the ' +
+      'customer gets the order_rejected notice). Without a decision within the review timeout the order is ' +
+      'rejected. The same decision again changes nothing.',
+    request: {
+      params: orderIdParams,
+      body: jsonBody(reviewRequest, { decision: 'approve', note: 'customer confirmed by phone' }),
+    },
+    responses: keyedWithBody({
+      202: json(orderViewSchema, 'Recorded: the workflow goes on with the decision'),
+      400: errors[400],
+      403: errors[403]('reviews are for the ops key'),
+      404: anOrderNotFound,
+      409: json(
+        errorBodySchema,
+        'NOT_IN_REVIEW: the order is not held for review; REVIEW_ALREADY_DECIDED: another decision was recorded',
       ),
     }),
   },

@@ -257,6 +257,36 @@ export const customerHistory = async (
   return { recent, earlier: others.length - recent };
 };
 
+/** The sparse velocity indexes of the risk rules and the hashed attribute each is keyed by. */
+const velocityIndexes = {
+  byPaymentMethod: 'paymentFingerprint',
+  bySourceIp: 'sourceIpHash',
+} as const;
+
+/**
+ * How many other customers placed orders under the same keyed hash (payment method or source IP) since `since`:
+ * distinct `customerKey`s among the newest 100 orders of that hash, the customer's own excluded.
+ */
+export const otherCustomersSince = async (
+  db: Db,
+  index: keyof typeof velocityIndexes,
+  hash: string,
+  since: string,
+  customerKey: string,
+): Promise<number> => {
+  const attribute = velocityIndexes[index];
+  const { items } = await queryPage<{ customerKey: string }>(db, {
+    IndexName: index,
+    KeyConditionExpression: '#h = :h AND createdAt >= :since',
+    ExpressionAttributeNames: { '#h': attribute },
+    ExpressionAttributeValues: { ':h': hash, ':since': since },
+    ProjectionExpression: 'customerKey',
+    ScanIndexForward: false,
+    Limit: 100,
+  });
+  return new Set(items.map((item) => item.customerKey).filter((key) => key !== customerKey)).size;
+};
+
 /**
  * One page of the orders of a receivedOrders bucket that were received before `before` and are still RECEIVED,
  * oldest first.

@@ -1,69 +1,55 @@
-// Explainable risk rules. Each rule that fires adds points and names itself; the sum decides. Thresholds are
-// deliberately simple and documented (docs/risk.md) so an operator can tell a customer why an order was stopped.
+// AssessRisk: gathers what the store knows about the order's neighbours in the last business day (the customer,
+// the payment method, the source IP), scores the order with the rules of functions/domain/risk.ts and the stage's
+// bands. A `review` or `reject` assessment is stored with the order at once; `reject` then throws.
 import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
 import { FraudSuspectedError } from '../domain/errors';
 import type { OrderRecord, RiskAssessment } from '../domain/order';
-import { customerHistory, requireOrder } from '../adapters/order-store';
+import { customerHistory, otherCustomersSince, requireOrder } from '../adapters/order-store';
+import { openReview } from '../domain/review';
+import { scoreOrder, type RiskSignals } from '../domain/risk';
 import { commitStep } from '../runtime/step';
 import { addDays } from '../domain/time';
+import { wakeSignal, type WakeSignal } from '../domain/waits';
 
-export const rejectThreshold = 70;
+/** The assessment, and for a `review` the review wait (its deadline: the stage's review timeout). */
+export type RiskOutcome = RiskAssessment & { wait?: WakeSignal['wait'] };
 
-const disposableDomains = new Set([
-  'mailinator.com',
-  'guerrillamail.com',
-  '10minutemail.com',
-  'tempmail.com',
-  'temp-mail.org',
-  'trashmail.com',
-  'yopmail.com',
-  'sharklasers.com',
-  'getnada.com',
-  'dispostable.com',
-]);
-
-export interface RiskSignals {
-  /** Other orders of this customer (same storefront, same email) in the last business day. */
-  recentOrders: number;
-  /** Other orders of this customer before that. */
-  earlierOrders: number;
-}
-
-/** The rules, pure: the order and what the store knows about the customer in, a scored decision out. */
-export const scoreOrder = (order: OrderRecord, signals: RiskSignals): RiskAssessment => {
-  const reasons: string[] = [];
-  let score = 0;
-  const add = (points: number, reason: string) => {
-    score += points;
-    reasons.push(reason);
+const riskSignals = async (deps: Deps, order: OrderRecord): Promise<RiskSignals> => {
+  const since = addDays(deps.now(), -1, deps.config.daySeconds);
+  const others = (index: 'byPaymentMethod' | 'bySourceIp', hash: string | undefined) =>
+    hash ? otherCustomersSince(deps.db, index, hash, since, order.customerKey) : Promise.resolve(0);
+  const [history, paymentMethodCustomers, sourceIpCustomers] = await Promise.all([
+    customerHistory(deps.db, order.customerKey, since, order.orderId),
+    others('byPaymentMethod', order.paymentFingerprint),
+    others('bySourceIp', order.sourceIpHash),
+  ]);
+  return {
+    recentOrders: history.recent,
+    earlierOrders: history.earlier,
+    paymentMethodCustomers,
+    sourceIpCustomers,
   };
-  if (order.total >= 100_000) add(35, 'very_high_value');
-  else if (order.total >= 50_000) add(20, 'high_value');
-  if (signals.recentOrders + signals.earlierOrders === 0) add(10, 'new_customer');
-  const billing = order.billingAddress;
-  if (billing && billing.country !== order.shippingAddress.country)
-    add(25, 'billing_shipping_country_mismatch');
-  else if (billing && billing.postalCode !== order.shippingAddress.postalCode)
-    add(10, 'billing_shipping_mismatch');
-  const domain = order.customer.email.split('@')[1]?.toLowerCase() ?? '';
-  if (disposableDomains.has(domain)) add(30, 'disposable_email');
-  if (signals.recentOrders >= 3) add(30, 'velocity');
-  if (order.shippingService !== 'standard' && order.total >= 50_000) add(10, 'expedited_high_value');
-  if (order.items.some((item) => item.quantity >= 20)) add(10, 'bulk_quantity');
-  return { score: Math.min(score, 100), decision: score >= rejectThreshold ? 'reject' : 'approve', reasons };
 };
 
-export const assessRisk = async (deps: Deps, input: { orderId: string }): Promise<RiskAssessment> => {
+export const assessRisk = async (deps: Deps, input: { orderId: string }): Promise<RiskOutcome> => {
   const order = await requireOrder(deps.db, input.orderId);
   assertNotCancelled(order);
-  const since = addDays(deps.now(), -1, deps.config.daySeconds);
-  const history = await customerHistory(deps.db, order.customerKey, since, order.orderId);
-  const risk = scoreOrder(order, { recentOrders: history.recent, earlierOrders: history.earlier });
-  if (risk.decision === 'reject') {
-    // Keep the reasons with the order before the workflow turns to the rejection.
-    await commitStep(deps, order.orderId, (current) => ({ next: { ...current, risk }, result: undefined }));
+  const risk = scoreOrder(order, await riskSignals(deps, order), deps.config.riskThresholds);
+  if (risk.decision === 'approve') return risk;
+  const now = deps.now();
+  const until = addDays(now, deps.config.durations.reviewTimeoutDays, deps.config.daySeconds);
+  // Keep the score and reasons with the order before the workflow turns to the review or the rejection. A retry
+  // keeps the review (and its deadline) the first run opened.
+  const { order: stored } = await commitStep(deps, order.orderId, (current) => ({
+    next: {
+      ...(risk.decision === 'review' ? openReview(current, now.toISOString(), until) : current),
+      risk,
+    },
+    result: undefined,
+  }));
+  if (risk.decision === 'reject')
     throw new FraudSuspectedError(`risk score ${risk.score}: ${risk.reasons.join(', ')}`);
-  }
-  return risk;
+  const deadline = stored.review?.until ?? until;
+  return { ...risk, wait: wakeSignal('wait', deadline, now).wait };
 };

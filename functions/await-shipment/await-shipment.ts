@@ -1,17 +1,12 @@
 // Parks the workflow until the parcel ships. Called with a task token: if the ship call or a carrier scan is
 // already in the inbox it resumes its own token at once; otherwise it stores the token with the order, where the
 // ship call and the webhook find it.
-import * as z from 'zod';
 import type { Deps } from '../runtime/deps';
 import { shipmentWakeAction } from '../domain/cancellation';
-import { commitStep, orderInput } from '../runtime/step';
+import { commitStep, parkInput, type ParkInput } from '../runtime/step';
 import { wakeSignal } from '../domain/waits';
 
-export const parkInput = orderInput.extend({
-  token: z.string().min(1),
-  until: z.iso.datetime(),
-});
-export type ParkInput = z.infer<typeof parkInput>;
+export { parkInput, type ParkInput };
 
 /**
  * The ship call or a carrier scan resumes with `ship`; a cancellation (with no ship trigger) with `cancel`;

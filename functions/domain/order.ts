@@ -65,11 +65,13 @@ export interface NotificationEntry {
 }
 
 /**
- * An outside event waiting to be applied by a workflow: the ship call, a cancellation request, a carrier scan of
- * the parcel (`carrier`) or of a return parcel (`return`, with its `returnId`).
+ * An outside event waiting to be applied by a workflow: the ship call, a cancellation request, an operator's review
+ * decision, a carrier scan of the parcel (`carrier`) or of a return parcel (`return`, with its `returnId`).
  */
 export interface InboxEvent {
-  kind: 'ship' | 'cancel' | 'carrier' | 'return';
+  kind: 'ship' | 'cancel' | 'carrier' | 'return' | 'review';
+  /** An operator's review decision (`review` events). */
+  decision?: 'approve' | 'reject' | undefined;
   returnId?: string | undefined;
   receivedAt: string;
   occurredAt: string;
@@ -80,7 +82,7 @@ export interface InboxEvent {
 }
 
 export interface WaitState {
-  stage: 'shipment' | 'delivery' | 'return';
+  stage: 'review' | 'shipment' | 'delivery' | 'return';
   token: string;
   /** When the wait times out (absolute), so a wake-up can resume with the remaining time. */
   until: string;
@@ -137,6 +139,19 @@ export interface RiskAssessment {
   reasons: string[];
 }
 
+/** A manual review of an order the risk rules held: its deadline and, once made, the operator's decision. */
+export interface ReviewState {
+  requestedAt: string;
+  /** No decision by then rejects the order. */
+  until: string;
+  /** When operators were told the order needs a review (once). */
+  alertedAt?: string | undefined;
+  decision?: 'approve' | 'reject' | undefined;
+  note?: string | undefined;
+  decidedBy?: 'ops' | undefined;
+  decidedAt?: string | undefined;
+}
+
 export interface OrderRecord {
   pk: string;
   sk: 'ORDER';
@@ -156,6 +171,12 @@ export interface OrderRecord {
    * missing workflow finds such orders there (docs/data-model.md).
    */
   receivedBucket?: string | undefined;
+  /**
+   * Keyed hashes (HMAC under the stage's risk key) of the request's source IP and of the payment method: the keys
+   * of the sparse bySourceIp and byPaymentMethod indexes the velocity rules count with. Never the raw values.
+   */
+  sourceIpHash?: string | undefined;
+  paymentFingerprint?: string | undefined;
   /** Present once a label exists: the byTracking index key. */
   trackingNumber?: string | undefined;
   status: OrderStatus;
@@ -173,6 +194,7 @@ export interface OrderRecord {
   payment: PaymentState;
   shipment?: ShipmentState | undefined;
   risk?: RiskAssessment | undefined;
+  review?: ReviewState | undefined;
   rejection?: { code: string; message: string } | undefined;
   failure?: { error: string; at: string } | undefined;
   cancellation?: CancellationState | undefined;
@@ -265,6 +287,25 @@ export const toReturnView = ({
   ...visible
 }: ReturnRecord): ReturnView => visible;
 
+/** The review as the order view shows it: the deadline and the operator's decision (no PII). */
+export interface ReviewView {
+  requestedAt: string;
+  until: string;
+  decision: 'approve' | 'reject' | null;
+  note: string | null;
+  decidedBy: 'ops' | null;
+  decidedAt: string | null;
+}
+
+const toReviewView = (review: ReviewState): ReviewView => ({
+  requestedAt: review.requestedAt,
+  until: review.until,
+  decision: review.decision ?? null,
+  note: review.note ?? null,
+  decidedBy: review.decidedBy ?? null,
+  decidedAt: review.decidedAt ?? null,
+});
+
 export interface OrderView {
   orderId: string;
   storefrontId: string;
@@ -282,7 +323,7 @@ export interface OrderView {
   total: number;
   payment: Omit<PaymentState, 'provider' | 'paymentId'> & { provider: string };
   shipment: Omit<ShipmentState, 'shipmentId' | 'delayNotifiedFor' | 'estimatedAt'> | null;
-  risk: RiskAssessment | null;
+  risk: (RiskAssessment & { review: ReviewView | null }) | null;
   cancellation: CancellationState | null;
   rejection: { code: string; message: string } | null;
   returns: ReturnView[];
@@ -319,7 +360,14 @@ export const toOrderView = (order: OrderRecord): OrderView => {
     total: order.total,
     payment,
     shipment,
-    risk: order.risk ?? null,
+    risk: order.risk
+      ? {
+          score: order.risk.score,
+          decision: order.risk.decision,
+          reasons: order.risk.reasons,
+          review: order.review ? toReviewView(order.review) : null,
+        }
+      : null,
     cancellation: order.cancellation ?? null,
     rejection: order.rejection ?? null,
     returns: (order.returns ?? []).map(toReturnView),

@@ -195,6 +195,14 @@ export const cancelRequestSchema = z
   .strict();
 export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 
+export const reviewDecisions = ['approve', 'reject'] as const;
+
+/** An operator's decision on an order held for review (`POST /orders/{orderId}/review`). */
+export const reviewRequestSchema = z
+  .object({ decision: z.enum(reviewDecisions), note: text(500).optional() })
+  .strict();
+export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
+
 export const returnRequestSchema = z
   .object({
     reason: text(200).min(1),

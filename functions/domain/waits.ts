@@ -3,6 +3,7 @@
 import { hasPendingCancel, shipmentWakeAction } from './cancellation';
 import { pendingCarrierEvents } from './inbox';
 import type { OrderRecord } from './order';
+import { reviewWakeAction } from './review';
 import { addDays } from './time';
 
 /** What a parked execution is woken with: the wait's next timeout, so a wake-up keeps the original deadline. */
@@ -34,12 +35,16 @@ export const deliveryDeadline = (order: OrderRecord, graceDays: number, daySecon
   addDays(order.shipment?.estimatedDelivery ?? order.updatedAt, graceDays, daySeconds);
 
 /**
- * What the order's parked execution should be woken with, if anything. Waiting for shipment, a ship trigger or a
- * cancellation ends the wait (cancellation.ts `shipmentWakeAction`); waiting for delivery, a new carrier event or
- * a cancellation makes it look again.
+ * What the order's parked execution should be woken with, if anything. Waiting for a review, the operator's
+ * decision or a cancellation ends the wait (review.ts `reviewWakeAction`); waiting for shipment, a ship trigger or
+ * a cancellation (cancellation.ts `shipmentWakeAction`); waiting for delivery, a new carrier event or a
+ * cancellation makes it look again.
  */
-export const wakeAction = (order: OrderRecord): 'ship' | 'cancel' | 'recheck' | undefined => {
+export const wakeAction = (
+  order: OrderRecord,
+): 'ship' | 'cancel' | 'recheck' | 'approve' | 'reject' | undefined => {
   if (!order.wait) return undefined;
+  if (order.wait.stage === 'review') return reviewWakeAction(order);
   if (order.wait.stage === 'shipment') return shipmentWakeAction(order);
   return pendingCarrierEvents(order).length > 0 || hasPendingCancel(order) ? 'recheck' : undefined;
 };
@@ -51,7 +56,7 @@ export interface DueWake {
   until: string;
 }
 
-/** The order's own wait (shipment or delivery), when the events in its inbox matter to it. */
+/** The order's own wait (review, shipment or delivery), when the events in its inbox matter to it. */
 export const orderWake = (order: OrderRecord): DueWake | undefined => {
   const action = wakeAction(order);
   return action && order.wait ? { token: order.wait.token, action, until: order.wait.until } : undefined;

@@ -12,6 +12,7 @@ import {
   jsonBody,
   parseWith,
   rawBody,
+  requireOps,
   type Principal,
 } from '../runtime/http';
 import { toOrderView } from '../domain/order';
@@ -25,11 +26,19 @@ import {
   containsCardNumber,
   createOrderRequestSchema,
   listOrdersQuerySchema,
+  reviewRequestSchema,
   shipRequestSchema,
 } from '../domain/requests';
 import { InvalidCursorError } from '../adapters/order-store';
 import * as z from 'zod';
-import { findOrders, markShipped, requestCancellation, submitOrder, visibleOrder } from './orders';
+import {
+  findOrders,
+  markShipped,
+  requestCancellation,
+  reviewOrder,
+  submitOrder,
+  visibleOrder,
+} from './orders';
 
 const orderIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an order id');
 const idempotencyKeyHeader = z.string().min(1).max(255).optional();
@@ -80,7 +89,8 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
         ]);
       }
       const key = parseWith(idempotencyKeyHeader, header(event, 'idempotency-key'), 'Idempotency-Key');
-      const { created, view } = await submitOrder(deps, storefrontId, request, key);
+      const sourceIp = event.requestContext?.identity?.sourceIp || undefined;
+      const { created, view } = await submitOrder(deps, storefrontId, request, key, sourceIp);
       return json(created ? 202 : 200, view, { location: `/orders/${view.orderId}` });
     }
     case 'GET /orders': {
@@ -116,6 +126,13 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
       const request = parseWith(cancelRequestSchema, jsonBody(event));
       const order = await visibleOrder(deps, principal, orderId);
       return json(202, await requestCancellation(deps, order, request));
+    }
+    case 'POST /orders/{orderId}/review': {
+      requireOps(principal);
+      const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');
+      const request = parseWith(reviewRequestSchema, jsonBody(event));
+      const order = await visibleOrder(deps, principal, orderId);
+      return json(202, (await reviewOrder(deps, order, request)).view);
     }
     case 'POST /orders/{orderId}/returns': {
       const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');

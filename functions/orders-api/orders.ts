@@ -19,7 +19,9 @@ import {
 import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
 import { createOrder, getOrder, listOrders } from '../adapters/order-store';
 import { recordAndWake } from '../services/record-and-wake';
-import { customerHash, sha256Hex } from '../domain/hash';
+import { customerHash, keyedHash, sha256Hex } from '../domain/hash';
+import { withReviewDecision } from '../domain/review';
+import type { ReviewRequest } from '../domain/requests';
 
 /** JSON with sorted keys: the same order always hashes the same, however its keys were ordered. */
 export const canonicalJson = (value: unknown): string => {
@@ -42,12 +44,29 @@ export interface IntakeResult {
   view: OrderView;
 }
 
+/** The keyed hashes the risk velocity rules count by (never the IP or the payment token themselves). */
+export interface RiskFingerprints {
+  paymentFingerprint?: string | undefined;
+  sourceIpHash?: string | undefined;
+}
+
+/** The keyed hashes of the request's payment method and, when the gateway gives one, its source IP. */
+export const riskFingerprints = (
+  key: string,
+  request: CreateOrderRequest,
+  sourceIp: string | undefined,
+): RiskFingerprints => ({
+  paymentFingerprint: keyedHash(key, 'payment', `${request.payment.provider}:${request.payment.token}`),
+  sourceIpHash: sourceIp ? keyedHash(key, 'source-ip', sourceIp) : undefined,
+});
+
 export const newOrderRecord = (
   storefrontId: string,
   orderId: string,
   request: CreateOrderRequest,
   requestHash: string,
   at: string,
+  fingerprints: RiskFingerprints = {},
 ): OrderRecord => ({
   ...{ pk: `ORDER#${orderId}`, sk: 'ORDER' as const },
   orderId,
@@ -59,6 +78,8 @@ export const newOrderRecord = (
   createdKey: `${at}#${orderId}`,
   customerKey: `${storefrontId}#${customerHash(request.customer.email)}`,
   receivedBucket: receivedBucketOf(orderId),
+  ...(fingerprints.paymentFingerprint ? { paymentFingerprint: fingerprints.paymentFingerprint } : {}),
+  ...(fingerprints.sourceIpHash ? { sourceIpHash: fingerprints.sourceIpHash } : {}),
   status: 'RECEIVED',
   version: 1,
   customer: request.customer,
@@ -88,12 +109,14 @@ export const submitOrder = async (
   storefrontId: string,
   request: CreateOrderRequest,
   idempotencyKeyHeader: string | undefined,
+  sourceIp?: string,
 ): Promise<IntakeResult> => {
   const key = request.externalId ?? idempotencyKeyHeader;
   const orderId = orderIdFor(storefrontId, key);
   const requestHash = sha256Hex(canonicalJson(request));
   const at = deps.now().toISOString();
-  const record = newOrderRecord(storefrontId, orderId, request, requestHash, at);
+  const fingerprints = riskFingerprints(await deps.riskHashKey(), request, sourceIp);
+  const record = newOrderRecord(storefrontId, orderId, request, requestHash, at, fingerprints);
   if (await createOrder(deps.db, record)) {
     recordOrderReceived();
     await deps.workflow.start(orderId);
@@ -139,6 +162,8 @@ export const findOrders = async (
 
 /** Before the label exists the handover is recorded and applied once the workflow waits for it. */
 const notShippable: ReadonlySet<OrderStatus> = new Set([
+  // Held for an operator's review: nothing leaves before the order is approved.
+  'IN_REVIEW',
   'REJECTED',
   'CANCELLED',
   'FAILED',
@@ -186,4 +211,21 @@ export const requestCancellation = async (
     withCancellationRequest(current, request, at),
   );
   return toOrderView(stored);
+};
+
+/**
+ * An operator's decision on an order held for review. Recorded once in the order's inbox, where the parked review
+ * finds it or is woken by it (review.ts `withReviewDecision` decides what the request may do).
+ */
+export const reviewOrder = async (
+  deps: Deps,
+  order: OrderRecord,
+  request: ReviewRequest,
+): Promise<{ changed: boolean; view: OrderView }> => {
+  const at = deps.now().toISOString();
+  withReviewDecision(order, request, at);
+  const { order: stored, changed } = await recordAndWake(deps, order.orderId, (current) =>
+    withReviewDecision(current, request, at),
+  );
+  return { changed, view: toOrderView(stored) };
 };

@@ -87,16 +87,25 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
   const webhookSecret = config.webhookSecret
     ? () => Promise.resolve(config.webhookSecret)
     : secret(secretsClient, config.secretNames.webhook);
-  const trackingLinkSecret = config.trackingLinkSecret
-    ? () => Promise.resolve(config.trackingLinkSecret)
-    : config.secretNames.trackingLink
-      ? secret(secretsClient, config.secretNames.trackingLink)
-      : () =>
-          Promise.reject(
-            new ConfigError(
-              'set TRACKING_LINK_SECRET or TRACKING_LINK_SECRET_NAME: tracking links need a key',
-            ),
-          );
+  /** A key given in the environment (local), else read from Secrets Manager by name (AWS), else a clear error. */
+  const keyFrom = (value: string, name: string, variable: string, purpose: string) =>
+    value
+      ? () => Promise.resolve(value)
+      : name
+        ? secret(secretsClient, name)
+        : () => Promise.reject(new ConfigError(`set ${variable} or ${variable}_NAME: ${purpose} need a key`));
+  const trackingLinkSecret = keyFrom(
+    config.trackingLinkSecret,
+    config.secretNames.trackingLink,
+    'TRACKING_LINK_SECRET',
+    'tracking links',
+  );
+  const riskHashKey = keyFrom(
+    config.riskHashKey,
+    config.secretNames.riskHash,
+    'RISK_HASH_KEY',
+    'risk fingerprints',
+  );
   return {
     config,
     db,
@@ -109,6 +118,7 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
     webhookParsers,
     webhookSecret,
     trackingLinkSecret,
+    riskHashKey,
     messaging: sdkMessaging({
       ses: clients.ses,
       sns: clients.sns,

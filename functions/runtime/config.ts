@@ -2,6 +2,7 @@
 // malformed variable fails at cold start with its name, not deep inside a step. Domain modules never read
 // process.env; they get this object.
 import * as z from 'zod';
+import { defaultRiskThresholds, type RiskThresholds } from '../domain/risk';
 
 const days = z.coerce.number().positive();
 
@@ -39,6 +40,13 @@ const envSchema = z.object({
   DELAY_GRACE_DAYS: days.default(1),
   RETURN_WINDOW_DAYS: days.default(30),
   REVIEW_TIMEOUT_DAYS: days.default(2),
+  /** Risk score bands (functions/domain/risk.ts): review from this score, reject from the next. */
+  RISK_REVIEW_SCORE: z.coerce.number().int().min(1).max(100).default(defaultRiskThresholds.reviewScore),
+  RISK_REJECT_SCORE: z.coerce.number().int().min(1).max(100).default(defaultRiskThresholds.rejectScore),
+  /** HMAC key of the source-IP and payment-method hashes the velocity rules count by (local mode). */
+  RISK_HASH_KEY: z.string().default(''),
+  /** Secrets Manager name of that key (AWS); read when RISK_HASH_KEY is not set. */
+  RISK_HASH_KEY_NAME: z.string().default(''),
   /** After this many days past the promised date without delivery, the parcel is treated as lost. */
   LOST_PARCEL_DAYS: days.default(30),
   /** JSON of the warehouse address labels are bought from (real carriers need it). */
@@ -70,7 +78,7 @@ export interface Config {
   orderEventsTopicArn: string;
   paymentProvider: 'sandbox' | 'stripe';
   carrierProvider: 'sandbox' | 'easypost';
-  secretNames: { stripe: string; easypost: string; webhook: string; trackingLink: string };
+  secretNames: { stripe: string; easypost: string; webhook: string; trackingLink: string; riskHash: string };
   webhookSecret: string;
   /** Principal by API Gateway key id (AWS) or by raw key value (local). */
   principalsByKeyId: ReadonlyMap<string, string>;
@@ -78,6 +86,8 @@ export interface Config {
   daySeconds: number;
   publicBaseUrl: string;
   trackingLinkSecret: string;
+  riskHashKey: string;
+  riskThresholds: RiskThresholds;
   shipFrom: z.infer<typeof shipFromSchema>;
   durations: {
     authorizationValidityDays: number;
@@ -121,6 +131,9 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(`invalid environment: ${names}`);
   }
   const e = parsed.data;
+  if (e.RISK_REVIEW_SCORE >= e.RISK_REJECT_SCORE) {
+    throw new ConfigError('invalid environment: RISK_REVIEW_SCORE must be below RISK_REJECT_SCORE');
+  }
   const keyIds = parseJson('API_KEY_PRINCIPALS', e.API_KEY_PRINCIPALS, z.record(z.string(), z.string()));
   return {
     tables: { orders: e.ORDERS_TABLE, inventory: e.INVENTORY_TABLE },
@@ -137,6 +150,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       easypost: e.EASYPOST_SECRET_NAME,
       webhook: e.WEBHOOK_SECRET_NAME,
       trackingLink: e.TRACKING_LINK_SECRET_NAME,
+      riskHash: e.RISK_HASH_KEY_NAME,
     },
     webhookSecret: e.WEBHOOK_SECRET,
     principalsByKeyId: new Map(Object.entries(keyIds)),
@@ -144,6 +158,8 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     daySeconds: e.DAY_SECONDS,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     trackingLinkSecret: e.TRACKING_LINK_SECRET,
+    riskHashKey: e.RISK_HASH_KEY,
+    riskThresholds: { reviewScore: e.RISK_REVIEW_SCORE, rejectScore: e.RISK_REJECT_SCORE },
     shipFrom: parseJson('SHIP_FROM_ADDRESS', e.SHIP_FROM_ADDRESS, shipFromSchema),
     durations: {
       authorizationValidityDays: e.AUTHORIZATION_VALIDITY_DAYS,

@@ -22,6 +22,8 @@ export interface Deps {
   webhookSecret(): Promise<string>;
   /** The HMAC key of customer tracking links. */
   trackingLinkSecret(): Promise<string>;
+  /** The HMAC key of the source-IP and payment-method hashes (risk velocity). */
+  riskHashKey(): Promise<string>;
   messaging: Messaging;
   workflow: Workflow;
   now: () => Date;

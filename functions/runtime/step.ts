@@ -16,6 +16,13 @@ import { wakeSignal, type WakeSignal } from '../domain/waits';
 export const orderInput = z.object({ orderId: z.string().min(1).max(64) });
 export type OrderInput = z.infer<typeof orderInput>;
 
+/** The input of a step that parks on a task token until `until` (AwaitReview, AwaitShipment). */
+export const parkInput = orderInput.extend({
+  token: z.string().min(1),
+  until: z.iso.datetime(),
+});
+export type ParkInput = z.infer<typeof parkInput>;
+
 export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O>(
   schema: S,
   run: (deps: Deps, input: z.output<S>) => Promise<O>,

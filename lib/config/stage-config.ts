@@ -2,6 +2,7 @@
 // the stack; constructs read nothing else. The schema checks what TypeScript cannot (e-mail shapes, principal ids,
 // allowed log retentions) so that a bad edit fails at synth with the field's path, not at deploy time.
 import { shipFromSchema } from '../../functions/runtime/config';
+import { defaultRiskThresholds } from '../../functions/domain/risk';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 
@@ -119,6 +120,20 @@ export const stageConfigSchema = z
       /** Days past the promised date after which an undelivered parcel counts as lost. */
       lostParcelDays: days,
     }),
+    /**
+     * Risk score bands (docs/risk.md): below `reviewScore` an order is approved, from it an operator reviews it, from
+     * `rejectScore` it is rejected outright.
+     */
+    risk: z
+      .object({
+        reviewScore: z.number().int().min(1).max(100),
+        rejectScore: z.number().int().min(1).max(100),
+      })
+      .refine(({ reviewScore, rejectScore }) => reviewScore < rejectScore, {
+        path: ['rejectScore'],
+        message: 'must be above reviewScore',
+      })
+      .default(defaultRiskThresholds),
   })
   .strict()
   .refine(({ email }) => email.sender === email.identity || email.sender.endsWith(`@${email.identity}`), {

@@ -10,6 +10,9 @@ const businessDurations = {
   lostParcelDays: 30,
 };
 
+/** Risk score bands (docs/risk.md has the rules and tuning advice). */
+const riskBands = { reviewScore: 70, rejectScore: 85 };
+
 const warehouse = {
   name: 'Orderflow Warehouse',
   line1: '100 Harbor Way',
@@ -41,6 +44,7 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
     providers: { payment: { kind: 'sandbox' }, carrier: { kind: 'sandbox' } },
     shipFrom: warehouse,
     durations: businessDurations,
+    risk: riskBands,
   },
   staging: {
     stage: 'staging',
@@ -68,6 +72,7 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
     },
     shipFrom: warehouse,
     durations: businessDurations,
+    risk: riskBands,
   },
   prod: {
     stage: 'prod',
@@ -95,5 +100,6 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
     },
     shipFrom: warehouse,
     durations: businessDurations,
+    risk: riskBands,
   },
 };

@@ -81,6 +81,8 @@ export class OrderFunctions extends Construct {
       RETURN_WINDOW_DAYS: String(config.durations.returnWindowDays),
       REVIEW_TIMEOUT_DAYS: String(config.durations.reviewTimeoutDays),
       LOST_PARCEL_DAYS: String(config.durations.lostParcelDays),
+      RISK_REVIEW_SCORE: String(config.risk.reviewScore),
+      RISK_REJECT_SCORE: String(config.risk.rejectScore),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
@@ -202,6 +204,11 @@ export class OrderFunctions extends Construct {
         return {
           environment: { TRACKING_LINK_SECRET_NAME: secrets.trackingLinks.secretId },
           grant: (role) => secrets.trackingLinks.secret.grantRead(role),
+        };
+      case 'riskFingerprints':
+        return {
+          environment: { RISK_HASH_KEY_NAME: secrets.riskFingerprints.secretId },
+          grant: (role) => secrets.riskFingerprints.secret.grantRead(role),
         };
       case 'webhookSecret':
         return {

@@ -1,7 +1,8 @@
 // The secrets handlers read from Secrets Manager (never from plain environment variables in AWS): the real
 // providers' API keys and the carrier webhook secret, created by operators under the names in the stage config
-// (see docs/deploy.md), and two secrets the stack generates itself: the HMAC key of customer tracking links and,
-// with the sandbox carrier, the sandbox webhook signing secret. Handlers get a secret's name and read access to it.
+// (see docs/deploy.md), and secrets the stack generates itself: the HMAC key of customer tracking links, the HMAC
+// key of the risk rules' IP and payment-method hashes and, with the sandbox carrier, the sandbox webhook signing
+// secret. Handlers get a secret's name and read access to it.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -29,6 +30,8 @@ export class Secrets extends Construct {
   readonly webhookSigning: HandlerSecret;
   /** HMAC key of the `t` token in customer tracking links (generated). */
   readonly trackingLinks: HandlerSecret;
+  /** HMAC key of the source-IP and payment-method hashes the risk velocity rules count by (generated). */
+  readonly riskFingerprints: HandlerSecret;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -63,5 +66,9 @@ export class Secrets extends Construct {
         ? imported('EasyPostWebhookSecret', carrier.webhookSecretName)
         : generated('SandboxWebhookSecret', 'HMAC secret of sandbox carrier webhooks');
     this.trackingLinks = generated('TrackingLinkSecret', 'HMAC key of customer tracking links');
+    this.riskFingerprints = generated(
+      'RiskFingerprintKey',
+      'HMAC key of the source-IP and payment-method hashes of the risk rules',
+    );
   }
 }

@@ -36,6 +36,8 @@ beforeAll(async () => {
   bundles = await buildBundles(bundleDir);
   system = await startTestSystem({
     simulation: 'off',
+    // Business days of 5 s: an order held for review waits up to 10 s for the operator's decision.
+    daySeconds: 5,
     bundles: { dir: bundles.dir, node: lambdaNode.binary },
   });
   api = new Api(system);
@@ -166,6 +168,51 @@ describe('the deployed bundles', () => {
 
     expect(order.rejection).toMatchObject({ code: 'FRAUD_SUSPECTED' });
     expect(order.risk?.decision).toBe('reject');
+  });
+
+  /** An order the risk rules hold for review (score 70), on a SKU of its own stocked with 5. */
+  const heldForReview = async (sku: string) => {
+    await api.setStock(sku, 5);
+    const request = withTotal(
+      anOrderRequest({
+        customer: { name: 'Grace', email: `grace-${sku.toLowerCase()}@example.com`, smsOptIn: false },
+        billingAddress: { line1: '1 Rue X', city: 'Paris', postalCode: '75001', country: 'FR' },
+        items: [{ sku, name: 'Watch', quantity: 2, unitPrice: 50_000 }],
+        payment: { provider: 'sandbox', token: 'tok_mastercard' },
+      }),
+    );
+    const { status, body } = await api.postOrder(request);
+    expect(status).toBe(202);
+    const order = await waitForOrder(api, system, body.orderId, hasStatus('IN_REVIEW', 'REJECTED', 'FAILED'));
+    expect(order.status).toBe('IN_REVIEW');
+    expect(await api.stock(sku)).toMatchObject({ available: 3, reserved: 2 });
+    return order;
+  };
+
+  it('hold an order for review and, approved, confirm it and buy its label', async () => {
+    const order = await heldForReview('SKU-BUNDLE-REVIEW-OK');
+
+    expect((await api.review(order.orderId, { decision: 'approve' })).status).toBe(202);
+    const labelled = await waitForOrder(api, system, order.orderId, hasStatus('LABEL_CREATED', 'FAILED'));
+
+    expect(labelled.status).toBe('LABEL_CREATED');
+    expect(labelled.payment.status).toBe('AUTHORIZED');
+    expect(labelled.risk?.review).toMatchObject({ decision: 'approve', decidedBy: 'ops' });
+    expect(await templates(order.orderId)).toEqual(['order_confirmation']);
+    expect((await api.outbox(order.orderId)).filter((m) => m.channel === 'ops')).toHaveLength(1);
+  });
+
+  it('reject an order an operator rejects in review FRAUD_SUSPECTED, voided and released', async () => {
+    const order = await heldForReview('SKU-BUNDLE-REVIEW-NO');
+
+    expect((await api.review(order.orderId, { decision: 'reject' })).status).toBe(202);
+    const closed = await waitForOrder(api, system, order.orderId, hasStatus('REJECTED', 'FAILED'));
+
+    expect(closed.rejection).toMatchObject({ code: 'FRAUD_SUSPECTED' });
+    expect(closed.payment.status).toBe('VOIDED');
+    expect(await api.stock('SKU-BUNDLE-REVIEW-NO')).toMatchObject({ available: 5, reserved: 0 });
+    expect(await templates(order.orderId)).toEqual(['order_rejected']);
+    expect((await waitForExecutionEnd(system, order.orderId)).status).toBe('SUCCEEDED');
   });
 
   it('reject an address the carrier cannot serve ADDRESS_UNDELIVERABLE, with the authorization voided', async () => {

@@ -144,13 +144,14 @@ describe('the order workflow', () => {
   });
 });
 
-describe('the three task-token waits, whose Lambdas call providers', () => {
+describe('the task-token waits, whose Lambdas call providers or lose races on the order item', () => {
   const waits = files.flatMap((file) =>
     tasksOf(file).filter(([, state]) => state.Resource?.endsWith('.waitForTaskToken')),
   );
 
-  it('are WaitForShipment, WaitForDelivery and WaitForReturnParcel', () => {
+  it('are AwaitReview, WaitForShipment, WaitForDelivery and WaitForReturnParcel', () => {
     expect(waits.map(([name]) => name).sort()).toEqual([
+      'AwaitReview',
       'WaitForDelivery',
       'WaitForReturnParcel',
       'WaitForShipment',
