@@ -1,0 +1,128 @@
+// Receiving a carrier event (from a webhook or from parcel reconciliation) against dynalite: a scan of a known
+// parcel is recorded and wakes the parked delivery wait, a repeated event is ignored, an event for a tracking number
+// of no order is kept once and operators are alerted once, and a return parcel's scan wakes that return's wait.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiveCarrierEvent } from '../../../functions/services/receive-carrier-event';
+import { getOrder, putReturnTracking, type Db } from '../../../functions/adapters/order-store';
+import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
+import { recordingDeps, storeFresh } from '../helpers/recording-deps';
+import {
+  aCarrierEvent,
+  aParkedOrderInTransit,
+  aDeliveredOrder,
+  aReturn,
+  daysAfter,
+  RETURN_ID,
+  SHIPPED_AT,
+  withReturns,
+} from '../helpers/orders';
+
+const NOW = new Date(daysAfter(SHIPPED_AT, 1));
+const UNTIL = daysAfter(SHIPPED_AT, 3);
+
+let dynamo: LocalDynamo;
+let db: Db;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  db = dynamo.db;
+});
+afterAll(() => dynamo.close());
+
+describe('receiveCarrierEvent', () => {
+  it('records a scan of a known parcel and wakes the delivery wait', async () => {
+    // Prepare
+    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(db, NOW);
+    const event = aCarrierEvent('out_for_delivery', { trackingNumber: order.trackingNumber! });
+
+    // Act
+    const outcome = await receiveCarrierEvent(deps, event);
+
+    // Assess
+    expect(outcome).toBe('recorded');
+    const stored = await getOrder(db, order.orderId);
+    expect(stored?.inbox[`carrier:${event.eventId}`]).toMatchObject({
+      kind: 'carrier',
+      status: 'out_for_delivery',
+      applied: false,
+    });
+    expect(recorded.resumed.map((resume) => [resume.token, resume.signal.action])).toEqual([
+      ['delivery-token', 'recheck'],
+    ]);
+  });
+
+  it('ignores a repeated event: nothing is written and the wait is woken once', async () => {
+    // Prepare
+    const order = await storeFresh(db, aParkedOrderInTransit(UNTIL));
+    const { deps, recorded } = recordingDeps(db, NOW);
+    const event = aCarrierEvent('out_for_delivery', { trackingNumber: order.trackingNumber! });
+    await receiveCarrierEvent(deps, event);
+    const afterFirst = await getOrder(db, order.orderId);
+
+    // Act
+    const outcome = await receiveCarrierEvent(deps, event);
+
+    // Assess
+    expect(outcome).toBe('ignored');
+    expect((await getOrder(db, order.orderId))?.version).toBe(afterFirst?.version);
+    expect(recorded.resumed).toHaveLength(1);
+  });
+
+  it('keeps an event of an unknown tracking number once and alerts operators once', async () => {
+    // Prepare
+    const { deps, recorded } = recordingDeps(db, NOW);
+    const trackingNumber = 'SBX_NOBODYS_PARCEL';
+
+    // Act
+    const outcomes = [
+      await receiveCarrierEvent(deps, aCarrierEvent('in_transit', { trackingNumber })),
+      await receiveCarrierEvent(deps, aCarrierEvent('delivered', { trackingNumber })),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual(['unmatched', 'unmatched']);
+    const { Item } = await db.doc.send(
+      new GetCommand({
+        TableName: db.tables.orders,
+        Key: { pk: `UNMATCHED#${trackingNumber}`, sk: 'UNMATCHED' },
+      }),
+    );
+    expect(Item?.event).toMatchObject({ trackingNumber, status: 'in_transit' });
+    expect(recorded.alerts.map((alert) => alert.kind)).toEqual(['unknown_tracking']);
+    expect(recorded.resumed).toEqual([]);
+  });
+
+  it("records a return parcel's scan with its return and wakes that return's wait", async () => {
+    // Prepare
+    const returnTracking = 'SBX_RETURN_PARCEL_1';
+    const order = await storeFresh(
+      db,
+      withReturns(
+        aDeliveredOrder(),
+        aReturn({
+          trackingNumber: returnTracking,
+          wait: { stage: 'return', token: 'return-token', until: UNTIL },
+        }),
+      ),
+    );
+    await putReturnTracking(db, order.orderId, RETURN_ID, returnTracking);
+    const { deps, recorded } = recordingDeps(db, NOW);
+    const event = aCarrierEvent('in_transit', { trackingNumber: returnTracking });
+
+    // Act
+    const outcome = await receiveCarrierEvent(deps, event);
+
+    // Assess
+    expect(outcome).toBe('recorded');
+    expect((await getOrder(db, order.orderId))?.inbox[`return:${event.eventId}`]).toMatchObject({
+      kind: 'return',
+      returnId: RETURN_ID,
+      status: 'in_transit',
+    });
+    expect(recorded.resumed.map((resume) => [resume.token, resume.signal.action])).toEqual([
+      ['return-token', 'recheck'],
+    ]);
+  });
+});
