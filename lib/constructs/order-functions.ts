@@ -81,6 +81,7 @@ export class OrderFunctions extends Construct {
       RETURN_WINDOW_DAYS: String(config.durations.returnWindowDays),
       REVIEW_TIMEOUT_DAYS: String(config.durations.reviewTimeoutDays),
       LOST_PARCEL_DAYS: String(config.durations.lostParcelDays),
+      CARRIER_SILENCE_DAYS: String(config.durations.carrierSilenceDays),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
