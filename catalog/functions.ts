@@ -54,8 +54,11 @@ export interface FunctionSpec {
   tables: { Orders?: TableAccess; Inventory?: TableAccess };
   capabilities: Capability[];
   routes?: Route[];
-  /** Run on a schedule (EventBridge Scheduler in AWS; a timer in the local engine). */
-  schedule?: { everyMinutes: number };
+  /**
+   * Run on a schedule (EventBridge Scheduler in AWS; a timer in the local engine). `businessTime`: the period is
+   * business time, scaled locally by the day's length like the business durations (never below a second there).
+   */
+  schedule?: { everyMinutes: number; businessTime?: boolean };
   /**
    * Business errors the step throws on purpose (functions/domain/errors.ts); each has its own branch in the ASL,
    * and a state that retries every error (`States.ALL`) may only run a function that throws none.
@@ -149,6 +152,17 @@ export const functionCatalog: readonly FunctionSpec[] = [
     tables: { Orders: { actions: [], queries: ['receivedOrders'] } },
     capabilities: ['startExecution'],
     schedule: { everyMinutes: 1 },
+  },
+  {
+    id: 'ReconcileParcels',
+    entry: 'functions/reconcile-parcels/handler.ts',
+    description:
+      'Asks the carrier about parcels it has been silent about and records the scans webhooks did not bring',
+    // Orders with a silent parcel (parcelsInFlight), each order read; the scans found go the webhooks' way
+    // (byTracking, the order's inbox, UNMATCHED# records); the run's lease item is a conditional put.
+    tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['parcelsInFlight', 'byTracking'] } },
+    capabilities: ['carrierProvider', 'sendTaskResult', 'opsAlerts'],
+    schedule: { everyMinutes: 30, businessTime: true },
   },
   // Workflow steps
   step(

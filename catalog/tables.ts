@@ -45,6 +45,14 @@ export const ordersTable: TableSpec = {
       partitionKey: { name: 'receivedBucket', type: 'S' },
       sortKey: { name: 'createdKey', type: 'S' },
     },
+    // Orders with a parcel with the carrier (outbound, or a return on its way back), by when their last carrier
+    // event was received, over the same buckets (sparse: the keys exist only while a parcel is in flight). Parcel
+    // reconciliation asks the carrier about parcels found silent there for longer than the stage's interval.
+    {
+      indexName: 'parcelsInFlight',
+      partitionKey: { name: 'parcelBucket', type: 'S' },
+      sortKey: { name: 'lastCarrierEventAt', type: 'S' },
+    },
     // Risk velocity: a customer's (hashed email) recent orders within a storefront.
     {
       indexName: 'byCustomer',

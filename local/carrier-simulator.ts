@@ -15,10 +15,13 @@
 // go out in schedule order; only an entry that exhausted its retries can be overtaken by a later one.
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getSandboxShipment, parseSandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
+import {
+  getSandboxShipment,
+  parseSandboxShipment,
+  sandboxScanEvent,
+} from '../functions/adapters/carrier/sandbox-carrier';
 import type { SandboxShipment, SandboxScheduleEntry } from '../functions/adapters/carrier/sandbox-carrier';
 import { signSandboxWebhook } from '../functions/adapters/carrier/webhooks';
-import type { SandboxWebhookBody } from '../functions/adapters/carrier/webhooks';
 
 export interface CarrierSimulatorOptions {
   doc: DynamoDBDocumentClient;
@@ -54,17 +57,6 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
-
-const webhookBody = (shipment: SandboxShipment, entry: SandboxScheduleEntry): SandboxWebhookBody => ({
-  eventId: entry.eventId,
-  trackingNumber: shipment.trackingNumber,
-  status: entry.status,
-  // The scan's own time, not the sending time: a resumed simulator reports late scans as they happened.
-  occurredAt: entry.at,
-  ...(entry.estimatedDelivery ? { estimatedDelivery: entry.estimatedDelivery } : {}),
-  ...(entry.location ? { location: entry.location } : {}),
-  ...(entry.message ? { message: entry.message } : {}),
-});
 
 /** Sends the sandbox carrier's scheduled tracking webhooks. */
 export class CarrierSimulator {
@@ -222,7 +214,7 @@ export class CarrierSimulator {
     const entry = shipment?.schedule[index];
     if (!shipment || !entry || entry.sentAt || shipment.status === 'VOIDED') return;
 
-    const body = JSON.stringify(webhookBody(shipment, entry));
+    const body = JSON.stringify(sandboxScanEvent(shipment, entry));
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.retryDelaysMs.length; attempt++) {
       if (attempt > 0) {

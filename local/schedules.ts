@@ -1,5 +1,6 @@
 // The catalog's scheduled functions, run locally as EventBridge Scheduler runs them in AWS: every few minutes,
-// with `{}` as the event. A run that fails is logged; the next run does the same work.
+// with `{}` as the event. A run that fails is logged; the next run does the same work. A period in business time
+// is scaled by the day's length, as every business duration is locally, but never below a second.
 import type { FunctionSpec } from '../catalog/functions';
 import type { LambdaRuntime } from './lambda-runtime';
 
@@ -7,7 +8,20 @@ export interface LocalSchedules {
   stop(): void;
 }
 
-export const startSchedules = (catalog: readonly FunctionSpec[], lambdas: LambdaRuntime): LocalSchedules => {
+/** Milliseconds between two local runs of a scheduled function. */
+export const localPeriodMs = (
+  schedule: NonNullable<FunctionSpec['schedule']>,
+  daySeconds: number,
+): number => {
+  const ms = schedule.everyMinutes * 60_000;
+  return schedule.businessTime ? Math.max(1_000, Math.round((ms * daySeconds) / 86_400)) : ms;
+};
+
+export const startSchedules = (
+  catalog: readonly FunctionSpec[],
+  lambdas: LambdaRuntime,
+  daySeconds: number,
+): LocalSchedules => {
   const timers = catalog
     .filter((spec) => spec.schedule)
     .map((spec) => {
@@ -17,7 +31,7 @@ export const startSchedules = (catalog: readonly FunctionSpec[], lambdas: Lambda
             console.error(`scheduled ${spec.id} failed`, error);
           });
         },
-        (spec.schedule?.everyMinutes ?? 1) * 60_000,
+        localPeriodMs(spec.schedule!, daySeconds),
       );
       timer.unref();
       return timer;

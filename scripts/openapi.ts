@@ -7,7 +7,7 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@ast
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { z } from 'zod';
-import type { EventOutcome } from '../functions/carrier-webhook/carrier-webhook';
+import type { EventOutcome } from '../functions/services/receive-carrier-event';
 import type { CreditAccount } from '../functions/adapters/credit-store';
 import { rejectionCodeByError } from '../functions/domain/errors';
 import type { StockLevel } from '../functions/adapters/inventory-store';

@@ -10,6 +10,7 @@ import {
 import { ConcurrentUpdateError } from '../domain/errors';
 import type { OrderRecord } from '../domain/order';
 import type { OrderStatus } from '../domain/requests';
+import { parcelIndexKeys } from '../domain/parcels-in-flight';
 import { LOST_RACE, retryLostRaces, writeIf } from './dynamo';
 
 export interface Db {
@@ -42,16 +43,23 @@ export const createOrder = (db: Db, order: OrderRecord): Promise<boolean> =>
     db.doc,
     new PutCommand({
       TableName: db.tables.orders,
-      Item: order,
+      Item: storedItem(order),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
 
-/** The item as stored: an order that has left RECEIVED drops out of the receivedOrders index. */
+/**
+ * The item as stored, with the sparse indexes' keys derived from the order in the same put: an order that has left
+ * RECEIVED drops out of the receivedOrders index, and an order is in the parcelsInFlight index, keyed by its last
+ * carrier event, exactly while a parcel of it is with the carrier.
+ */
 const storedItem = (order: OrderRecord): OrderRecord => {
-  if (order.status === 'RECEIVED' || order.receivedBucket === undefined) return order;
-  const { receivedBucket: _left, ...rest } = order;
-  return rest;
+  const { receivedBucket, parcelBucket: _bucket, lastCarrierEventAt: _last, ...rest } = order;
+  return {
+    ...rest,
+    ...(order.status === 'RECEIVED' && receivedBucket !== undefined ? { receivedBucket } : {}),
+    ...parcelIndexKeys(order),
+  };
 };
 
 /** Writes `next` only if the stored version is still `next.version - 1`. */
@@ -287,24 +295,60 @@ export const otherCustomersSince = async (
   return new Set(items.map((item) => item.customerKey).filter((key) => key !== customerKey)).size;
 };
 
+/** A page of order ids and the key to continue from (none at the end). */
+export interface OrderIdPage {
+  orderIds: string[];
+  nextKey: Record<string, unknown> | undefined;
+}
+
+/** One page of the order ids in one bucket of a bucketed sparse index whose sort key is below `before`, oldest first. */
+const bucketBefore = async (
+  db: Db,
+  index: { name: string; bucketKey: string; sortKey: string },
+  page: { bucket: string; before: string; limit: number; startKey?: Record<string, unknown> | undefined },
+): Promise<OrderIdPage> => {
+  const { items, nextKey } = await queryPage<{ orderId: string }>(db, {
+    IndexName: index.name,
+    KeyConditionExpression: '#bucket = :b AND #sort < :before',
+    ExpressionAttributeNames: { '#bucket': index.bucketKey, '#sort': index.sortKey },
+    ExpressionAttributeValues: { ':b': page.bucket, ':before': page.before },
+    ProjectionExpression: 'orderId',
+    Limit: page.limit,
+    ExclusiveStartKey: page.startKey,
+  });
+  return { orderIds: items.map((item) => item.orderId), nextKey };
+};
+
 /**
  * One page of the orders of a receivedOrders bucket that were received before `before` and are still RECEIVED,
  * oldest first.
  */
-export const receivedBefore = async (
+export const receivedBefore = (
   db: Db,
   bucket: string,
   before: string,
   limit: number,
   startKey?: Record<string, unknown>,
-): Promise<{ orderIds: string[]; nextKey: Record<string, unknown> | undefined }> => {
-  const page = await queryPage<{ orderId: string }>(db, {
-    IndexName: 'receivedOrders',
-    KeyConditionExpression: 'receivedBucket = :b AND createdKey < :before',
-    ExpressionAttributeValues: { ':b': bucket, ':before': before },
-    ProjectionExpression: 'orderId',
-    Limit: limit,
-    ExclusiveStartKey: startKey,
-  });
-  return { orderIds: page.items.map((item) => item.orderId), nextKey: page.nextKey };
-};
+): Promise<OrderIdPage> =>
+  bucketBefore(
+    db,
+    { name: 'receivedOrders', bucketKey: 'receivedBucket', sortKey: 'createdKey' },
+    { bucket, before, limit, startKey },
+  );
+
+/**
+ * One page of the orders of a parcelsInFlight bucket whose last carrier event was received before `before`: orders
+ * with a parcel the carrier has been silent about, longest silent first.
+ */
+export const silentParcelOrders = (
+  db: Db,
+  bucket: string,
+  before: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<OrderIdPage> =>
+  bucketBefore(
+    db,
+    { name: 'parcelsInFlight', bucketKey: 'parcelBucket', sortKey: 'lastCarrierEventAt' },
+    { bucket, before, limit, startKey },
+  );

@@ -36,6 +36,7 @@ export const buyLabel = async (deps: Deps, input: { orderId: string }): Promise<
         promisedDelivery: label.estimatedDelivery,
         estimatedDelivery: label.estimatedDelivery,
         status: 'label_created' as const,
+        ...(label.trackerId ? { trackerId: label.trackerId } : {}),
         delayed: false,
       },
     };

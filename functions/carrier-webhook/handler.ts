@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { defaultDeps, type Deps } from '../runtime/deps';
 import { HttpError, httpErrors, json, lowerCaseHeaders, rawBody } from '../runtime/http';
 import { logging } from '../runtime/observability';
-import { receiveCarrierEvent } from './carrier-webhook';
+import { receiveCarrierEvent } from '../services/receive-carrier-event';
 
 const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const provider = event.pathParameters?.provider ?? '';

@@ -42,6 +42,8 @@ export interface ShipmentState {
   estimatedAt?: string | undefined;
   /** The carrier's latest tracking status word (never moves backwards). */
   status: TrackingStatus | 'label_created' | 'voided';
+  /** The carrier's tracker id (EasyPost), kept so reconciliation can ask the carrier for the parcel's scans. */
+  trackerId?: string | undefined;
   delayed: boolean;
   shippedAt?: string | undefined;
   deliveredAt?: string | undefined;
@@ -124,6 +126,8 @@ export interface ReturnRecord {
   automatic: boolean;
   shipmentId: string;
   trackingNumber: string;
+  /** The carrier's tracker id of the return parcel (EasyPost), for reconciliation. */
+  trackerId?: string | undefined;
   labelUrl: string;
   trackingStatus: string;
   createdAt: string;
@@ -177,6 +181,12 @@ export interface OrderRecord {
    */
   sourceIpHash?: string | undefined;
   paymentFingerprint?: string | undefined;
+  /**
+   * Keys of the parcelsInFlight index, present only while a parcel of the order is with the carrier (see
+   * parcels-in-flight.ts `parcelIndexKeys`): the bucket, and when the last carrier event for it was received.
+   */
+  parcelBucket?: string | undefined;
+  lastCarrierEventAt?: string | undefined;
   /** Present once a label exists: the byTracking index key. */
   trackingNumber?: string | undefined;
   status: OrderStatus;
@@ -206,12 +216,19 @@ export interface OrderRecord {
   wait?: WaitState | undefined;
 }
 
-/** How many partitions the receivedOrders index spreads RECEIVED orders over (a sweep reads each). */
-export const receivedBuckets = 8;
+/**
+ * How many partitions each bucketed sparse index (receivedOrders, parcelsInFlight) spreads its orders over; a sweep
+ * reads each.
+ */
+export const indexBuckets = 8;
 
-/** The receivedOrders bucket of an order id (ids end in hex digits). */
-export const receivedBucketOf = (orderId: string): string =>
-  String((Number.parseInt(orderId.slice(-1), 16) || 0) % receivedBuckets);
+/** The bucket of an order id in the bucketed indexes (ids end in hex digits). */
+export const indexBucketOf = (orderId: string): string =>
+  String((Number.parseInt(orderId.slice(-1), 16) || 0) % indexBuckets);
+
+/** The receivedOrders index's buckets: the bucketed indexes' own. */
+export const receivedBuckets = indexBuckets;
+export const receivedBucketOf = indexBucketOf;
 
 export const finalStatuses: ReadonlySet<OrderStatus> = new Set([
   'REJECTED',
@@ -278,11 +295,12 @@ export const refundedInFull = (payment: PaymentState): PaymentState => ({
   refundedAmount: payment.capturedAmount,
 });
 
-export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId' | 'requestSignature'>;
+export type ReturnView = Omit<ReturnRecord, 'wait' | 'shipmentId' | 'trackerId' | 'requestSignature'>;
 
 export const toReturnView = ({
   wait: _wait,
   shipmentId: _shipmentId,
+  trackerId: _trackerId,
   requestSignature: _signature,
   ...visible
 }: ReturnRecord): ReturnView => visible;
@@ -322,7 +340,7 @@ export interface OrderView {
   tax: number;
   total: number;
   payment: Omit<PaymentState, 'provider' | 'paymentId'> & { provider: string };
-  shipment: Omit<ShipmentState, 'shipmentId' | 'delayNotifiedFor' | 'estimatedAt'> | null;
+  shipment: Omit<ShipmentState, 'shipmentId' | 'trackerId' | 'delayNotifiedFor' | 'estimatedAt'> | null;
   risk: (RiskAssessment & { review: ReviewView | null }) | null;
   cancellation: CancellationState | null;
   rejection: { code: string; message: string } | null;
@@ -337,6 +355,7 @@ export const toOrderView = (order: OrderRecord): OrderView => {
   if (order.shipment) {
     const {
       shipmentId: _shipmentId,
+      trackerId: _trackerId,
       delayNotifiedFor: _notified,
       estimatedAt: _estimatedAt,
       ...visible

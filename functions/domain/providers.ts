@@ -83,6 +83,8 @@ export interface Label {
   rateAmount: Money;
   /** The carrier's delivery estimate at purchase (service days from now). */
   estimatedDelivery: string;
+  /** The carrier's id of the parcel's tracker, where it has one apart from the shipment (EasyPost `trk_...`). */
+  trackerId?: string | undefined;
 }
 
 /** EasyPost's tracking status words, which the contract adopts for every carrier. */
@@ -132,6 +134,13 @@ export interface ReturnLabelRequest {
   idempotencyKey: string;
 }
 
+/** A parcel as the carrier knows it: what `trackingEvents` needs to look it up. */
+export interface TrackedParcel {
+  shipmentId: string;
+  trackingNumber: string;
+  trackerId?: string | undefined;
+}
+
 export interface CarrierProvider {
   readonly name: string;
   /** Buys the cheapest label of the requested service level. @throws AddressUndeliverableError */
@@ -142,6 +151,11 @@ export interface CarrierProvider {
   intercept(request: InterceptRequest): Promise<InterceptResult>;
   /** Buys a prepaid return label from the customer to the warehouse (standard service). */
   returnLabel(request: ReturnLabelRequest): Promise<Label>;
+  /**
+   * Every tracking event the carrier has for the parcel so far, oldest first, with stable event ids: the same scan
+   * asked for twice has the same id. Reconciliation feeds them in as if they were webhooks.
+   */
+  trackingEvents(parcel: TrackedParcel): Promise<CarrierEvent[]>;
 }
 
 /** Verifies and parses one carrier's webhooks. Verification is over the raw body, before any parsing. */

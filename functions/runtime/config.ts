@@ -49,6 +49,8 @@ const envSchema = z.object({
   RISK_HASH_KEY_NAME: z.string().default(''),
   /** After this many days past the promised date without delivery, the parcel is treated as lost. */
   LOST_PARCEL_DAYS: days.default(30),
+  /** After this many days without a carrier event, parcel reconciliation asks the carrier about a parcel in flight. */
+  CARRIER_SILENCE_DAYS: days.default(1),
   /** JSON of the warehouse address labels are bought from (real carriers need it). */
   SHIP_FROM_ADDRESS: z
     .string()
@@ -95,6 +97,7 @@ export interface Config {
     returnWindowDays: number;
     reviewTimeoutDays: number;
     lostParcelDays: number;
+    carrierSilenceDays: number;
   };
 }
 
@@ -167,6 +170,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       returnWindowDays: e.RETURN_WINDOW_DAYS,
       reviewTimeoutDays: e.REVIEW_TIMEOUT_DAYS,
       lostParcelDays: e.LOST_PARCEL_DAYS,
+      carrierSilenceDays: e.CARRIER_SILENCE_DAYS,
     },
   };
 };

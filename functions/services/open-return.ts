@@ -71,6 +71,7 @@ export const openReturn = async (
       automatic: request.automatic === true,
       shipmentId: label.shipmentId,
       trackingNumber: label.trackingNumber,
+      ...(label.trackerId ? { trackerId: label.trackerId } : {}),
       labelUrl: label.labelUrl,
       trackingStatus: 'label_created',
       createdAt: at,

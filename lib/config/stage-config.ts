@@ -119,6 +119,8 @@ export const stageConfigSchema = z
       reviewTimeoutDays: days,
       /** Days past the promised date after which an undelivered parcel counts as lost. */
       lostParcelDays: days,
+      /** Days without a carrier event after which parcel reconciliation asks the carrier about a parcel in flight. */
+      carrierSilenceDays: days,
     }),
     /**
      * Risk score bands (docs/risk.md): below `reviewScore` an order is approved, from it an operator reviews it, from

@@ -8,6 +8,7 @@ const businessDurations = {
   returnWindowDays: 30,
   reviewTimeoutDays: 2,
   lostParcelDays: 30,
+  carrierSilenceDays: 1,
 };
 
 /** Risk score bands (docs/risk.md has the rules and tuning advice). */

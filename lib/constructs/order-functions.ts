@@ -83,6 +83,7 @@ export class OrderFunctions extends Construct {
       LOST_PARCEL_DAYS: String(config.durations.lostParcelDays),
       RISK_REVIEW_SCORE: String(config.risk.reviewScore),
       RISK_REJECT_SCORE: String(config.risk.rejectScore),
+      CARRIER_SILENCE_DAYS: String(config.durations.carrierSilenceDays),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };

@@ -92,9 +92,10 @@ describe('the deployed bundles', () => {
     }
   });
 
-  it('carry an order to DELIVERED: captured once, the customer told at each step', async () => {
-    const { status, body } = await api.postOrder(anOrderRequest());
-    expect(status).toBe(202);
+  /** An order labelled, shipped and scanned with `scans`; answers its id once it reached `status`. */
+  const shipAndScan = async (request: ReturnType<typeof anOrderRequest>, scans: string[], status: string) => {
+    const { status: code, body } = await api.postOrder(request);
+    expect(code).toBe(202);
     const labelled = await waitForOrder(
       api,
       system,
@@ -103,22 +104,54 @@ describe('the deployed bundles', () => {
     );
     expect(labelled.status).toBe('LABEL_CREATED');
     const tracking = labelled.shipment!.trackingNumber;
-
     expect((await api.ship(body.orderId)).status).toBe(202);
     await waitForOrder(api, system, body.orderId, hasStatus('SHIPPED'));
-    for (const scanStatus of ['in_transit', 'out_for_delivery', 'delivered']) {
+    for (const scanStatus of scans) {
       expect((await api.carrierEvent(scan(tracking, scanStatus))).status).toBe(200);
     }
-    const delivered = await waitForOrder(api, system, body.orderId, hasStatus('DELIVERED'));
+    await waitForOrder(api, system, body.orderId, hasStatus(status));
+    return body.orderId;
+  };
 
+  /** Delivered, captured once, the customer told at each step, the execution ended. */
+  const expectDeliveredOnce = async (orderId: string) => {
+    const delivered = await waitForOrder(api, system, orderId, hasStatus('DELIVERED'));
     expect(delivered.payment).toMatchObject({ status: 'CAPTURED', capturedAmount: 4498 });
-    expect(await templates(body.orderId)).toEqual([
+    expect(await templates(orderId)).toEqual([
       'order_confirmation',
       'shipping_confirmation',
       'out_for_delivery',
       'delivered',
     ]);
-    expect((await waitForExecutionEnd(system, body.orderId)).status).toBe('SUCCEEDED');
+    expect((await waitForExecutionEnd(system, orderId)).status).toBe('SUCCEEDED');
+  };
+
+  it('carry an order to DELIVERED: captured once, the customer told at each step', async () => {
+    const orderId = await shipAndScan(
+      anOrderRequest(),
+      ['in_transit', 'out_for_delivery', 'delivered'],
+      'DELIVERED',
+    );
+
+    await expectDeliveredOnce(orderId);
+  });
+
+  it('deliver an order whose delivered webhook was dropped, found by parcel reconciliation, telling the customer once', async () => {
+    const orderId = await shipAndScan(
+      anOrderRequest({ shipping: { service: 'overnight', amount: 500 } }),
+      ['in_transit', 'out_for_delivery'],
+      'OUT_FOR_DELIVERY',
+    );
+
+    // The `delivered` webhook never comes: reconciliation runs until it has asked the carrier about the parcel.
+    const deadline = Date.now() + 30_000;
+    while ((await api.order(orderId)).status !== 'DELIVERED' && Date.now() < deadline) {
+      await system.lambdas.invoke('ReconcileParcels', {});
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await system.lambdas.invoke('ReconcileParcels', {});
+
+    await expectDeliveredOnce(orderId);
   });
 
   const rejected = async (request: ReturnType<typeof anOrderRequest>) => {

@@ -1,5 +1,6 @@
-// Scheduled functions: the intake sweep runs every minute on EventBridge Scheduler, under a role that may invoke
-// that one function and nothing else, and a missed run is left to the next one.
+// Scheduled functions: the intake sweep (every minute) and parcel reconciliation (every 30 minutes) run on
+// EventBridge Scheduler, each under a role that may invoke that one function and nothing else, and a missed run is
+// left to the next one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionCatalog } from '../../catalog/functions';
 import { logicalId, synthesize, type Synthesized } from './synth';
@@ -16,8 +17,10 @@ afterAll(() => prod?.cleanup());
 const scheduled = functionCatalog.filter((spec) => spec.schedule);
 
 describe('the schedules', () => {
-  it('include the intake sweep', () => {
-    expect(scheduled.map((spec) => spec.id)).toContain('IntakeSweep');
+  it('include the intake sweep and parcel reconciliation', () => {
+    expect(scheduled.map((spec) => spec.id)).toEqual(
+      expect.arrayContaining(['IntakeSweep', 'ReconcileParcels']),
+    );
   });
 
   it.each(scheduled.map((spec) => [spec.id, spec] as const))(
@@ -32,7 +35,8 @@ describe('the schedules', () => {
         ScheduleExpression: string;
         Target: { RoleArn: unknown; RetryPolicy: { MaximumRetryAttempts: number } };
       };
-      expect(properties.ScheduleExpression).toBe(`rate(${spec.schedule!.everyMinutes} minute)`);
+      const minutes = spec.schedule!.everyMinutes;
+      expect(properties.ScheduleExpression).toBe(`rate(${minutes} minute${minutes === 1 ? '' : 's'})`);
       expect(properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
 
       const [roleId] = [...referencedIds(properties.Target.RoleArn)];

@@ -1,6 +1,6 @@
 // The EasyPost adapter against recorded EasyPost exchanges (test/fixtures/easypost), replayed by a fake fetch that
-// checks each request's method, path, Basic auth and JSON body: labels, return labels, voiding, and the intercept
-// EasyPost cannot do.
+// checks each request's method, path, Basic auth and JSON body: labels, return labels, voiding, the intercept
+// EasyPost cannot do, and reading a parcel's tracker for reconciliation.
 import { describe, expect, it } from 'vitest';
 import { AddressUndeliverableError, TransientError } from '../../functions/domain/errors';
 import {
@@ -16,6 +16,8 @@ const API_KEY = 'EZTK_test_orderflow';
 const BASE_URL = 'https://api.easypost.test';
 const SHIPMENT_ID = 'shp_6a1f2e3d4c5b4a69887766554433221a';
 const NOW = new Date('2030-01-01T10:00:00.000Z');
+const TRACKER_ID = 'trk_0c3f1a9e2b7d4e6f8a1b2c3d4e5f6a7b';
+const TRACKING_NUMBER = '9400100109361129278357';
 
 const carrierFor = (fixture: string) => {
   const recording = replayFixture(`easypost/${fixture}`, {
@@ -85,6 +87,8 @@ describe('EasyPostCarrier', () => {
         rateAmount: 593,
         // The rate has no delivery date: purchase time + its 3 delivery days.
         estimatedDelivery: '2030-01-04T10:00:00.000Z',
+        // Kept, so that reconciliation can read the parcel's tracker.
+        trackerId: TRACKER_ID,
       });
       recording.expectAllUsed();
     });
@@ -254,6 +258,7 @@ describe('EasyPostCarrier returns and intercepts', () => {
         labelUrl:
           'https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20300101/r9a8b7c6d5e4.png',
         trackingUrl: 'https://track.easypost.com/djE6dHJrXzFkNGEyYjBmM2M4ZTRmN2E5YjJjM2Q0ZTVmNmE3Yjhj',
+        trackerId: 'trk_1d4a2b0f3c8e4f7a9b2c3d4e5f6a7b8c',
         // UPS Ground at 5.80 beats USPS GroundAdvantage; the cheaper USPS First is not a standard service.
         rateAmount: 580,
         // No delivery date on the rate: purchase time + its 4 delivery days.
@@ -308,6 +313,88 @@ describe('EasyPostCarrier returns and intercepts', () => {
       expect(EASYPOST_INTERCEPT_UNSUPPORTED).toBe('intercept is not supported through EasyPost');
       expect(recording.requests).toBe(0);
     });
+  });
+});
+
+describe('EasyPostCarrier trackingEvents', () => {
+  const parcel = { shipmentId: SHIPMENT_ID, trackingNumber: TRACKING_NUMBER, trackerId: TRACKER_ID };
+
+  it("turns the tracker's tracking details into events, oldest first, the newest with the estimate", async () => {
+    // Prepare
+    const { carrier, recording } = carrierFor('tracker-delivered.json');
+
+    // Act
+    const events = await carrier.trackingEvents(parcel);
+
+    // Assess
+    expect(events.map((event) => [event.status, event.occurredAt])).toEqual([
+      ['pre_transit', '2030-01-01T10:00:00.000Z'],
+      ['in_transit', '2030-01-03T09:10:00.000Z'],
+      ['out_for_delivery', '2030-01-04T07:05:00.000Z'],
+      ['delivered', '2030-01-04T15:40:00.000Z'],
+    ]);
+    expect(events.at(-1)).toEqual({
+      eventId: `${TRACKER_ID}:2030-01-04T15:40:00.000Z:delivered`,
+      trackingNumber: TRACKING_NUMBER,
+      status: 'delivered',
+      occurredAt: '2030-01-04T15:40:00.000Z',
+      estimatedDelivery: '2030-01-04T15:40:00.000Z',
+      location: 'SAN FRANCISCO, CA, US',
+      message: 'Delivered, In/At Mailbox',
+    });
+    expect(events.slice(0, -1).every((event) => event.estimatedDelivery === undefined)).toBe(true);
+    recording.expectAllUsed();
+  });
+
+  it('gives a scan the same event id every time the tracker is read, so it is recorded once', async () => {
+    // Prepare
+    const first = carrierFor('tracker-delivered.json');
+    const second = carrierFor('tracker-delivered.json');
+
+    // Act
+    const [a, b] = [await first.carrier.trackingEvents(parcel), await second.carrier.trackingEvents(parcel)];
+
+    // Assess
+    expect(a.map((event) => event.eventId)).toEqual(b.map((event) => event.eventId));
+    expect(new Set(a.map((event) => event.eventId)).size).toBe(4);
+  });
+
+  it('reads a parcel labelled before tracker ids were kept through its shipment', async () => {
+    // Prepare
+    const { carrier, recording } = carrierFor('shipment-tracker-in-transit.json');
+
+    // Act
+    const events = await carrier.trackingEvents({ shipmentId: SHIPMENT_ID, trackingNumber: TRACKING_NUMBER });
+
+    // Assess
+    expect(events.map((event) => event.status)).toEqual(['pre_transit', 'in_transit']);
+    expect(events.at(-1)).toMatchObject({
+      location: 'OAKLAND, CA, US',
+      estimatedDelivery: '2030-01-06T00:00:00.000Z',
+    });
+    recording.expectAllUsed();
+  });
+
+  it('reports EasyPost being unavailable as TransientError', async () => {
+    // Prepare
+    const { carrier } = carrierFor('tracker-unavailable.json');
+
+    // Act
+    const attempt = carrier.trackingEvents(parcel);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(TransientError);
+  });
+
+  it("refuses a tracker of another parcel's tracking number", async () => {
+    // Prepare
+    const { carrier } = carrierFor('tracker-delivered.json');
+
+    // Act
+    const attempt = carrier.trackingEvents({ ...parcel, trackingNumber: '1Z999AA10123456784' });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(EasyPostRequestError);
   });
 });
 

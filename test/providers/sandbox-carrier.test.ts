@@ -1,5 +1,5 @@
 // The sandbox carrier against dynalite: deterministic labels, services and rates, the undeliverable and delay
-// magic, the stored tracking schedule, voiding, return labels and intercepts.
+// magic, the stored tracking schedule, voiding, return labels, intercepts, and what the schedule says has happened.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AddressUndeliverableError } from '../../functions/domain/errors';
@@ -504,6 +504,80 @@ describe('SandboxCarrier', () => {
       // Assess
       await expect(unknown).rejects.toThrow(SandboxCarrierError);
       await expect(mismatched).rejects.toThrow(SandboxCarrierError);
+    });
+  });
+
+  describe('trackingEvents', () => {
+    const parcelOf = (label: Label) => ({
+      shipmentId: label.shipmentId,
+      trackingNumber: label.trackingNumber,
+    });
+
+    it('answers the scans of the schedule whose time has come, with their webhook event ids, sent or not', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      now = new Date(at(5 - 0.1));
+
+      // Act
+      const events = await carrier.trackingEvents(parcelOf(label));
+
+      // Assess
+      expect(events.map((event) => [event.eventId, event.status])).toEqual([
+        [`${label.shipmentId}-1`, 'pre_transit'],
+        [`${label.shipmentId}-2`, 'in_transit'],
+        [`${label.shipmentId}-3`, 'out_for_delivery'],
+      ]);
+      expect(events[1]).toMatchObject({
+        trackingNumber: label.trackingNumber,
+        occurredAt: at(0.5),
+        estimatedDelivery: at(5),
+      });
+    });
+
+    it('answers delivered once its time has come', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      now = new Date(at(5));
+
+      // Act
+      const events = await carrier.trackingEvents(parcelOf(label));
+
+      // Assess
+      expect(events.at(-1)).toMatchObject({ eventId: `${label.shipmentId}-4`, status: 'delivered' });
+    });
+
+    it('answers the scans of an intercepted parcel coming back', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      now = new Date(at(1));
+      await interceptOf(label);
+      now = new Date(at(3.5));
+
+      // Act
+      const events = await carrier.trackingEvents(parcelOf(label));
+
+      // Assess
+      expect(events.map((event) => event.status)).toEqual([
+        'pre_transit',
+        'in_transit',
+        'return_to_sender',
+        'delivered',
+      ]);
+    });
+
+    it('answers nothing for a voided label, and refuses an unknown shipment', async () => {
+      // Prepare
+      const label = await carrier.buyLabel(labelRequest());
+      await carrier.voidLabel({ shipmentId: label.shipmentId, idempotencyKey: 'void-1' });
+      now = new Date(at(10));
+
+      // Act
+      const voided = await carrier.trackingEvents(parcelOf(label));
+      const unknown = carrier.trackingEvents({ shipmentId: 'shp_sbx_unknown', trackingNumber: 'SBX000' });
+
+      // Assess
+      expect(voided).toEqual([]);
+      await expect(unknown).rejects.toThrow(SandboxCarrierError);
     });
   });
 });

@@ -7,6 +7,10 @@
 // customer, from = the warehouse): EasyPost documents that it swaps them itself, so the label runs from the customer
 // back to the warehouse. Its cheapest `standard` rate is bought like an outbound label's.
 //
+// Reconciliation reads a parcel's tracker (`GET /v2/trackers/{id}`, its id kept from the label purchase) and turns
+// its `tracking_details` into CarrierEvents; a parcel labelled before tracker ids were kept is read through its
+// shipment (`GET /v2/shipments/{id}`), which embeds the tracker.
+//
 // Intercepting a parcel in transit is not something EasyPost's API offers for every carrier (it is a carrier-side
 // service, e.g. UPS Delivery Intercept or USPS Package Intercept, requested outside EasyPost). intercept() therefore
 // refuses without calling EasyPost, and the workflow's refused-intercept path takes over (a return once delivered).
@@ -21,6 +25,7 @@
 //   overnight — USPS Express, UPS NextDayAir / NextDayAirSaver, FedEx STANDARD_OVERNIGHT / PRIORITY_OVERNIGHT
 import { AddressUndeliverableError, OrderflowError, TransientError } from '../../domain/errors';
 import type {
+  CarrierEvent,
   CarrierProvider,
   InterceptRequest,
   InterceptResult,
@@ -30,9 +35,11 @@ import type {
   PostalAddress,
   ReturnLabelRequest,
   ServiceLevel,
+  TrackedParcel,
 } from '../../domain/providers';
 import { serviceLevelDays } from '../../domain/providers';
 import { isUnavailableStatus, PROVIDER_REQUEST_TIMEOUT_MS, requestJson } from '../provider-http';
+import { easypostTrackerSchema, easypostTrackerScans } from './webhooks';
 
 /** EasyPost answered with an error the workflow should not retry and that is not about the address. */
 export class EasyPostRequestError extends OrderflowError {
@@ -110,7 +117,7 @@ interface EasyPostShipment {
   rates?: EasyPostRate[];
   selected_rate?: EasyPostRate | null;
   postage_label?: { label_url?: string | null } | null;
-  tracker?: { public_url?: string | null; est_delivery_date?: string | null } | null;
+  tracker?: { id?: string | null; public_url?: string | null; est_delivery_date?: string | null } | null;
   refund_status?: string | null;
 }
 
@@ -262,6 +269,28 @@ export class EasyPostCarrier implements CarrierProvider {
     }
   }
 
+  /** The parcel's scans from its tracker, oldest first (see the header). */
+  async trackingEvents(parcel: TrackedParcel): Promise<CarrierEvent[]> {
+    let tracker: unknown;
+    try {
+      tracker = parcel.trackerId
+        ? await this.call<unknown>('GET', `/v2/trackers/${encodeURIComponent(parcel.trackerId)}`)
+        : (await this.call<EasyPostShipment>('GET', `/v2/shipments/${encodeURIComponent(parcel.shipmentId)}`))
+            .tracker;
+    } catch (error) {
+      throw mapped(error);
+    }
+    const parsed = easypostTrackerSchema.safeParse(tracker);
+    if (!parsed.success || parsed.data.tracking_code !== parcel.trackingNumber) {
+      throw new EasyPostRequestError(
+        `EasyPost answered no tracker of parcel ${parcel.trackingNumber}`,
+        200,
+        undefined,
+      );
+    }
+    return easypostTrackerScans(parsed.data);
+  }
+
   /** The shipment an earlier attempt with this idempotency key created, if any. */
   private async findByReference(reference: string): Promise<EasyPostShipment | undefined> {
     try {
@@ -345,6 +374,7 @@ export class EasyPostCarrier implements CarrierProvider {
       trackingUrl: shipment.tracker?.public_url ?? '',
       rateAmount: decimalToMinorUnits(rate.rate),
       estimatedDelivery: new Date(estimate).toISOString(),
+      ...(shipment.tracker?.id ? { trackerId: shipment.tracker.id } : {}),
     };
   }
 

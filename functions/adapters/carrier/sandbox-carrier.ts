@@ -12,6 +12,7 @@ import { sha256Hex } from '../../domain/hash';
 import { LOST_RACE, retryLostRaces, writeIf } from '../dynamo';
 import { serviceLevelDays, trackingStatuses } from '../../domain/providers';
 import type {
+  CarrierEvent,
   CarrierProvider,
   InterceptRequest,
   InterceptResult,
@@ -21,6 +22,7 @@ import type {
   PostalAddress,
   ReturnLabelRequest,
   ServiceLevel,
+  TrackedParcel,
 } from '../../domain/providers';
 
 /** A call the sandbox carrier refuses (an unknown shipment, an idempotency key reused for another label). */
@@ -252,6 +254,20 @@ export const getSandboxShipment = async (
   return Item ? parseSandboxShipment(Item) : undefined;
 };
 
+/**
+ * The tracking event of a schedule entry: what the simulator posts as a webhook and what `trackingEvents` answers.
+ * The scan's own time, not the sending time, is `occurredAt`: a late webhook reports the scan as it happened.
+ */
+export const sandboxScanEvent = (shipment: SandboxShipment, entry: SandboxScheduleEntry): CarrierEvent => ({
+  eventId: entry.eventId,
+  trackingNumber: shipment.trackingNumber,
+  status: entry.status,
+  occurredAt: entry.at,
+  ...(entry.estimatedDelivery ? { estimatedDelivery: entry.estimatedDelivery } : {}),
+  ...(entry.location ? { location: entry.location } : {}),
+  ...(entry.message ? { message: entry.message } : {}),
+});
+
 /** Sandbox CarrierProvider: one flat rate per service level, labels and schedules derived from the idempotency key. */
 export class SandboxCarrier implements CarrierProvider {
   readonly name = 'sandbox';
@@ -365,6 +381,24 @@ export class SandboxCarrier implements CarrierProvider {
           `Sandbox shipment ${request.shipmentId} kept changing during the intercept`,
         ),
     );
+  }
+
+  /**
+   * What the stored schedule says has happened by the clock's now, oldest first, whether or not the simulator sent
+   * it (with the simulation off it sends nothing): the scans of the schedule whose time has come, with their event
+   * ids, so that a scan also delivered as a webhook counts once. A voided label has no scans.
+   */
+  async trackingEvents(parcel: TrackedParcel): Promise<CarrierEvent[]> {
+    const shipment = await getSandboxShipment(this.doc, this.table, parcel.shipmentId);
+    if (!shipment) throw new SandboxCarrierError(`Unknown sandbox shipment ${parcel.shipmentId}`);
+    if (shipment.trackingNumber !== parcel.trackingNumber) {
+      throw new SandboxCarrierError(`Tracking number does not match sandbox shipment ${parcel.shipmentId}`);
+    }
+    if (shipment.status === 'VOIDED') return [];
+    const now = this.clock().getTime();
+    return shipment.schedule
+      .filter((entry) => Date.parse(entry.at) <= now)
+      .map((entry) => sandboxScanEvent(shipment, entry));
   }
 
   async voidLabel(request: { shipmentId: string; idempotencyKey: string }): Promise<void> {

@@ -123,8 +123,8 @@ const trackingDetailSchema = z.object({
   tracking_location: trackingLocationSchema,
 });
 
-/** The parts of EasyPost's Tracker object this parser reads (EasyPost sends many more; they are ignored). */
-const trackerSchema = z.object({
+/** The parts of EasyPost's Tracker object Orderflow reads (EasyPost sends many more; they are ignored). */
+export const easypostTrackerSchema = z.object({
   id: z.string(),
   object: z.literal('Tracker'),
   tracking_code: z.string().min(1),
@@ -133,6 +133,8 @@ const trackerSchema = z.object({
   updated_at: easypostTime.nullish(),
   tracking_details: z.array(trackingDetailSchema).nullish(),
 });
+export type EasyPostTracker = z.infer<typeof easypostTrackerSchema>;
+type EasyPostTrackingDetail = z.infer<typeof trackingDetailSchema>;
 
 const easypostEventSchema = z.object({
   id: z.string().min(1),
@@ -144,6 +146,50 @@ const easypostEventSchema = z.object({
 
 const isTrackingStatus = (status: string): status is TrackingStatus =>
   (trackingStatuses as readonly string[]).includes(status);
+
+/**
+ * The CarrierEvent of a tracker's status at one of its scans (the scan gives place and message). A status word EasyPost adds later is news we cannot act on, not a malformed body (which EasyPost
+ * would retry forever): it becomes `unknown`.
+ */
+const trackerEvent = (
+  eventId: string,
+  tracker: EasyPostTracker,
+  fields: { status: string; at: string; detail: EasyPostTrackingDetail | undefined; estimate: boolean },
+): CarrierEvent => {
+  const location = fields.detail?.tracking_location;
+  const place = [location?.city, location?.state, location?.country].filter(Boolean).join(', ');
+  return {
+    eventId,
+    trackingNumber: tracker.tracking_code,
+    status: isTrackingStatus(fields.status) ? fields.status : 'unknown',
+    occurredAt: new Date(fields.at).toISOString(),
+    ...(fields.estimate && tracker.est_delivery_date
+      ? { estimatedDelivery: new Date(tracker.est_delivery_date).toISOString() }
+      : {}),
+    ...(place ? { location: place } : {}),
+    ...(fields.detail?.message ? { message: fields.detail.message } : {}),
+  };
+};
+
+/**
+ * Every scan of a tracker as a CarrierEvent, oldest first (EasyPost lists them so), the newest carrying the
+ * tracker's delivery estimate. Tracking details have no ids of their own; each event's id is the tracker's, the
+ * scan's time and its status, which is the same every time the tracker is read.
+ */
+export const easypostTrackerScans = (tracker: EasyPostTracker): CarrierEvent[] => {
+  const scans = (tracker.tracking_details ?? []).filter(
+    (detail): detail is EasyPostTrackingDetail & { status: string; datetime: string } =>
+      Boolean(detail.status && detail.datetime),
+  );
+  return scans.map((detail, index) =>
+    trackerEvent(`${tracker.id}:${new Date(detail.datetime).toISOString()}:${detail.status}`, tracker, {
+      status: detail.status,
+      at: detail.datetime,
+      detail,
+      estimate: index === scans.length - 1,
+    }),
+  );
+};
 
 export const easypostWebhooks: CarrierWebhookParser = {
   provider: 'easypost',
@@ -160,7 +206,7 @@ export const easypostWebhooks: CarrierWebhookParser = {
     const event = easypostEventSchema.safeParse(parseJson(rawBody));
     if (!event.success) throw validationFailed(event.error.issues);
     if (!event.data.description.startsWith('tracker.')) return [];
-    const tracker = trackerSchema.safeParse(event.data.result);
+    const tracker = easypostTrackerSchema.safeParse(event.data.result);
     if (!tracker.success) {
       throw validationFailed(
         tracker.error.issues.map((issue) => ({ ...issue, path: ['result', ...issue.path] })),
@@ -169,23 +215,12 @@ export const easypostWebhooks: CarrierWebhookParser = {
     const { data } = tracker;
     // The newest scan (EasyPost lists them oldest first) says where and when the status was reached.
     const latest = data.tracking_details?.at(-1);
-    const location = latest?.tracking_location;
-    const place = [location?.city, location?.state, location?.country].filter(Boolean).join(', ');
-    const occurredAt =
-      latest?.datetime ?? data.updated_at ?? event.data.created_at ?? new Date().toISOString();
-    const carrierEvent: CarrierEvent = {
-      eventId: event.data.id,
-      trackingNumber: data.tracking_code,
-      // A status word EasyPost adds later is news we cannot act on, not a malformed body (which EasyPost would
-      // retry forever): it becomes `unknown`.
-      status: isTrackingStatus(data.status) ? data.status : 'unknown',
-      occurredAt: new Date(occurredAt).toISOString(),
-      ...(data.est_delivery_date
-        ? { estimatedDelivery: new Date(data.est_delivery_date).toISOString() }
-        : {}),
-      ...(place ? { location: place } : {}),
-      ...(latest?.message ? { message: latest.message } : {}),
-    };
+    const carrierEvent = trackerEvent(event.data.id, data, {
+      status: data.status,
+      at: latest?.datetime ?? data.updated_at ?? event.data.created_at ?? new Date().toISOString(),
+      detail: latest,
+      estimate: true,
+    });
     return [carrierEvent];
   },
 };

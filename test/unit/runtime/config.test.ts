@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       returnWindowDays: 30,
       reviewTimeoutDays: 2,
       lostParcelDays: 30,
+      carrierSilenceDays: 1,
     });
   });
 

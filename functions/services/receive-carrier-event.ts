@@ -1,13 +1,13 @@
-// Carrier tracking events: each is written into its order's inbox (idempotent by event id; duplicates and
-// out-of-order scans add nothing), and the waiting workflow is resumed when the event matters to it. Events for
-// tracking numbers we do not know are kept for operators and acknowledged.
+// Carrier tracking events, from a webhook or found by parcel reconciliation: each is written into its order's inbox
+// (idempotent by event id; duplicates and out-of-order scans add nothing), and the waiting workflow is resumed when
+// the event matters to it. Events for tracking numbers we do not know are kept for operators and acknowledged.
 import type { Deps } from '../runtime/deps';
 import { withCarrierEvent, withReturnEvent } from '../domain/inbox';
 import type { CarrierEvent } from '../domain/providers';
 import { findByTracking, putUnmatchedEvent } from '../adapters/order-store';
 import { addDays } from '../domain/time';
 import { returnWake } from '../domain/waits';
-import { recordAndWake } from '../services/record-and-wake';
+import { recordAndWake } from './record-and-wake';
 
 export type EventOutcome = 'recorded' | 'ignored' | 'unmatched';
 

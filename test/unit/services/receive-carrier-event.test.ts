@@ -1,9 +1,9 @@
-// The carrier webhook's receiver against dynalite: a scan of a known parcel is recorded and wakes the parked
-// delivery wait, a repeated event is ignored, an event for a tracking number of no order is kept once and
-// operators are alerted once, and a return parcel's scan wakes that return's wait.
+// Receiving a carrier event (from a webhook or from parcel reconciliation) against dynalite: a scan of a known
+// parcel is recorded and wakes the parked delivery wait, a repeated event is ignored, an event for a tracking number
+// of no order is kept once and operators are alerted once, and a return parcel's scan wakes that return's wait.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { receiveCarrierEvent } from '../../../functions/carrier-webhook/carrier-webhook';
+import { receiveCarrierEvent } from '../../../functions/services/receive-carrier-event';
 import { getOrder, putReturnTracking } from '../../../functions/adapters/order-store';
 import { useLocalDynamo } from '../helpers/dynamo';
 import { recordingDeps, storeFresh } from '../helpers/recording-deps';
