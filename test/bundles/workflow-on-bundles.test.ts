@@ -162,6 +162,25 @@ describe('the deployed bundles', () => {
     return order;
   };
 
+  it('refuse at intake what the order itself tells is wrong (postal code, phone), and store phones in E.164', async () => {
+    const badPostalCode = anOrderRequest();
+    badPostalCode.shippingAddress.postalCode = 'ABCDE';
+    const badPhone = anOrderRequest();
+    badPhone.customer.phone = '+1 415 555';
+    const spacedPhone = anOrderRequest();
+    spacedPhone.customer.phone = '+1 (415) 555-0100';
+
+    const refused = [await api.postOrder(badPostalCode), await api.postOrder(badPhone)];
+    const accepted = await api.postOrder(spacedPhone);
+
+    expect(refused.map((r) => [r.status, r.body.error?.details.map((d) => d.path)])).toEqual([
+      [400, ['shippingAddress.postalCode']],
+      [400, ['customer.phone']],
+    ]);
+    expect(accepted.status).toBe(202);
+    expect((await api.order(accepted.body.orderId)).customer.phone).toBe('+14155550100');
+  });
+
   it('reject an order short of stock OUT_OF_STOCK, holding nothing', async () => {
     await api.setStock('SKU-BUNDLE-SCARCE', 1);
     const request = withTotal(
