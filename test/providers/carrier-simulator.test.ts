@@ -208,9 +208,10 @@ describe('CarrierSimulator', () => {
   });
 
   it('carries on after a restart: a new instance resumes the unsent scans and sends each scan once', async () => {
-    // Prepare: the first instance sends the early scans, then the process "stops".
+    // Prepare: the first instance sends the early scans, then the process "stops". Half-second days leave two
+    // seconds between the second scan and the third, so even a busy machine stops before the third.
     const first = simulator();
-    const shipment = await buyLabel(0.05, 'standard', (created) => first.schedule(created));
+    const shipment = await buyLabel(0.5, 'standard', (created) => first.schedule(created));
     await vi.waitFor(() => expect(receiver.received).toHaveLength(2), WAIT);
     first.stop();
     await first.whenIdle();
@@ -218,7 +219,7 @@ describe('CarrierSimulator', () => {
     // Act
     const second = simulator();
     const armed = await second.resumeAll();
-    await vi.waitFor(() => expect(receiver.received).toHaveLength(4), WAIT);
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(4), LONG_WAIT);
 
     // Assess
     expect(armed).toBe(2);
