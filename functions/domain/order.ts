@@ -226,10 +226,6 @@ export const indexBuckets = 8;
 export const indexBucketOf = (orderId: string): string =>
   String((Number.parseInt(orderId.slice(-1), 16) || 0) % indexBuckets);
 
-/** The receivedOrders index's buckets: the bucketed indexes' own. */
-export const receivedBuckets = indexBuckets;
-export const receivedBucketOf = indexBucketOf;
-
 export const finalStatuses: ReadonlySet<OrderStatus> = new Set([
   'REJECTED',
   'CANCELLED',

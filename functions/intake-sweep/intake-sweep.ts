@@ -4,7 +4,7 @@
 // named after the order), so an order whose workflow runs but is still early in it costs one no-op start.
 import type { Deps } from '../runtime/deps';
 import { logger } from '../runtime/observability';
-import { receivedBuckets } from '../domain/order';
+import { indexBuckets } from '../domain/order';
 import { receivedBefore } from '../adapters/order-store';
 
 export interface SweepOptions {
@@ -27,7 +27,7 @@ export const sweepReceivedOrders = async (deps: Deps, options: SweepOptions): Pr
   const pageSize = options.pageSize ?? 100;
   const before = new Date(deps.now().getTime() - options.graceSeconds * 1000).toISOString();
   const result: SweepResult = { started: [], failed: [] };
-  for (let bucket = 0; bucket < receivedBuckets; bucket += 1) {
+  for (let bucket = 0; bucket < indexBuckets; bucket += 1) {
     let startKey: Record<string, unknown> | undefined;
     do {
       const room = maxOrders - result.started.length - result.failed.length;

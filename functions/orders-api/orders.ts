@@ -10,7 +10,7 @@ import { shipEventKey, withShipEvent } from '../domain/inbox';
 import { recordOrderReceived } from '../runtime/metrics';
 import {
   finalStatuses,
-  receivedBucketOf,
+  indexBucketOf,
   toOrderView,
   withTimeline,
   type OrderRecord,
@@ -77,7 +77,7 @@ export const newOrderRecord = (
   updatedAt: at,
   createdKey: `${at}#${orderId}`,
   customerKey: `${storefrontId}#${customerHash(request.customer.email)}`,
-  receivedBucket: receivedBucketOf(orderId),
+  receivedBucket: indexBucketOf(orderId),
   ...(fingerprints.paymentFingerprint ? { paymentFingerprint: fingerprints.paymentFingerprint } : {}),
   ...(fingerprints.sourceIpHash ? { sourceIpHash: fingerprints.sourceIpHash } : {}),
   status: 'RECEIVED',

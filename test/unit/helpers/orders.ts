@@ -4,7 +4,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import {
-  receivedBucketOf,
+  indexBucketOf,
   type CancellationState,
   type InboxEvent,
   type OrderRecord,
@@ -75,7 +75,7 @@ export const anOrder = (overrides: Partial<OrderRecord> = {}): OrderRecord => {
     updatedAt: createdAt,
     createdKey: `${createdAt}#${orderId}`,
     customerKey: `${storefrontId}#${customerHash(request.customer.email)}`,
-    receivedBucket: receivedBucketOf(orderId),
+    receivedBucket: indexBucketOf(orderId),
     status: 'RECEIVED',
     version: 1,
     customer: request.customer,

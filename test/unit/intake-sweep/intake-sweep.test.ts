@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sweepReceivedOrders } from '../../../functions/intake-sweep/intake-sweep';
 import type { Deps } from '../../../functions/runtime/deps';
-import { receivedBucketOf } from '../../../functions/domain/order';
+import { indexBucketOf } from '../../../functions/domain/order';
 import { createOrder, getOrder, putOrderVersion, type Db } from '../../../functions/adapters/order-store';
 import type { Workflow } from '../../../functions/adapters/workflow';
 import { startLocalDynamo, type LocalDynamo } from '../helpers/dynamo';
@@ -81,7 +81,7 @@ describe('sweepReceivedOrders', () => {
     const result = await sweepReceivedOrders(deps(), { graceSeconds: 60, pageSize: 2 });
 
     // Assess
-    expect(new Set(ids.map(receivedBucketOf)).size).toBe(8);
+    expect(new Set(ids.map(indexBucketOf)).size).toBe(8);
     expect(result.started.sort()).toEqual([...ids].sort());
   });
 
