@@ -161,7 +161,7 @@ const cancellationViewSchema = z.object({
       'A reason of the cancel call (`changed_mind`, ...) or `authorization_expired` when the system cancelled',
   }),
   comment: z.string().optional(),
-  by: z.enum(['customer', 'system']),
+  by: z.enum(['customer', 'operator', 'system']),
   requestedAt: timestamp,
   stage: z
     .enum(['requested', 'intercept_requested', 'intercept_refused', 'return_opened', 'completed'])

@@ -8,6 +8,7 @@ import { hasShipTrigger, markApplied } from './inbox';
 import {
   refundedInFull,
   withTimeline,
+  type CancellationRequester,
   type CancellationState,
   type OrderRecord,
   type ShipmentState,
@@ -70,6 +71,7 @@ export const withCancellationRequest = (
   order: OrderRecord,
   request: CancelRequest,
   at: string,
+  by: CancellationRequester = 'customer',
 ): OrderRecord | undefined => {
   assertCancellable(order);
   const withCancel = withCancelEvent(order, at);
@@ -82,7 +84,7 @@ export const withCancellationRequest = (
       cancellation: {
         reason: request.reason,
         comment: request.comment,
-        by: 'customer',
+        by,
         requestedAt: at,
         stage: 'requested',
       },

@@ -90,11 +90,14 @@ export interface WaitState {
   until: string;
 }
 
+export type CancellationRequester = 'customer' | 'operator';
+
 export interface CancellationState {
   /** A survey reason (`changed_mind`, ...) or `authorization_expired` when the system cancelled. */
   reason: string;
   comment?: string | undefined;
-  by: 'customer' | 'system';
+  /** Who asked: the customer (through the storefront's key), an operator (the ops key) or the system. */
+  by: CancellationRequester | 'system';
   requestedAt: string;
   /**
    * requested → cancelled before shipment (completed), or, after shipment: intercept_requested → completed when
@@ -277,12 +280,22 @@ export const shipmentScans: ReadonlySet<TrackingStatus> = new Set([
   'delivered',
 ]);
 
+/**
+ * The timeline in time order. Entries carry the time of what happened (a carrier scan's `occurredAt`, say), which
+ * can be earlier than entries already recorded; entries of the same instant keep the order they were recorded in.
+ */
+export const inTimeOrder = (timeline: readonly TimelineEntry[]): TimelineEntry[] =>
+  timeline
+    .map((entry, index) => ({ entry, index, time: Date.parse(entry.at) }))
+    .sort((a, b) => a.time - b.time || a.index - b.index)
+    .map(({ entry }) => entry);
+
 export const withTimeline = (
   order: OrderRecord,
   at: string,
   type: string,
   detail: TimelineEntry['detail'] = {},
-): OrderRecord => ({ ...order, timeline: [...order.timeline, { at, type, detail }] });
+): OrderRecord => ({ ...order, timeline: inTimeOrder([...order.timeline, { at, type, detail }]) });
 
 /** The payment once all of its capture is refunded (a failed delivery, or an intercepted parcel back). */
 export const refundedInFull = (payment: PaymentState): PaymentState => ({
@@ -386,7 +399,7 @@ export const toOrderView = (order: OrderRecord): OrderView => {
     cancellation: order.cancellation ?? null,
     rejection: order.rejection ?? null,
     returns: (order.returns ?? []).map(toReturnView),
-    timeline: order.timeline,
+    timeline: inTimeOrder(order.timeline),
     notifications: Object.values(order.notices).sort((a, b) => a.at.localeCompare(b.at)),
   };
 };

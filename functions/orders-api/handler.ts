@@ -125,7 +125,8 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
       const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');
       const request = parseWith(cancelRequestSchema, jsonBody(event));
       const order = await visibleOrder(deps, principal, orderId);
-      return json(202, await requestCancellation(deps, order, request));
+      const by = principal.role === 'ops' ? 'operator' : 'customer';
+      return json(202, await requestCancellation(deps, order, request, by));
     }
     case 'POST /orders/{orderId}/review': {
       requireOps(principal);

@@ -13,6 +13,7 @@ import {
   indexBucketOf,
   toOrderView,
   withTimeline,
+  type CancellationRequester,
   type OrderRecord,
   type OrderView,
 } from '../domain/order';
@@ -204,11 +205,12 @@ export const requestCancellation = async (
   deps: Deps,
   order: OrderRecord,
   request: CancelRequest,
+  by: CancellationRequester,
 ): Promise<OrderView> => {
   assertCancellable(order);
   const at = deps.now().toISOString();
   const { order: stored } = await recordAndWake(deps, order.orderId, (current) =>
-    withCancellationRequest(current, request, at),
+    withCancellationRequest(current, request, at, by),
   );
   return toOrderView(stored);
 };

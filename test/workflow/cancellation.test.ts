@@ -53,6 +53,19 @@ describe('cancelling an order', () => {
     expect((await emails(body.orderId)).filter((t) => t === 'cancellation_confirmation')).toHaveLength(1);
   });
 
+  it("by an operator: recorded as the operator's, not the customer's", async () => {
+    const { body } = await api.postOrder(await freshSku('SKU-C9'));
+
+    const accepted = await api.request('POST', `/orders/${body.orderId}/cancel`, {
+      body: { reason: 'other', comment: 'customer called support' },
+      key: api.keys.ops,
+    });
+    const cancelled = await waitForOrder(api, system, body.orderId, hasStatus('CANCELLED'));
+
+    expect(accepted.status).toBe(202);
+    expect(cancelled.cancellation).toMatchObject({ reason: 'other', by: 'operator', stage: 'completed' });
+  });
+
   it('with a label bought: also voids the label', async () => {
     const request = await freshSku('SKU-C2');
     const { body } = await api.postOrder(request);

@@ -58,6 +58,12 @@ const requested = (order: OrderRecord): OrderRecord => {
 };
 
 describe('withCancellationRequest', () => {
+  it("records an operator's request as the operator's", () => {
+    const next = withCancellationRequest(aLabelledOrder(), request, CANCEL_REQUESTED_AT, 'operator');
+
+    expect(next?.cancellation).toMatchObject({ reason: 'changed_mind', by: 'operator' });
+  });
+
   it('makes an order that has not shipped CANCELLATION_REQUESTED, with the reason kept', () => {
     // Act
     const next = requested(aLabelledOrder());
