@@ -145,6 +145,14 @@ export const functionCatalog: readonly FunctionSpec[] = [
     routes: [{ method: 'GET', path: '/health', auth: 'none' }],
   },
   {
+    id: 'ApiDocument',
+    entry: 'functions/api-document/handler.ts',
+    description: 'The OpenAPI document of the API',
+    tables: {},
+    capabilities: [],
+    routes: [{ method: 'GET', path: '/openapi.json', auth: 'none' }],
+  },
+  {
     id: 'IntakeSweep',
     entry: 'functions/intake-sweep/handler.ts',
     description: 'Starts the workflow of orders left RECEIVED for over a minute without one',

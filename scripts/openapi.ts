@@ -761,6 +761,17 @@ const operations: Readonly<Record<string, Operation>> = {
     description: 'Answers without touching any dependency: the API is up.',
     responses: { 200: json(healthSchema, 'Up') },
   },
+  'GET /openapi.json': {
+    operationId: 'apiDocument',
+    tags: ['health'],
+    summary: 'This document (no key)',
+    description:
+      'The OpenAPI 3.1 document of the API, generated from the request schemas and the route catalog. Public, ' +
+      'like /health: it describes the API and holds no data.',
+    responses: {
+      200: json(z.looseObject({ openapi: z.literal('3.1.0') }), 'The OpenAPI document'),
+    },
+  },
 };
 
 const localOutbox: RouteConfig = {

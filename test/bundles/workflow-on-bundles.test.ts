@@ -92,6 +92,14 @@ describe('the deployed bundles', () => {
     }
   });
 
+  it('serve the API document at /openapi.json, without a key, as generated', async () => {
+    const answer = await api.request('GET', '/openapi.json', { key: null });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(JSON.parse(readFileSync(projectPath('docs', 'openapi.json'), 'utf8')));
+    expect(invocations('ApiDocument')).toBeGreaterThan(0);
+  });
+
   /** An order labelled, shipped and scanned with `scans`; answers its id once it reached `status`. */
   const shipAndScan = async (request: ReturnType<typeof anOrderRequest>, scans: string[], status: string) => {
     const { status: code, body } = await api.postOrder(request);
