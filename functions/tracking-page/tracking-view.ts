@@ -71,7 +71,7 @@ const refundDestination: Record<ReturnRecord['refundTo'], string> = {
   store_credit: 'as store credit',
 };
 
-/** The order's statuses at which its parcel is no concern of the customer's any more (none left, or voided). */
+/** Statuses at which the order's parcel is no concern of the customer's: it is not going out, or it came back. */
 const parcelGone: ReadonlySet<OrderRecord['status']> = new Set([
   'CANCELLATION_REQUESTED',
   'CANCELLED',
@@ -131,9 +131,12 @@ const returnRequestedSentences = (order: OrderRecord): Sentences => {
   const open = (order.returns ?? []).filter((r) => openReturnStatuses.has(r.status));
   const automatic = open.find((r) => r.automatic);
   if (automatic) {
+    const refund = formatMoney(automatic.refundAmount, order.currency);
     return [
       'You cancelled your order, but it was delivered before the carrier could stop it.',
-      `Send it back with the return label we emailed you; we refund ${formatMoney(automatic.refundAmount, order.currency)} once it is back.`,
+      automatic.status === 'in_transit'
+        ? `It is on its way back to us; we refund ${refund} once it is back.`
+        : `Send it back with the return label we emailed you; we refund ${refund} once it is back.`,
     ];
   }
   return open.some((r) => r.status === 'in_transit')

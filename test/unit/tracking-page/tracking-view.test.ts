@@ -219,6 +219,23 @@ describe('trackingView: the status in words', () => {
       ],
     ],
     [
+      'the return a cancellation opened, on its way back',
+      () =>
+        withReturns(
+          aDeliveredOrder({ cancellation: aCancellation({ stage: 'return_opened' }) }),
+          aReturn({
+            automatic: true,
+            refundAmount: 4498,
+            status: 'in_transit',
+            trackingStatus: 'in_transit',
+          }),
+        ),
+      [
+        'You cancelled your order, but it was delivered before the carrier could stop it.',
+        'It is on its way back to us; we refund $44.98 once it is back.',
+      ],
+    ],
+    [
       'returned and refunded to the card',
       () => returnedOrder('original_payment'),
       ['Your order was returned and refunded.', 'We refunded $39.98 to your original payment method.'],
