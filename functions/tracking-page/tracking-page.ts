@@ -63,7 +63,7 @@ h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 table{width:100%;border-collapse:collapse}td,th{padding:.3rem .25rem;text-align:left;vertical-align:top}
 .n{text-align:right;white-space:nowrap}.sku{display:block;color:#666;font-size:.85rem}
 tfoot th,tfoot td{border-top:1px solid #eee}ol,ul{padding-left:1.2rem}li{margin:.25rem 0}
-time{color:#555;white-space:nowrap}code{font-size:.95rem;word-break:break-all}`;
+time{color:#555;white-space:nowrap}code{font-size:.95rem;white-space:nowrap}`;
 
 const hashSource = (source: string): string =>
   `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
