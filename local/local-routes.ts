@@ -1,10 +1,10 @@
 // Pages and endpoints that exist only on a laptop: the outbox of sent messages, the sandbox carrier's label and
-// tracking pages, execution records, and the operator dashboard at `/`.
+// tracking pages (carrier-pages.ts), execution records, and the operator dashboard at `/`.
 import { escapeHtml, formatMoney } from '../functions/domain/format';
 import { parseApiKeys } from '../functions/runtime/config';
-import { findOrderIdByTracking, getOrder, listOrders, type Db } from '../functions/adapters/order-store';
-import { getSandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
+import { listOrders, type Db } from '../functions/adapters/order-store';
 import type { OrderRecord } from '../functions/domain/order';
+import { carrierPage } from './carrier-pages';
 import type { LocalResponse, LocalRoute } from './http-server';
 import type { Outbox } from './outbox';
 import type { LocalSettings } from './settings';
@@ -81,41 +81,10 @@ export const localRoutes =
         await parts.outbox.list({ orderId: url.searchParams.get('orderId') ?? undefined }),
       );
     }
-    let match = /^\/_local\/executions\/([\w-]+)$/.exec(path);
+    const match = /^\/_local\/executions\/([\w-]+)$/.exec(path);
     if (match) {
       const record = await parts.engine.describe(match[1]!);
       return record ? jsonResponse(200, record) : notFound('execution');
     }
-    match = /^\/_local\/carrier\/labels\/([\w-]+)$/.exec(path);
-    if (match) {
-      const shipment = await getSandboxShipment(parts.db.doc, parts.db.tables.orders, match[1]!);
-      if (!shipment) return notFound('label');
-      return {
-        status: 200,
-        contentType: 'text/plain; charset=utf-8',
-        body: `SANDBOX SHIPPING LABEL\n\nShipment ${shipment.shipmentId}\nTracking ${shipment.trackingNumber}\nService ${shipment.service}\n${shipment.voidedAt ? 'VOIDED\n' : ''}`,
-      };
-    }
-    match = /^\/_local\/carrier\/tracking\/([\w-]+)$/.exec(path);
-    if (match) {
-      const orderId = await findOrderIdByTracking(parts.db, match[1]!);
-      const order = orderId ? await getOrder(parts.db, orderId) : undefined;
-      if (!order?.shipment) return notFound('tracking number');
-      const scans = Object.values(order.inbox)
-        .filter((e) => e.kind === 'carrier')
-        .map(({ status, occurredAt, location, estimatedDelivery }) => ({
-          status,
-          occurredAt,
-          location,
-          estimatedDelivery,
-        }))
-        .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-      return jsonResponse(200, {
-        trackingNumber: order.shipment.trackingNumber,
-        status: order.shipment.status,
-        estimatedDelivery: order.shipment.estimatedDelivery,
-        scans,
-      });
-    }
-    return undefined;
+    return carrierPage(parts.db, url);
   };

@@ -742,7 +742,8 @@ const operations: Readonly<Record<string, Operation>> = {
     tags: ['health'],
     summary: "The customer's tracking page (no key: the link token is the proof)",
     description:
-      'An HTML page with the order status, the parcel and its milestones; no name, address, email or phone. The ' +
+      'An HTML page with the order status in words, the parcel, its returns, items and totals, and its ' +
+      'milestones; no name, address, email or phone. It refreshes itself until the order is settled. The ' +
       'token `t` is an HMAC of the order id and comes in every customer message. A wrong token and an unknown ' +
       'order both answer 404.',
     request: {

@@ -28,7 +28,8 @@ export const causeMessage = (cause: unknown): string => {
   return cause;
 };
 
-const customerReason: Record<string, string> = {
+/** Why an order was rejected, in words for the customer (the rejection notice and the tracking page). */
+export const customerReason: Readonly<Record<string, string>> = {
   VALIDATION_FAILED: 'some order details could not be verified',
   OUT_OF_STOCK: 'an item is out of stock',
   PAYMENT_DECLINED: 'the payment was declined',

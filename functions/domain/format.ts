@@ -14,3 +14,6 @@ const htmlEntities: Readonly<Record<string, string>> = {
 
 /** Text made safe to put into HTML, as content or inside a quoted attribute. */
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => htmlEntities[c] ?? c);
+
+/** A timestamp as pages show it (`Sat, 09 Mar 2030 10:00 UTC`): a page rendered on the server knows no time zone. */
+export const formatWhen = (iso: string): string => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');

@@ -6,14 +6,17 @@ import { defaultDeps, type Deps } from '../runtime/deps';
 import { errorBody, httpErrors, json } from '../runtime/http';
 import { logging } from '../runtime/observability';
 import { getOrder } from '../adapters/order-store';
-import { renderTrackingPage, validTrackingToken } from './tracking-page';
+import { renderTrackingPage, trackingPageCsp, validTrackingToken } from './tracking-page';
 
+// The link's token is in the URL: the page is never cached or framed, and never sends it on as a referrer.
 const html = (statusCode: number, body: string): APIGatewayProxyResult => ({
   statusCode,
   headers: {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
+    'content-security-policy': trackingPageCsp,
+    'x-content-type-options': 'nosniff',
   },
   body,
 });

@@ -1,23 +1,42 @@
 // The customer tracking page (`GET /track/{orderId}?t=<token>`, no API key): the link's token opens the page of
-// that order only; a wrong, tampered or missing token and an unknown order all get the same 404; the page shows
-// the status, the parcel and the milestones, and nothing about who the order is for.
+// that order only; a wrong, tampered or missing token and an unknown order all get the same 404; the page lays
+// out its view (tracking-view.test.ts) escaped, refreshes itself until the order is settled, and its CSP allows
+// its own script and style only.
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { trackingToken } from '../../../functions/domain/notices';
-import type { OrderRecord } from '../../../functions/domain/order';
 import { createHandler } from '../../../functions/tracking-page/handler';
-import { renderTrackingPage, validTrackingToken } from '../../../functions/tracking-page/tracking-page';
+import {
+  refreshSeconds,
+  renderTrackingPage,
+  trackingPageCsp,
+  validTrackingToken,
+} from '../../../functions/tracking-page/tracking-page';
 import { anApiEvent, anOrderId, lambdaContext, useStepWorld } from '../helpers/deps';
 import {
   aDeliveredOrder,
   anOrder,
+  aReturn,
   aShippedOrder,
+  aUsAddress,
   noticeContext,
   ORDER_ID,
   withCustomer,
+  withReturns,
 } from '../helpers/orders';
 
 const SECRET = noticeContext.trackingLinkSecret;
+
+/** The contents of the page's inline `<script>` and `<style>` elements. */
+const inlineScripts = (page: string): string[] =>
+  [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+const inlineStyles = (page: string): string[] =>
+  [...page.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]!);
+
+/** The CSP source of a script or stylesheet allowed by its hash. */
+const hashSource = (source: string): string =>
+  `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
 
 /** The token of another character at `index`, whatever the character was. */
 const tampered = (token: string, index: number): string =>
@@ -70,7 +89,7 @@ describe('renderTrackingPage', () => {
     const page = renderTrackingPage(aShippedOrder());
 
     // Assess
-    expect(page).toContain('Your order has shipped.');
+    expect(page).toContain('<p class="headline">Your order has shipped.</p>');
   });
 
   it("names the order by the storefront's reference", () => {
@@ -86,31 +105,9 @@ describe('renderTrackingPage', () => {
     const page = renderTrackingPage(aShippedOrder());
 
     // Assess
-    expect(page).toContain('Carrier: sandbox · tracking number <b>SBX100000000001</b>');
-    expect(page).toContain(
-      '<a href="https://orders.example.com/_sandbox/track/SBX100000000001">carrier page</a>',
-    );
+    expect(page).toContain('Carrier: sandbox · tracking number <code>SBX100000000001</code>');
+    expect(page).toContain('href="https://orders.example.com/_sandbox/track/SBX100000000001"');
     expect(page).toContain('Expected by Sat, 09 Mar 2030 10:00 UTC');
-  });
-
-  it('shows the delivery day once delivered', () => {
-    // Act
-    const page = renderTrackingPage(aDeliveredOrder());
-
-    // Assess
-    expect(page).toContain('Delivered Sat, 09 Mar 2030 10:00 UTC');
-  });
-
-  it('says when the parcel runs later than first promised', () => {
-    // Prepare
-    const shipped = aShippedOrder();
-    const order = { ...shipped, shipment: { ...shipped.shipment!, delayed: true } };
-
-    // Act
-    const page = renderTrackingPage(order);
-
-    // Assess
-    expect(page).toContain('(later than first promised)');
   });
 
   it('shows no parcel before a label exists', () => {
@@ -121,33 +118,50 @@ describe('renderTrackingPage', () => {
     expect(page).not.toContain('Carrier:');
   });
 
-  it('lists the milestones in words, without their details', () => {
-    // Prepare
-    const order: OrderRecord = {
-      ...anOrder(),
-      timeline: [
-        { at: '2030-03-04T10:00:00.000Z', type: 'ORDER_RECEIVED', detail: {} },
-        { at: '2030-03-04T10:05:00.000Z', type: 'PAYMENT_AUTHORIZED', detail: { amount: 4498 } },
-      ],
-    };
-
+  it('lists the items and the totals', () => {
     // Act
-    const page = renderTrackingPage(order);
+    const page = renderTrackingPage(aShippedOrder());
 
     // Assess
     expect(page).toContain(
-      '<ul><li>Mon, 04 Mar 2030 10:00 UTC — order received</li><li>Mon, 04 Mar 2030 10:05 UTC — payment authorized</li></ul>',
+      '<td>T-shirt<span class="sku">SKU-TSHIRT</span></td><td class="n">2 × $19.99</td><td class="n">$39.98</td>',
     );
-    expect(page).not.toContain('4498');
+    expect(page).toContain('<th colspan="2">Total</th><td class="n">$44.98</td>');
+  });
+
+  it('lists the milestones with their time', () => {
+    // Act
+    const page = renderTrackingPage(anOrder());
+
+    // Assess
+    expect(page).toContain(
+      '<ol><li><time datetime="2030-03-04T10:00:00.000Z">Mon, 04 Mar 2030 10:00 UTC</time> — Order received</li></ol>',
+    );
+  });
+
+  it('shows each return with its tracking number while it is open', () => {
+    // Act
+    const page = renderTrackingPage(withReturns(aDeliveredOrder(), aReturn()));
+
+    // Assess
+    expect(page).toContain('<h2>Returns</h2>');
+    expect(page).toContain('Return tracking number <code>SBX900000000001</code>');
+    expect(page).toContain('We refund $39.98 to your original payment method once it is back.');
   });
 
   it('shows nothing of the customer: no name, email, phone, address or billing address', () => {
     // Prepare
     const order = withCustomer(
       aShippedOrder({
-        billingAddress: { line1: '10 Downing St', city: 'London', postalCode: 'SW1A 2AA', country: 'GB' },
+        shippingAddress: aUsAddress({ line1: '77 Xylophone Lane', city: 'Quuxville', postalCode: '90210' }),
+        billingAddress: {
+          line1: '10 Zither Road',
+          city: 'Plughampton',
+          postalCode: 'ZZ9 9ZZ',
+          country: 'GB',
+        },
       }),
-      { name: 'Ada Lovelace' },
+      { name: 'Zebulon Quartermaine', email: 'zebulon.q@example.net', phone: '+14155559876' },
     );
 
     // Act
@@ -155,32 +169,57 @@ describe('renderTrackingPage', () => {
 
     // Assess
     for (const personal of [
-      'Ada',
-      'Lovelace',
-      'ada@example.com',
-      '+14155550100',
-      '4155550100',
-      '1 Main St',
-      'San Francisco',
-      '94105',
-      'Downing',
-      'SW1A',
+      'Zebulon',
+      'Quartermaine',
+      'zebulon.q@example.net',
+      '4155559876',
+      'Xylophone',
+      'Quuxville',
+      '90210',
+      'Zither',
+      'Plughampton',
+      'ZZ9',
       'tok_visa',
     ]) {
       expect(page).not.toContain(personal);
     }
   });
 
-  it("escapes the storefront's reference: the page runs no markup it was sent", () => {
+  it('escapes what the storefront sent: the page runs no markup from a reference or an item', () => {
     // Prepare
-    const order = anOrder({ externalId: '<script>alert(1)</script>' });
+    const order = anOrder({
+      externalId: '<script>alert(1)</script>',
+      items: [{ sku: 'SKU-"X"', name: '<img src=x onerror=alert(2)>', quantity: 1, unitPrice: 100 }],
+    });
 
     // Act
     const page = renderTrackingPage(order);
 
     // Assess
-    expect(page).not.toContain('<script>');
-    expect(page).toContain('&lt;script&gt;');
+    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain('<img');
+    expect(page).toContain('Order &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(page).toContain('SKU-&quot;X&quot;');
+  });
+
+  it('refreshes itself while the order can still change', () => {
+    // Act
+    const page = renderTrackingPage(aShippedOrder());
+
+    // Assess
+    expect(page).toContain('<main data-final="false"');
+    expect(inlineScripts(page)).toHaveLength(1);
+    expect(inlineScripts(page)[0]).toContain(`setTimeout(refresh, ${refreshSeconds * 1000})`);
+  });
+
+  it('carries no script once the order is settled', () => {
+    // Act
+    const page = renderTrackingPage(aDeliveredOrder());
+
+    // Assess
+    expect(page).toContain('<main data-final="true"');
+    expect(inlineScripts(page)).toEqual([]);
   });
 });
 
@@ -236,7 +275,27 @@ describe('the tracking page handler', () => {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': trackingPageCsp,
     });
+  });
+
+  it("lets the page run its own inline script and style, and nothing else, by the CSP's hashes", async () => {
+    // Prepare
+    const order = await aStoredShippedOrder();
+
+    // Act
+    const response = await open(order.orderId, trackingToken(order.orderId, SECRET));
+
+    // Assess
+    const csp = String(response.headers?.['content-security-policy']);
+    const directive = (name: string) => csp.split('; ').find((d) => d.startsWith(`${name} `));
+    expect(directive('default-src')).toBe("default-src 'none'");
+    expect(directive('script-src')).toBe(
+      `script-src ${inlineScripts(response.body).map(hashSource).join(' ')}`,
+    );
+    expect(directive('style-src')).toBe(`style-src ${inlineStyles(response.body).map(hashSource).join(' ')}`);
+    expect(directive('connect-src')).toBe("connect-src 'self'");
   });
 
   it('answers 404 to a tampered token', async () => {
