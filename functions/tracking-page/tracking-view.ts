@@ -6,7 +6,13 @@
 import { automaticReturnFor } from '../domain/cancellation';
 import { customerReason } from '../domain/closing';
 import { formatMoney, formatWhen } from '../domain/format';
-import { finalStatuses, type OrderRecord, type ReturnRecord, type ShipmentState } from '../domain/order';
+import {
+  finalStatuses,
+  inTimeOrder,
+  type OrderRecord,
+  type ReturnRecord,
+  type ShipmentState,
+} from '../domain/order';
 import { parcelsInFlight } from '../domain/parcels-in-flight';
 import { itemsTotal } from '../domain/requests';
 import { openReturnStatuses } from '../domain/returns';
@@ -375,12 +381,10 @@ const milestoneWords = (currency: string): Record<string, (detail: Detail) => st
 /** The milestones by time (carrier scans are recorded when they arrive, not when they happened), oldest first. */
 const historyOf = (order: OrderRecord): Milestone[] => {
   const words = milestoneWords(order.currency);
-  return [...order.timeline]
-    .sort((a, b) => a.at.localeCompare(b.at))
-    .flatMap((entry) => {
-      const text = words[entry.type]?.(entry.detail);
-      return text ? [{ at: entry.at, when: formatWhen(entry.at), text }] : [];
-    });
+  return inTimeOrder(order.timeline).flatMap((entry) => {
+    const text = words[entry.type]?.(entry.detail);
+    return text ? [{ at: entry.at, when: formatWhen(entry.at), text }] : [];
+  });
 };
 
 // ---- The view --------------------------------------------------------------------------------------------
