@@ -63,15 +63,17 @@ export const dynamoClient = (endpoint: string, counters?: Counters): DynamoDBCli
 const tag = (input: SendEmailCommandInput, name: string): string =>
   input.EmailTags?.find((t) => t.Name === name)?.Value ?? '';
 
-/** Puts a sent email into the outbox. */
+/** Puts a sent email into the outbox, both its parts. */
 export const recordEmail = async (outbox: Outbox, counters: Counters, input: SendEmailCommandInput) => {
   counters.email();
+  const simple = input.Content?.Simple;
   await outbox.record({
     at: new Date().toISOString(),
     channel: 'email',
     to: (input.Destination?.ToAddresses ?? []).join(', '),
-    subject: input.Content?.Simple?.Subject?.Data ?? '',
-    text: input.Content?.Simple?.Body?.Text?.Data ?? '',
+    subject: simple?.Subject?.Data ?? '',
+    text: simple?.Body?.Text?.Data ?? '',
+    ...(simple?.Body?.Html?.Data ? { html: simple.Body.Html.Data } : {}),
     template: tag(input, 'template'),
     orderId: tag(input, 'orderId'),
   });

@@ -8,6 +8,8 @@ export interface OutboxMessage {
   to: string;
   subject: string;
   text: string;
+  /** An email's HTML part, as the mail viewer shows it (emails only). */
+  html?: string | undefined;
   template: string;
   orderId: string;
 }

@@ -22,6 +22,9 @@ const settingsSchema = z.object({
   /** Port of the SES emulator's mail viewer; 0 picks a free one. */
   ORDERFLOW_MAIL_PORT: z.coerce.number().int().min(0).max(65_535).default(8005),
   HOST: z.string().default('0.0.0.0'),
+  /** Named in every customer email, with the support address. */
+  ORDERFLOW_STORE_NAME: z.string().trim().min(1).max(100).default('Orderflow Demo Store'),
+  ORDERFLOW_SUPPORT_EMAIL: z.email().default('support@example.com'),
 });
 
 export interface LocalSettings {
@@ -34,6 +37,8 @@ export interface LocalSettings {
   carrierSimulation: 'auto' | 'off';
   daySeconds: number;
   mailPort: number;
+  storeName: string;
+  supportEmail: string;
 }
 
 export const readSettings = (env: Readonly<Record<string, string | undefined>>): LocalSettings => {
@@ -56,5 +61,7 @@ export const readSettings = (env: Readonly<Record<string, string | undefined>>):
     carrierSimulation: s.ORDERFLOW_CARRIER_SIMULATION,
     daySeconds: s.ORDERFLOW_DAY_SECONDS,
     mailPort: s.ORDERFLOW_MAIL_PORT,
+    storeName: s.ORDERFLOW_STORE_NAME,
+    supportEmail: s.ORDERFLOW_SUPPORT_EMAIL,
   };
 };

@@ -178,6 +178,8 @@ export const startLocalSystem = async (
     API_KEYS: settings.apiKeys,
     DAY_SECONDS: String(settings.daySeconds),
     PUBLIC_BASE_URL: url,
+    STORE_NAME: settings.storeName,
+    SUPPORT_EMAIL: settings.supportEmail,
     TRACKING_LINK_SECRET: `${settings.webhookSecret}:tracking`,
     RISK_HASH_KEY: `${settings.webhookSecret}:risk`,
   };

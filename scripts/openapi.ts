@@ -297,7 +297,11 @@ const outboxMessageSchema = z
     channel: z.enum(['email', 'sms', 'ops']),
     to: z.string(),
     subject: z.string().meta({ description: 'Empty for SMS' }),
-    text: z.string(),
+    text: z.string().meta({ description: "The SMS, the alert, or the email's plain-text part" }),
+    html: z
+      .string()
+      .optional()
+      .meta({ description: "The email's HTML part (the same content as `text`; email only)" }),
     template: z.string().meta({ description: 'The notice template, or the alert kind for `ops`' }),
     orderId: z.string(),
   })

@@ -20,8 +20,15 @@ export const sdkMessaging = (options: SdkMessagingOptions): Messaging => ({
       new SendEmailCommand({
         FromEmailAddress: options.senderEmail,
         Destination: { ToAddresses: [message.to] },
+        // Both parts: mail clients show the HTML, and fall back to the text (as do screen readers and filters).
         Content: {
-          Simple: { Subject: { Data: message.subject }, Body: { Text: { Data: message.text } } },
+          Simple: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: message.text, Charset: 'UTF-8' },
+              Html: { Data: message.html, Charset: 'UTF-8' },
+            },
+          },
         },
         ConfigurationSetName: options.configurationSet,
         EmailTags: [
@@ -83,6 +90,7 @@ export const sendNotices = async (
         to: notice.entry.to,
         subject: notice.subject,
         text: notice.text,
+        html: notice.html,
         template,
         orderId,
       });

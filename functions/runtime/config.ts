@@ -32,6 +32,10 @@ const envSchema = z.object({
   DAY_SECONDS: z.coerce.number().positive().default(86_400),
   /** Base URL of the API, for tracking links in customer messages. */
   PUBLIC_BASE_URL: z.string().default('http://localhost:3000'),
+  /** The store customers buy from, named in every customer email with where to get help. */
+  STORE_NAME: z.string().trim().min(1).max(100).default('Orderflow Demo Store'),
+  SUPPORT_EMAIL: z.email().default('support@example.com'),
+  SUPPORT_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** HMAC key of customer tracking links. */
   TRACKING_LINK_SECRET: z.string().default(''),
   /** Secrets Manager name of that key (AWS); read when TRACKING_LINK_SECRET is not set. */
@@ -87,6 +91,7 @@ export interface Config {
   principalsByKey: ReadonlyMap<string, string>;
   daySeconds: number;
   publicBaseUrl: string;
+  store: { name: string; supportEmail: string; supportUrl: string | undefined };
   trackingLinkSecret: string;
   riskHashKey: string;
   riskThresholds: RiskThresholds;
@@ -160,6 +165,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     principalsByKey: parseApiKeys(e.API_KEYS),
     daySeconds: e.DAY_SECONDS,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    store: { name: e.STORE_NAME, supportEmail: e.SUPPORT_EMAIL, supportUrl: e.SUPPORT_URL },
     trackingLinkSecret: e.TRACKING_LINK_SECRET,
     riskHashKey: e.RISK_HASH_KEY,
     riskThresholds: { reviewScore: e.RISK_REVIEW_SCORE, rejectScore: e.RISK_REJECT_SCORE },

@@ -5,4 +5,6 @@ import type { NoticeContext } from '../domain/notices';
 export const noticeContext = async (deps: Deps): Promise<NoticeContext> => ({
   publicBaseUrl: deps.config.publicBaseUrl,
   trackingLinkSecret: await deps.trackingLinkSecret(),
+  store: deps.config.store,
+  returnWindowDays: deps.config.durations.returnWindowDays,
 });

@@ -60,6 +60,13 @@ export const stageConfigSchema = z
        */
       sandboxRecipients: z.array(z.email()).default([]),
     }),
+    /** The store customers buy from: named in every customer email with where to get help. */
+    store: z.object({
+      name: z.string().trim().min(1).max(100),
+      supportEmail: z.email(),
+      /** A help page, linked beside the support address. */
+      supportUrl: z.url({ protocol: /^https$/ }).optional(),
+    }),
     /** Subscribed to the ops topic (alarms, review needed, delivery failures, workflow failures). */
     opsAlertEmail: z.email().optional(),
     /** Storefront id → its usage plan. Each storefront gets its own API key on its own plan. */

@@ -31,6 +31,7 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
       identity: 'dev.shop.example',
       sandboxRecipients: [],
     },
+    store: { name: 'Shop Example (dev)', supportEmail: 'support@dev.shop.example' },
     storefronts: {
       'demo-store': {
         throttle: { rateLimit: 10, burstLimit: 20 },
@@ -50,6 +51,7 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
   staging: {
     stage: 'staging',
     email: { sender: 'orders@staging.shop.example', identity: 'staging.shop.example' },
+    store: { name: 'Shop Example (staging)', supportEmail: 'support@staging.shop.example' },
     opsAlertEmail: 'orderflow-staging-alerts@shop.example',
     storefronts: {
       'demo-store': {
@@ -78,6 +80,11 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
   prod: {
     stage: 'prod',
     email: { sender: 'orders@shop.example', identity: 'shop.example' },
+    store: {
+      name: 'Shop Example',
+      supportEmail: 'support@shop.example',
+      supportUrl: 'https://shop.example/help',
+    },
     opsAlertEmail: 'orderflow-alerts@shop.example',
     storefronts: {
       'main-store': {

@@ -162,6 +162,10 @@ export class OrderFunctions extends Construct {
           environment: {
             SENDER_EMAIL: config.email.sender,
             SES_CONFIGURATION_SET: notifications.emailConfigurationSet.configurationSetName,
+            // Who the customer buys from and where to get help, in every email.
+            STORE_NAME: config.store.name,
+            SUPPORT_EMAIL: config.store.supportEmail,
+            ...(config.store.supportUrl ? { SUPPORT_URL: config.store.supportUrl } : {}),
             // The tracking-link HMAC key stays in Secrets Manager; handlers get its name.
             TRACKING_LINK_SECRET_NAME: secrets.trackingLinks.secretId,
           },

@@ -128,3 +128,15 @@ describe('request schemas', () => {
     expect(parsed.data?.total).toBe(4498);
   });
 });
+
+describe('the local outbox', () => {
+  it("documents every field the contract names, and an email's optional HTML part", () => {
+    const message = schemaNamed('OutboxMessage');
+
+    expect(message.required).toEqual(
+      expect.arrayContaining(['at', 'channel', 'to', 'subject', 'text', 'template', 'orderId']),
+    );
+    expect(message.required).not.toContain('html');
+    expect(message.properties?.html).toMatchObject({ type: 'string' });
+  });
+});

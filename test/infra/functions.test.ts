@@ -215,12 +215,15 @@ describe('capabilities', () => {
       expect(actions(dev, spec)).not.toContain('states:SendTaskSuccess');
   });
 
-  it('sends e-mail only from the stage sender, through the configuration set', () => {
+  it("sends e-mail only from the stage sender, through the configuration set, naming the stage's store", () => {
     for (const spec of withCapability('sendEmail')) {
       const send = statementsOf(prod, spec).find((st) => actionsOf(st).includes('ses:SendEmail'));
       expect(send?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': prod.config.email.sender } });
       expect(environmentOf(prod, spec)).toMatchObject({
         SENDER_EMAIL: prod.config.email.sender,
+        STORE_NAME: prod.config.store.name,
+        SUPPORT_EMAIL: prod.config.store.supportEmail,
+        SUPPORT_URL: prod.config.store.supportUrl,
         SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^NotificationsEmailConfiguration/) as unknown },
         // The generated secret's ARN (its name carries a random suffix), never the value.
         TRACKING_LINK_SECRET_NAME: { Ref: expect.stringMatching(/^SecretsTrackingLinkSecret/) as unknown },

@@ -66,6 +66,17 @@ describe('stage config', () => {
     expect(result.error?.issues[0]?.path).toEqual(['email', 'identity']);
   });
 
+  it('rejects a support page customers would open over plain HTTP, naming the field', () => {
+    const prod = stages.prod;
+    const result = stageConfigSchema.safeParse({
+      ...prod,
+      store: { ...prod.store, supportUrl: 'http://shop.example/help' },
+    });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['store', 'supportUrl']);
+  });
+
   it('stops the CDK app with that message and a non-zero exit code', async () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/orderflow.ts'], {
       cwd: projectRoot,

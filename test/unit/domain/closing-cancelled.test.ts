@@ -101,7 +101,7 @@ describe('planClosing after OrderCancelledError', () => {
     const closing = planClosing(aCancelledOrder(), cancelledInput, AT, noticeContext);
 
     // Assess
-    expect(closing.notices[0]?.text).toContain('your order 1001 was cancelled. You have not been charged.');
+    expect(closing.notices[0]?.text).toContain('Your order 1001 was cancelled. You have not been charged.');
   });
 
   it("records the cancellation with the customer's reason on the timeline", () => {

@@ -320,7 +320,7 @@ describe('planDelivery with a cancellation after shipment', () => {
       const delivery = backAtSender(anOrderOnItsWayBack());
 
       // Assess
-      expect(delivery.notices[0]?.text).toContain('we have refunded $44.98 for order 1001');
+      expect(delivery.notices[0]?.text).toContain('We have refunded $44.98 for order 1001');
     });
 
     it('does not tell the refunded customer that they were never charged', () => {

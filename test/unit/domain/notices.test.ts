@@ -105,6 +105,20 @@ describe('planNotice', () => {
     expect(notices.map((notice) => notice.key)).toEqual(['order_confirmation:confirmed:sms']);
   });
 
+  it('gives the email an HTML part beside its text, and the SMS none', () => {
+    // Act
+    const notices = planNotice(anOrder(), 'order_confirmation', 'confirmed', noticeContext, T0);
+
+    // Assess
+    expect(
+      notices.map((notice) => [notice.entry.channel, notice.html.startsWith('<!DOCTYPE html>')]),
+    ).toEqual([
+      ['email', true],
+      ['sms', false],
+    ]);
+    expect(notices[1]?.html).toBe('');
+  });
+
   it("puts the customer's tracking page link into the email", () => {
     // Prepare
     const order = withCustomer(anOrder(), { smsOptIn: false });

@@ -61,9 +61,10 @@ describe('planReturn', () => {
       const result = plan(anOrderReturning(aReturn()), RETURN_OPENED_AT);
 
       // Assess
-      expect(result.notices[0]?.text).toContain(
-        `${aReturn().labelUrl}\nReturn tracking number: SBX900000000001. Once the parcel is back with us we refund $39.98.`,
-      );
+      const text = result.notices[0]?.text ?? '';
+      expect(text).toContain(`Print your return label: ${aReturn().labelUrl}`);
+      expect(text).toContain('Return tracking number: SBX900000000001');
+      expect(text).toContain('Once the parcel is back with us we refund $39.98.');
     });
 
     it('sends no second label when a plan runs over the stored result', () => {
@@ -255,7 +256,7 @@ describe('planReturn', () => {
       // Assess
       expect([templates(result), result.notices[0]?.text]).toEqual([
         ['refund_issued by email'],
-        expect.stringContaining('we have refunded $39.98 for order 1001 to your original payment method.'),
+        expect.stringContaining('We have refunded $39.98 for order 1001 to your original payment method.'),
       ]);
     });
 
@@ -265,7 +266,7 @@ describe('planReturn', () => {
 
       // Assess
       expect(result.notices.find((n) => n.entry.template === 'refund_issued')?.text).toContain(
-        'we have refunded $39.98 for order 1001 as store credit.',
+        'We have refunded $39.98 for order 1001 as store credit.',
       );
     });
 

@@ -39,6 +39,12 @@ export const daysAfter = (from: string, days: number): string => addDays(from, d
 export const noticeContext: NoticeContext = {
   publicBaseUrl: 'https://orders.example.com',
   trackingLinkSecret: 'test-tracking-secret',
+  store: {
+    name: 'Orderflow Test Store',
+    supportEmail: 'help@orders.example.com',
+    supportUrl: 'https://orders.example.com/help',
+  },
+  returnWindowDays: 30,
 };
 
 /** The contract's `POST /orders` example, exactly as a storefront sends it. */

@@ -90,6 +90,50 @@ describe('loadConfig', () => {
     expect(config.publicBaseUrl).toBe('https://orders.example.com');
   });
 
+  it('reads the store name and support contact customer emails give', () => {
+    // Act
+    const config = loadConfig({
+      ...minimalEnv(),
+      STORE_NAME: 'Shop Example',
+      SUPPORT_EMAIL: 'support@shop.example',
+      SUPPORT_URL: 'https://shop.example/help',
+    });
+
+    // Assess
+    expect(config.store).toEqual({
+      name: 'Shop Example',
+      supportEmail: 'support@shop.example',
+      supportUrl: 'https://shop.example/help',
+    });
+  });
+
+  it('defaults to the demo store and no support page', () => {
+    // Act
+    const config = loadConfig(minimalEnv());
+
+    // Assess
+    expect(config.store).toEqual({
+      name: 'Orderflow Demo Store',
+      supportEmail: 'support@example.com',
+      supportUrl: undefined,
+    });
+  });
+
+  it.each([
+    ['SUPPORT_EMAIL', 'not an address'],
+    ['SUPPORT_URL', 'javascript:alert(1)'],
+    ['STORE_NAME', ' '],
+  ])('fails naming a bad %s', (name, value) => {
+    // Act
+    const error = loadFailure({ ...minimalEnv(), [name]: value });
+
+    // Assess
+    expect([error instanceof ConfigError, (error as Error).message]).toEqual([
+      true,
+      expect.stringContaining(name),
+    ]);
+  });
+
   it('maps API Gateway key ids to principals', () => {
     // Act
     const config = loadConfig({
