@@ -126,20 +126,17 @@ const tally = (keys: readonly string[]): Record<string, number> => {
 };
 
 /** Hours from `from` to `to`, never negative (a carrier's clock may run a little behind ours). */
-const hoursBetween = (from: string, to: string): number =>
+export const hoursBetween = (from: string, to: string): number =>
   Math.max(0, (Date.parse(to) - Date.parse(from)) / HOUR_MS);
 
-const isDelivered = (record: KpiRecord): boolean => record.kpi?.deliveredAt !== undefined;
-
 /** Delivered no later than promised (compared as instants: carriers write timestamps their own way). */
-const isOnTime = (record: KpiRecord): boolean => {
-  const { deliveredAt, promisedDelivery } = record.kpi ?? {};
-  return (
-    deliveredAt !== undefined &&
-    promisedDelivery !== undefined &&
-    Date.parse(deliveredAt) <= Date.parse(promisedDelivery)
-  );
-};
+export const deliveredOnTime = ({ deliveredAt, promisedDelivery }: KpiFacts): boolean =>
+  deliveredAt !== undefined &&
+  promisedDelivery !== undefined &&
+  Date.parse(deliveredAt) <= Date.parse(promisedDelivery);
+
+const isDelivered = (record: KpiRecord): boolean => record.kpi?.deliveredAt !== undefined;
+const isOnTime = (record: KpiRecord): boolean => deliveredOnTime(record.kpi ?? {});
 
 /** Hours from creation to the handover to the carrier, of the orders handed over. */
 const fulfillmentHours = (records: readonly KpiRecord[]): number[] =>
