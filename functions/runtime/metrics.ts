@@ -1,8 +1,12 @@
-// Business metrics for the operators' dashboard (Powertools, CloudWatch embedded metric format): orders received,
-// cancelled and rejected (by reason), delivered with their fulfillment time, and delays. Each is published when the
-// order's stored status changes, so a retried step cannot count twice. The names are the dashboard's
-// (lib/constructs/observability.ts BUSINESS_METRICS). Locally they are disabled (POWERTOOLS_METRICS_DISABLED).
+// Business metrics for the operators' dashboard (Powertools, CloudWatch embedded metric format): the events behind
+// the KPIs of docs/kpis.md, each published where it happens: orders received, cancelled and rejected (by reason),
+// payments authorized and declined, parcels handed to the carrier (with the hours it took), delivered (on time or
+// not, with the hours), delayed, and returns opened. Each is derived from one stored change of the order (the KPI
+// facts before and after it), so a retried step cannot count twice and no write is added. The names are the
+// dashboard's (lib/constructs/observability.ts BUSINESS_METRICS). Locally they are disabled
+// (POWERTOOLS_METRICS_DISABLED).
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { deliveredOnTime, hoursBetween, kpiFacts } from '../domain/kpis';
 import type { OrderRecord } from '../domain/order';
 
 const metrics = new Metrics({
@@ -10,10 +14,15 @@ const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'orderflow',
 });
 
-const count = (name: string, dimension?: { name: string; value: string }): void => {
+const count = (name: string, dimension?: { name: string; value: string }, value = 1): void => {
   const single = metrics.singleMetric();
   if (dimension) single.addDimension(dimension.name, dimension.value);
-  single.addMetric(name, MetricUnit.Count, 1);
+  single.addMetric(name, MetricUnit.Count, value);
+};
+
+/** Hours from the order's creation to `at`, as the KPIs give them (CloudWatch has no hour unit: `None`). */
+const hoursSinceCreation = (name: string, order: OrderRecord, at: string): void => {
+  metrics.singleMetric().addMetric(name, MetricUnit.NoUnit, hoursBetween(order.createdAt, at));
 };
 
 export const recordOrderReceived = (): void => count('OrderReceived');
@@ -25,13 +34,22 @@ export const recordOrderChange = (before: OrderRecord, after: OrderRecord): void
       count('OrderCancelled', { name: 'reason', value: after.cancellation?.reason ?? 'unknown' });
     } else if (after.status === 'REJECTED') {
       count('OrderRejected', { name: 'reason', value: after.rejection?.code ?? 'unknown' });
-    } else if (after.status === 'DELIVERED') {
-      count('OrderDelivered');
-      const deliveredAt = after.shipment?.deliveredAt ?? after.updatedAt;
-      const seconds = Math.max(0, (Date.parse(deliveredAt) - Date.parse(after.createdAt)) / 1000);
-      metrics.singleMetric().addMetric('FulfillmentTime', MetricUnit.Seconds, seconds);
     }
   }
+  const was = kpiFacts(before);
+  const now = kpiFacts(after);
+  if (now.authorization && !was.authorization) {
+    count(now.authorization === 'declined' ? 'PaymentDeclined' : 'PaymentAuthorized');
+  }
+  if (now.shippedAt && !was.shippedAt) hoursSinceCreation('FulfillmentHours', after, now.shippedAt);
+  if (now.deliveredAt && !was.deliveredAt) {
+    count('OrderDelivered');
+    if (deliveredOnTime(now)) count('OrderDeliveredOnTime');
+    hoursSinceCreation('DeliveryHours', after, now.deliveredAt);
+  }
+  if (now.delayed && !was.delayed) count('ShipmentDelayed');
   const told = after.shipment?.delayNotifiedFor;
   if (told && told !== before.shipment?.delayNotifiedFor) count('DeliveryDelayed');
+  const opened = (now.returns ?? 0) - (was.returns ?? 0);
+  if (opened > 0) count('ReturnOpened', undefined, opened);
 };

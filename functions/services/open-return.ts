@@ -18,6 +18,7 @@ import { addDays } from '../domain/time';
 import { wakeSignal } from '../domain/waits';
 import { abandonReturn, expectReturn } from '../adapters/inventory-store';
 import { mutateOrder, putReturnTracking, requireOrder } from '../adapters/order-store';
+import { recordOrderChange } from '../runtime/metrics';
 
 /**
  * Opens a return: buys the label, tells inventory to expect the items, records the return with the order and
@@ -106,6 +107,8 @@ export const openReturn = async (
         return { next, result: undefined };
       },
       deps.now,
+      undefined,
+      { afterWrite: (next, previous) => Promise.resolve(recordOrderChange(previous, next)) },
     ));
   } catch (error) {
     // Lost the race: this return is refused, so nothing it prepared may stay behind.

@@ -1,10 +1,12 @@
 // What operators look at and what wakes them: one CloudWatch dashboard (orders, cancellations and their reasons,
-// fulfillment time, delays, workflow executions, API errors and latency, Lambda health, e-mail delivery) and alarms
-// that publish to the ops topic (failed executions, API 5xx, throttles, undeliverable alerts). Executions that end
-// FAILED, TIMED_OUT or ABORTED are also reported one by one through an EventBridge rule.
+// rejections and payment failures, on-time delivery, fulfillment time, delays, workflow executions, API errors and
+// latency, Lambda health, e-mail delivery) and alarms that publish to the ops topic (failed executions, API 5xx,
+// throttles, undeliverable alerts). Executions that end FAILED, TIMED_OUT or ABORTED are also reported one by one
+// through an EventBridge rule.
 //
-// Business figures are Powertools metrics the handlers emit in the `Orderflow` namespace (see BUSINESS_METRICS);
-// they are read with SEARCH expressions so that the dashboard does not depend on which dimensions a handler adds.
+// Business figures are Powertools metrics the handlers emit in the `Orderflow` namespace (see BUSINESS_METRICS), the
+// events behind the KPIs of docs/kpis.md. They are read with SEARCH expressions whose schema names the dimensions
+// Powertools writes (`service`, and `reason` where there is one), so one graph line shows each reason.
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -36,13 +38,26 @@ export const BUSINESS_METRICS = {
   cancelled: 'OrderCancelled',
   /** Count per rejected order, dimension `reason` (the rejection code). */
   rejected: 'OrderRejected',
-  /** Count per delivered order. */
+  /** Count per order whose payment authorization was approved, and per order whose authorization was declined. */
+  paymentAuthorized: 'PaymentAuthorized',
+  paymentDeclined: 'PaymentDeclined',
+  /** Hours from order received to the handover to the carrier, one value per parcel handed over. */
+  fulfillmentHours: 'FulfillmentHours',
+  /** Count per parcel delivered to the customer, and per parcel delivered by its promised date. */
   delivered: 'OrderDelivered',
-  /** Seconds from order received to delivered, one value per delivered order. */
-  fulfillmentTime: 'FulfillmentTime',
+  deliveredOnTime: 'OrderDeliveredOnTime',
+  /** Hours from order received to delivered, one value per delivered parcel. */
+  deliveryHours: 'DeliveryHours',
+  /** Count per shipment first reported late. */
+  shipmentDelayed: 'ShipmentDelayed',
   /** Count per delay notice (a later estimate or a passed deadline). */
-  delayed: 'DeliveryDelayed',
+  delayNotices: 'DeliveryDelayed',
+  /** Count per return opened. */
+  returnOpened: 'ReturnOpened',
 } as const;
+
+/** The dimension Powertools adds to every metric (its service name). */
+const SERVICE_DIMENSION = 'service';
 
 export interface ObservabilityProps {
   stage: string;
@@ -67,7 +82,18 @@ const search = (expression: string, statistic: string, label: string, period = H
   });
 
 const business = (metric: string, extraDimensions: string[] = []): string =>
-  `{${[METRICS_NAMESPACE, ...extraDimensions].join(',')}} MetricName="${metric}"`;
+  `{${[METRICS_NAMESPACE, SERVICE_DIMENSION, ...extraDimensions].join(',')}} MetricName="${metric}"`;
+
+/** `100 × sum of the numerator's events / sum of the denominator's`, hour by hour: a rate in percent. */
+const percentOf = (numerator: string[], denominator: string[], label: string): MathExpression => {
+  const total = (metrics: string[]) => metrics.map((m) => `SUM(SEARCH('${m}', 'Sum', 3600))`).join(' + ');
+  return new MathExpression({
+    expression: `100 * (${total(numerator)}) / (${total(denominator)})`,
+    usingMetrics: {},
+    label,
+    period: HOUR,
+  });
+};
 
 /** The sum of `metrics`; ids are derived from the label so that two sums can share a graph. */
 const sumOf = (metrics: IMetric[], label: string, period = FIVE_MINUTES): MathExpression => {
@@ -185,9 +211,9 @@ export class Observability extends Construct {
     }
 
     // Dashboard.
-    const { received, cancelled, rejected, delivered, fulfillmentTime, delayed } = BUSINESS_METRICS;
-    const receivedTotal = search(business(received), 'Sum', 'Orders received');
-    const cancelledByReason = search(business(cancelled, ['reason']), 'Sum', '');
+    const m = BUSINESS_METRICS;
+    const sum = (metric: string, label: string) => search(business(metric), 'Sum', label);
+    const byReason = (metric: string) => search(business(metric, ['reason']), 'Sum', '');
     const wide = 12;
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}`,
@@ -197,7 +223,8 @@ export class Observability extends Construct {
       new TextWidget({
         markdown:
           `# Orderflow ${props.stage}\nBusiness figures are hourly sums of the handlers' metrics ` +
-          `(namespace \`${METRICS_NAMESPACE}\`); platform figures are 5-minute values.`,
+          `(namespace \`${METRICS_NAMESPACE}\`), rates those of each hour's events; \`GET /kpis\` gives the same ` +
+          'figures for the orders created in a window. Platform figures are 5-minute values.',
         width: 24,
         height: 2,
       }),
@@ -207,38 +234,54 @@ export class Observability extends Construct {
         title: 'Orders',
         width: wide,
         left: [
-          receivedTotal,
-          search(business(delivered), 'Sum', 'Delivered'),
-          search(business(rejected, ['reason']), 'Sum', ''),
+          sum(m.received, 'Orders received'),
+          sum(m.delivered, 'Delivered'),
+          sum(m.returnOpened, 'Returns opened'),
         ],
       }),
       new GraphWidget({
         title: 'Cancellations by reason, and cancellation rate',
         width: wide,
-        left: [cancelledByReason],
+        left: [byReason(m.cancelled)],
         right: [
-          new MathExpression({
-            expression: `100 * SUM(SEARCH('${business(cancelled, ['reason'])}', 'Sum', 3600)) / SUM(SEARCH('${business(received)}', 'Sum', 3600))`,
-            usingMetrics: {},
-            label: 'Cancellation rate (%)',
-            period: HOUR,
-          }),
+          percentOf([business(m.cancelled, ['reason'])], [business(m.received)], 'Cancellation rate (%)'),
         ],
       }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Fulfillment time (received → delivered, seconds)',
+        title: 'Rejections by code, and payment failure rate',
+        width: wide,
+        left: [byReason(m.rejected)],
+        right: [
+          percentOf(
+            [business(m.paymentDeclined)],
+            [business(m.paymentDeclined), business(m.paymentAuthorized)],
+            'Payment failure rate (%)',
+          ),
+        ],
+      }),
+      new GraphWidget({
+        title: 'Deliveries on time, and on-time rate',
+        width: wide,
+        left: [sum(m.delivered, 'Delivered'), sum(m.deliveredOnTime, 'Delivered by the promised date')],
+        right: [percentOf([business(m.deliveredOnTime)], [business(m.delivered)], 'On-time rate (%)')],
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Fulfillment time (hours)',
         width: wide,
         left: [
-          search(business(fulfillmentTime), 'Average', 'Average'),
-          search(business(fulfillmentTime), 'p90', 'p90'),
+          search(business(m.fulfillmentHours), 'Average', 'To the carrier, average'),
+          search(business(m.fulfillmentHours), 'p90', 'To the carrier, p90'),
         ],
+        right: [search(business(m.deliveryHours), 'Average', 'To the door, average')],
       }),
       new GraphWidget({
         title: 'Delivery delays',
         width: wide,
-        left: [search(business(delayed), 'Sum', 'Delay notices')],
+        left: [sum(m.shipmentDelayed, 'Shipments delayed'), sum(m.delayNotices, 'Delay notices')],
       }),
     );
     this.dashboard.addWidgets(

@@ -107,15 +107,25 @@ describe('alarms', () => {
 });
 
 describe('dashboard', () => {
-  it('shows orders, cancellations and reasons, fulfillment time, delays, executions and the API', () => {
-    const body = JSON.stringify(
-      resourcesOfType(prod.json.Resources, 'AWS::CloudWatch::Dashboard')[0]![1].Properties?.DashboardBody,
+  /** The dashboard's widgets, its deploy-time values (region, ids) read as `token` within their strings. */
+  const dashboardWidgets = (s: Synthesized): { properties: { title?: string } }[] => {
+    const body = resourcesOfType(s.json.Resources, 'AWS::CloudWatch::Dashboard')[0]![1].Properties
+      ?.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'token')).join('');
+    return (JSON.parse(text) as { widgets: { properties: { title?: string } }[] }).widgets;
+  };
+
+  const dashboardBody = (s: Synthesized): string =>
+    JSON.stringify(
+      resourcesOfType(s.json.Resources, 'AWS::CloudWatch::Dashboard')[0]![1].Properties?.DashboardBody,
     );
+
+  it('shows orders, cancellations and reasons, fulfillment time, delays, executions and the API', () => {
+    const body = dashboardBody(prod);
     for (const expected of [
       'OrderReceived',
       'OrderCancelled',
       'reason',
-      'FulfillmentTime',
       'DeliveryDelayed',
       'ExecutionsFailed',
       '4XXError',
@@ -124,5 +134,37 @@ describe('dashboard', () => {
     ]) {
       expect(body, expected).toContain(expected);
     }
+  });
+
+  it.each([
+    [
+      'Cancellations by reason, and cancellation rate',
+      ['OrderCancelled', 'OrderReceived', 'Cancellation rate'],
+    ],
+    [
+      'Rejections by code, and payment failure rate',
+      ['OrderRejected', 'PaymentDeclined', 'PaymentAuthorized'],
+    ],
+    ['Deliveries on time, and on-time rate', ['OrderDelivered', 'OrderDeliveredOnTime', 'On-time rate']],
+    ['Fulfillment time (hours)', ['FulfillmentHours', 'DeliveryHours']],
+    ['Delivery delays', ['ShipmentDelayed', 'DeliveryDelayed']],
+  ])('has the widget "%s" with its metrics', (title, metrics) => {
+    const widget = dashboardWidgets(prod).find((w) => w.properties.title === title);
+    expect(widget, title).toBeDefined();
+    for (const metric of metrics) expect(JSON.stringify(widget), metric).toContain(metric);
+  });
+
+  it('shows the average and the 90th percentile of the fulfillment time', () => {
+    const body = dashboardBody(prod);
+    for (const statistic of ['Average', 'p90']) {
+      expect(body).toMatch(new RegExp(`FulfillmentHours[^']*', '${statistic}'`));
+    }
+  });
+
+  it('reads the business metrics with the dimensions Powertools writes (its service, and the reason)', () => {
+    const body = dashboardBody(prod);
+    expect(body).toContain('{Orderflow,service} MetricName=');
+    expect(body).toContain('{Orderflow,service,reason} MetricName=');
+    expect(body).not.toMatch(/\{Orderflow(,reason)?\} MetricName/);
   });
 });
