@@ -203,6 +203,17 @@ describe('the API document', () => {
     expect(link).toBeDefined();
     await call('GET /track/{orderId}', link!, { key: null });
     await call('GET /track/{orderId}', `/track/${orderId}?t=0000`, { key: null });
+    await call('GET /kpis', '/kpis', { key: opsKey });
+    await call(
+      'GET /kpis',
+      `/kpis?from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`,
+      {
+        key: opsKey,
+      },
+    );
+    await call('GET /kpis', '/kpis?from=yesterday', { key: opsKey });
+    await call('GET /kpis', '/kpis');
+    await call('GET /orders', `/orders?status=DELIVERED,RETURN_REQUESTED&q=${orderId}`, { key: opsKey });
     await call('GET /_local/outbox', `/_local/outbox?orderId=${orderId}`, { key: null });
 
     expect(answers.flatMap(problemsOf)).toEqual([]);
