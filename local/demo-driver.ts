@@ -319,7 +319,7 @@ export const runDemo = async (
   options: DemoOptions = {},
 ): Promise<DemoReport> => {
   const log = options.log ?? (() => undefined);
-  const pollMs = options.pollMs ?? 200;
+  const pollMs = options.pollMs ?? 100;
   const api = new ApiClient({ url: target.url }, target.keys);
   await waitUntilReady(target.url, options.readyTimeoutMs ?? 30_000, pollMs, log);
   const settings = await readServerSettings(api);

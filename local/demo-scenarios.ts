@@ -170,9 +170,15 @@ export const demoScenarios = (runId: string): DemoScenario[] => {
       expected: { status: 'DELIVERED', cause: 'late, delay notice', payment: 'CAPTURED' },
     },
     {
+      // Cancelled once confirmed (the payment authorized), before or just after the label: the authorization and
+      // any label are voided. Not later: with the simulation on the parcel's first scan comes half a day after
+      // its label, and a parcel on its way is intercepted instead.
       name: 'cancel before shipment',
       request: orderOf(runId, 'cancel-early', [line(mug)]),
-      steps: [untilLabel, { kind: 'cancel', reason: 'changed_mind' }],
+      steps: [
+        { kind: 'await', status: 'CONFIRMED', withinDays: 1 },
+        { kind: 'cancel', reason: 'changed_mind' },
+      ],
       settleWithinDays: 1,
       expected: { status: 'CANCELLED', cause: 'changed_mind', payment: 'VOIDED' },
     },
