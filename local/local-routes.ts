@@ -81,6 +81,12 @@ export const localRoutes =
         await parts.outbox.list({ orderId: url.searchParams.get('orderId') ?? undefined }),
       );
     }
+    if (path === '/_local/settings') {
+      // What a local client (npm run demo) must know to play along: whether the carrier moves parcels by itself,
+      // and how long a business day is. No keys or secrets.
+      const { carrierSimulation, daySeconds } = parts.settings;
+      return jsonResponse(200, { carrierSimulation, daySeconds });
+    }
     const match = /^\/_local\/executions\/([\w-]+)$/.exec(path);
     if (match) {
       const record = await parts.engine.describe(match[1]!);
