@@ -35,7 +35,8 @@ const tile = ({ key, label, format, note }, kpis) =>
     'div',
     { class: 'tile', dataset: { kpi: key } },
     h('span', { class: 'tile-label', text: label }),
-    h('span', { class: 'tile-value', text: format(kpis[key]) }),
+    // The figure as the API gave it too, for a reader (or a test) that wants the number rather than its text.
+    h('span', { class: 'tile-value', dataset: { value: String(kpis[key] ?? '') }, text: format(kpis[key]) }),
     note ? h('span', { class: 'tile-note', text: note(kpis) }) : null,
   );
 
