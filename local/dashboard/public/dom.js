@@ -45,3 +45,24 @@ export const byId = (id) => {
   if (!element) throw new Error(`the page has no #${id}`);
   return element;
 };
+
+/**
+ * Makes `parent`'s children the elements of `items`, in order, keeping (not re-creating) the element of every key
+ * still there, so what an operator is typing in one survives a live refresh. `render` makes a missing one.
+ */
+export const reconcile = (parent, items, keyOf, render) => {
+  const existing = new Map([...parent.children].map((child) => [child.dataset.key, child]));
+  let cursor = parent.firstElementChild;
+  for (const item of items) {
+    const key = keyOf(item);
+    let element = existing.get(key);
+    existing.delete(key);
+    if (!element) {
+      element = render(item);
+      element.dataset.key = key;
+    }
+    if (element === cursor) cursor = cursor.nextElementSibling;
+    else parent.insertBefore(element, cursor);
+  }
+  for (const stale of existing.values()) stale.remove();
+};

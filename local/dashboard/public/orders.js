@@ -102,14 +102,27 @@ export class OrderList {
     const { form, body, more } = this.elements;
     let typing = null;
     form.addEventListener('submit', (event) => event.preventDefault());
-    form.addEventListener('change', () => this.reload());
+    form.addEventListener('change', () => {
+      this.showStatusSummary();
+      void this.reload();
+    });
     form.addEventListener('input', (event) => {
       if (event.target.type !== 'search' && event.target.type !== 'email') return;
       clearTimeout(typing);
-      typing = setTimeout(() => this.reload(), 300);
+      typing = setTimeout(() => void this.reload(), 300);
     });
     // The reset event comes before the fields are cleared.
-    form.addEventListener('reset', () => setTimeout(() => this.reload()));
+    form.addEventListener('reset', () =>
+      setTimeout(() => {
+        this.showStatusSummary();
+        void this.reload();
+      }),
+    );
+    // The status list closes on a click elsewhere, as a select would.
+    const statusFilter = form.querySelector('.status-filter');
+    document.addEventListener('click', (event) => {
+      if (statusFilter.open && !statusFilter.contains(event.target)) statusFilter.open = false;
+    });
     more.addEventListener('click', () => this.loadMore());
     body.addEventListener('click', (event) => {
       const tr = event.target.closest('tr[data-order-id]');
@@ -117,15 +130,18 @@ export class OrderList {
     });
   }
 
-  /** The query of the filters as they stand (empty fields are left out). */
+  showStatusSummary() {
+    const statuses = new FormData(this.elements.form).getAll('status');
+    this.elements.statusSummary.textContent = statuses.length ? statuses.map(words).join(', ') : 'all';
+  }
+
+  /** The query of the filters as they stand (the API leaves out empty ones). */
   filters() {
     const data = new FormData(this.elements.form);
-    const statuses = data.getAll('status');
-    this.elements.statusSummary.textContent = statuses.length ? statuses.map(words).join(', ') : 'all';
     const from = String(data.get('from') ?? '');
     const to = String(data.get('to') ?? '');
     return {
-      status: statuses,
+      status: data.getAll('status'),
       storefrontId: data.get('storefrontId'),
       from: from ? localDay(from) : '',
       to: to ? localDay(to, 1) : '',

@@ -1,7 +1,7 @@
 // The review queue: every order the risk rules hold (GET /orders?status=IN_REVIEW, all storefronts) with its score
 // and the rules that fired, and the operator's decision (POST /orders/{orderId}/review). A decided order stays
 // here, marked, until its workflow has moved it on; the live feed then takes it off.
-import { fill, h } from './dom.js';
+import { fill, h, reconcile } from './dom.js';
 import { dateTime, money, words } from './format.js';
 
 /** The API's largest page: a longer queue shows its newest hundred. */
@@ -26,9 +26,12 @@ export class ReviewQueue {
       count.textContent = String(orders.length);
       status.hidden = orders.length > 0;
       status.textContent = 'Nothing to review.';
-      fill(
+      // A card is made again only when its order's review changes: a note being typed survives other changes.
+      reconcile(
         list,
-        orders.map((order) => this.card(order)),
+        orders,
+        (order) => `${order.orderId}:${order.risk?.review?.decision ?? ''}`,
+        (order) => this.card(order),
       );
     } catch (error) {
       if (generation !== this.generation) return;
