@@ -88,11 +88,15 @@ export const functionCatalog: readonly FunctionSpec[] = [
     id: 'OrdersApi',
     entry: 'functions/orders-api/handler.ts',
     description:
-      'Order intake, views and lists, shipment handover, cancellations, risk reviews, returns, store credit',
-    // Orders: intake, views, lists (byStorefront), inbox events, return records; store credit is read only here.
-    // Inventory: returns tell it which items to expect back.
+      'Order intake, views and lists, KPIs, shipment handover, cancellations, risk reviews, returns, store credit',
+    // Orders: intake, views, inbox events, return records; lists by storefront (byStorefront), across storefronts
+    // (byCreation), by customer (byCustomer) and by tracking number (byTracking); KPIs (byCreation); store credit is
+    // read only here. Inventory: returns tell it which items to expect back.
     tables: {
-      Orders: { actions: ['GetItem', 'PutItem'], queries: ['byStorefront'] },
+      Orders: {
+        actions: ['GetItem', 'PutItem'],
+        queries: ['byStorefront', 'byCreation', 'byCustomer', 'byTracking'],
+      },
       Inventory: stockUpdates,
     },
     // The source IP and payment method are stored as keyed hashes only (riskFingerprints).
@@ -106,6 +110,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
       { method: 'POST', path: '/orders/{orderId}/review', auth: 'apiKey' },
       { method: 'POST', path: '/orders/{orderId}/returns', auth: 'apiKey' },
       { method: 'POST', path: '/store-credit/lookup', auth: 'apiKey' },
+      { method: 'GET', path: '/kpis', auth: 'apiKey' },
     ],
   },
   {

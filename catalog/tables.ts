@@ -10,6 +10,11 @@ export interface IndexSpec {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
+  /**
+   * The non-key attributes the index holds besides the table's and its own keys (projection `INCLUDE`); absent, it
+   * holds whole items (`ALL`). A narrow projection is written only when one of these attributes changes.
+   */
+  include?: readonly string[];
 }
 
 export interface TableSpec {
@@ -52,6 +57,15 @@ export const ordersTable: TableSpec = {
       indexName: 'parcelsInFlight',
       partitionKey: { name: 'parcelBucket', type: 'S' },
       sortKey: { name: 'lastCarrierEventAt', type: 'S' },
+    },
+    // Every order by creation time, over the same buckets, holding only what the KPIs and the operators' list filter
+    // on (no PII): `GET /kpis` reads a window of it, the ops list across storefronts pages through it newest first.
+    // `creationBucket` and `kpi` are derived in every put of the order item, so the index costs no write of its own.
+    {
+      indexName: 'byCreation',
+      partitionKey: { name: 'creationBucket', type: 'S' },
+      sortKey: { name: 'createdKey', type: 'S' },
+      include: ['orderId', 'storefrontId', 'createdAt', 'status', 'kpi'],
     },
     // Risk velocity: a customer's (hashed email) recent orders within a storefront.
     {

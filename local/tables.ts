@@ -48,7 +48,9 @@ const createTableInput = (
               { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
               ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: index.include
+              ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] }
+              : { ProjectionType: 'ALL' as const },
           }))
         : undefined,
   };

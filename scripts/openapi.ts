@@ -12,16 +12,19 @@ import type { CreditAccount } from '../functions/adapters/credit-store';
 import { rejectionCodeByError } from '../functions/domain/errors';
 import type { StockLevel } from '../functions/adapters/inventory-store';
 import type { OrderView, ReturnRecord } from '../functions/domain/order';
+import { maxKpiWindowDays, type DailyKpis, type KpiReport } from '../functions/domain/kpis';
 import { noticeTemplates } from '../functions/domain/notices';
 import { sandboxWebhookBodySchema, webhookParsers } from '../functions/adapters/carrier/webhooks';
 import { trackingStatuses } from '../functions/domain/providers';
 import {
   addressSchema,
+  cancellationReasons,
   cancelRequestSchema,
   reviewRequestSchema,
   createOrderRequestSchema,
   customerSchema,
   inventoryPutSchema,
+  kpisQuerySchema,
   lineItemSchema,
   listOrdersQuerySchema,
   orderStatuses,
@@ -350,6 +353,73 @@ const _storeCreditDocumented: Describes<
   CreditAccount & { storefrontId: string }
 > = true;
 
+const rate = (description: string) =>
+  z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .meta({ description: `${description}; null when there is none to take it of` });
+const hours = (description: string) =>
+  z
+    .number()
+    .nonnegative()
+    .nullable()
+    .meta({ description: `${description}, in hours; null without such orders` });
+
+const dailyKpisSchema = z
+  .object({
+    day: z.iso.date().meta({ description: 'A UTC day of the window' }),
+    orders: z.number().int().nonnegative(),
+    cancelled: z.number().int().nonnegative(),
+    delivered: z.number().int().nonnegative(),
+    onTimeDeliveryRate: rate('Delivered by the promised date / delivered'),
+    delayedShipments: z.number().int().nonnegative(),
+    avgFulfillmentHours: hours('Mean time from creation to the handover to the carrier'),
+  })
+  .openapi('DailyKpis', { description: 'The figures of the orders created on one day of the window' });
+const _dailyKpisDocumented: Describes<z.output<typeof dailyKpisSchema>, DailyKpis> = true;
+
+const kpiReportSchema = z
+  .object({
+    from: timestamp.meta({ description: 'The window starts here (included)' }),
+    to: timestamp.meta({ description: 'The window ends here (excluded)' }),
+    orders: z.number().int().nonnegative().meta({ description: 'Orders created in the window' }),
+    cancelled: z.number().int().nonnegative().meta({ description: 'Of those, orders now CANCELLED' }),
+    cancellationRate: rate('cancelled / orders'),
+    cancellationReasons: z.record(z.string(), z.number().int()).meta({
+      description: `Cancelled orders by reason (${cancellationReasons.join(', ')}, or authorization_expired)`,
+      example: { changed_mind: 2, long_shipping_time: 1 },
+    }),
+    rejected: z.number().int().nonnegative().meta({ description: 'Orders now REJECTED' }),
+    rejectionReasons: z
+      .record(z.string(), z.number().int())
+      .meta({ description: 'Rejected orders by rejection code', example: { PAYMENT_DECLINED: 1 } }),
+    delivered: z.number().int().nonnegative().meta({
+      description: 'Orders whose parcel the carrier delivered to the customer (also if returned later)',
+    }),
+    onTimeDeliveryRate: rate('Delivered no later than the delivery promised at label purchase / delivered'),
+    delayedShipments: z.number().int().nonnegative().meta({
+      description: 'Orders whose parcel was reported late (a later estimate, or its deadline passed)',
+    }),
+    avgFulfillmentHours: hours(
+      'Mean time from creation to the handover to the carrier (the ship call or the first carrier scan)',
+    ),
+    p90FulfillmentHours: hours('90th percentile (nearest rank) of that time'),
+    avgDeliveryHours: hours('Mean time from creation to delivery'),
+    paymentFailureRate: rate(
+      'Orders whose authorization was declined / orders whose authorization was answered',
+    ),
+    returns: z.number().int().nonnegative().meta({ description: 'Returns opened on these orders' }),
+    daily: z
+      .array(dailyKpisSchema)
+      .meta({ description: 'One entry per UTC day the window touches, oldest first' }),
+  })
+  .openapi('KpiReport', {
+    description: 'Figures of the orders created in [from, to), as they stand now (docs/kpis.md defines each)',
+  });
+const _kpiReportDocumented: Describes<z.output<typeof kpiReportSchema>, KpiReport> = true;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters
 
@@ -416,7 +486,25 @@ const sandboxCarrierEvent = named(
     '`return_to_sender` means the parcel is back at the sender.',
 );
 
+const timeParam = (what: string, fallback?: string) =>
+  z
+    .string()
+    .optional()
+    .meta({
+      description:
+        `${what}: an ISO 8601 timestamp with \`Z\` or an offset, or a date (midnight UTC)` +
+        (fallback ? `. Default: ${fallback}` : ''),
+      example: '2030-03-01',
+    });
+
 const listQuery = listOrdersQuerySchema.extend({
+  status: z
+    .string()
+    .optional()
+    .meta({
+      description: `One status or several, comma-separated (${orderStatuses.join(', ')})`,
+      example: 'IN_REVIEW,CONFIRMED',
+    }),
   storefrontId: z
     .string()
     .min(1)
@@ -424,9 +512,42 @@ const listQuery = listOrdersQuerySchema.extend({
     .optional()
     .meta({
       description:
-        'Required for operators (ops key): the storefront to list. A storefront key may leave it out or name ' +
-        'itself; naming another storefront is `403`.',
+        'Operators (ops key): the storefront to list; absent, every storefront. A storefront key may leave it out ' +
+        'or name itself; naming another storefront is `403`.',
     }),
+  from: timeParam('Orders created at or after this time'),
+  to: timeParam('Orders created before this time (must be after `from`)'),
+  email: z
+    .email()
+    .max(254)
+    .optional()
+    .meta({
+      description:
+        "The customer's email, exactly, in any case: that customer's orders in every storefront listed (for the " +
+        'ops key without `storefrontId`: every storefront the stage has a key for)',
+      example: 'ada@example.com',
+    }),
+  q: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({
+      description:
+        'An order id, an external id or a tracking number (outbound or return parcel), exactly: the orders it names, ' +
+        'on one page',
+      example: 'ord_3f1c2a9b8d7e6f5a4b3c2d1e',
+    }),
+});
+const kpisQuery = kpisQuerySchema.extend({
+  from: timeParam('Start of the window (orders created at or after it)', 'seven days before `to`'),
+  to: timeParam('End of the window (orders created before it)', 'now'),
+  storefrontId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: "Only this storefront's orders; absent, every storefront" }),
 });
 const outboxQuery = z.object({
   orderId: z.string().optional().meta({ description: 'Only the messages of this order' }),
@@ -533,10 +654,12 @@ const operations: Readonly<Record<string, Operation>> = {
   'GET /orders': {
     operationId: 'listOrders',
     tags: ['orders'],
-    summary: "List a storefront's orders, newest first",
+    summary: 'List orders, newest first, with filters',
     description:
-      'A storefront key lists its own orders, whatever the query says. The ops key lists one storefront at a ' +
-      'time, named by `storefrontId`.',
+      'A storefront key lists its own orders, whatever the query says. The ops key lists the storefront named by ' +
+      '`storefrontId`, or every storefront. The filters combine: `status` (one or several), `from`/`to` (creation ' +
+      'time), `email` (a customer) and `q` (an order id, external id or tracking number: the orders it names, on ' +
+      'one page without a cursor). Pages follow with `cursor`.',
     request: { query: listQuery },
     responses: keyed({
       200: json(orderListSchema, 'One page of orders'),
@@ -680,6 +803,25 @@ const operations: Readonly<Record<string, Operation>> = {
       403: errors[403]('store credit is looked up with a storefront key'),
     }),
   },
+  'GET /kpis': {
+    operationId: 'getKpis',
+    tags: ['operators'],
+    summary: 'KPIs of the orders created in a window (ops key)',
+    description:
+      'Counts and rates of the orders created in [from, to) as they stand now, with one entry per UTC day for ' +
+      `charts. The window defaults to the seven days up to now and spans at most ${maxKpiWindowDays} days. Rates are ` +
+      'shares from 0 to 1 and times are hours; both are null when no order gives them a value.',
+    request: { query: kpisQuery },
+    responses: keyed({
+      200: json(kpiReportSchema, 'The figures'),
+      400: json(
+        errorBodySchema,
+        `VALIDATION_FAILED: a time that is not one, a window that ends before it starts or spans over ${maxKpiWindowDays} ` +
+          'days, or an unknown parameter; `details` names it',
+      ),
+      403: errors[403]('KPIs are for the ops key'),
+    }),
+  },
   'GET /inventory/{sku}': {
     operationId: 'getStock',
     tags: ['inventory'],
@@ -801,7 +943,8 @@ export const buildOpenApiDocument = (): OpenAPIObject => {
     name: 'x-api-key',
     description:
       'A storefront key (sees and changes only its own orders) or the ops key (sees all; alone may use ' +
-      '/inventory). Locally: ORDERFLOW_API_KEYS, by default `local-dev-key` (demo-store) and `local-ops-key` (ops).',
+      '/inventory, /kpis and reviews). Locally: ORDERFLOW_API_KEYS, by default `local-dev-key` (demo-store) and ' +
+      '`local-ops-key` (ops).',
   });
   for (const route of [...catalogRoutes(), localOutbox]) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions, { sortComponents: 'alphabetically' }).generateDocument(
@@ -828,6 +971,7 @@ export const buildOpenApiDocument = (): OpenAPIObject => {
           name: 'orders',
           description: 'Storefronts place and follow orders; the warehouse reports shipment',
         },
+        { name: 'operators', description: 'Figures for operators' },
         { name: 'inventory', description: 'Stock per SKU (operators)' },
         { name: 'carrier', description: 'Carrier tracking webhooks' },
         { name: 'health', description: 'Liveness' },

@@ -8,7 +8,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../domain/errors';
-import type { OrderRecord } from '../domain/order';
+import { kpiFacts, type KpiRecord } from '../domain/kpis';
+import { indexBucketOf, indexBuckets, type OrderRecord } from '../domain/order';
 import type { OrderStatus } from '../domain/requests';
 import { parcelIndexKeys } from '../domain/parcels-in-flight';
 import { LOST_RACE, retryLostRaces, writeIf } from './dynamo';
@@ -49,9 +50,10 @@ export const createOrder = (db: Db, order: OrderRecord): Promise<boolean> =>
   );
 
 /**
- * The item as stored, with the sparse indexes' keys derived from the order in the same put: an order that has left
- * RECEIVED drops out of the receivedOrders index, and an order is in the parcelsInFlight index, keyed by its last
- * carrier event, exactly while a parcel of it is with the carrier.
+ * The item as stored, with the indexes' keys derived from the order in the same put: an order that has left
+ * RECEIVED drops out of the receivedOrders index, an order is in the parcelsInFlight index, keyed by its last
+ * carrier event, exactly while a parcel of it is with the carrier, and its KPI facts in the byCreation index follow
+ * every change.
  */
 const storedItem = (order: OrderRecord): OrderRecord => {
   const { receivedBucket, parcelBucket: _bucket, lastCarrierEventAt: _last, ...rest } = order;
@@ -59,6 +61,8 @@ const storedItem = (order: OrderRecord): OrderRecord => {
     ...rest,
     ...(order.status === 'RECEIVED' && receivedBucket !== undefined ? { receivedBucket } : {}),
     ...parcelIndexKeys(order),
+    creationBucket: indexBucketOf(order.orderId),
+    kpi: kpiFacts(order),
   };
 };
 
@@ -160,23 +164,28 @@ export interface OrderPage {
   nextCursor: string | null;
 }
 
-const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-const decodeCursor = (
-  cursor: string | undefined,
-  storefrontId: string,
-): Record<string, unknown> | undefined => {
+/**
+ * A listing's cursor: the `createdKey` of the last order it gave and the scope it lists (a storefront, or `*` for
+ * all), so a cursor only ever continues a listing of the same scope. (Listings by one storefront gave the
+ * byStorefront index's last key, which has the same two fields: such cursors still work.)
+ */
+interface Cursor {
+  storefrontId: string;
+  createdKey: string;
+}
+
+const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+const decodeCursor = (cursor: string | undefined, scope: string): Cursor | undefined => {
   if (!cursor) return undefined;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    // A cursor only ever continues the caller's own storefront listing.
-    if (key.storefrontId !== storefrontId || typeof key.pk !== 'string') throw new Error('foreign cursor');
-    return key;
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (key.storefrontId !== scope || typeof key.createdKey !== 'string') throw new Error('foreign cursor');
+    return { storefrontId: scope, createdKey: key.createdKey };
   } catch {
     throw new InvalidCursorError('cursor is not one this API returned');
   }
@@ -191,38 +200,192 @@ const queryPage = async <T>(
   return { items: (page.Items ?? []) as T[], nextKey: page.LastEvaluatedKey };
 };
 
-/** A storefront's orders, newest first, optionally of one status. */
-export const listOrders = async (
-  db: Db,
-  query: {
-    storefrontId: string;
-    status?: OrderStatus | undefined;
-    limit: number;
-    cursor?: string | undefined;
-  },
-): Promise<OrderPage> => {
-  const orders: OrderRecord[] = [];
-  let startKey = decodeCursor(query.cursor, query.storefrontId);
-  // With a status filter a page may come back short; keep reading until the page is full or the index ends.
+/** Every item a query finds, page after page. */
+const queryAll = async <T>(db: Db, query: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> => {
+  const items: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await queryPage<OrderRecord>(db, {
-      IndexName: 'byStorefront',
-      KeyConditionExpression: 'storefrontId = :s',
-      ExpressionAttributeValues: {
-        ':s': query.storefrontId,
-        ...(query.status ? { ':st': query.status } : {}),
+    const page = await queryPage<T>(db, { ...query, ExclusiveStartKey: startKey });
+    items.push(...page.items);
+    startKey = page.nextKey;
+  } while (startKey);
+  return items;
+};
+
+const allBuckets = (): string[] => Array.from({ length: indexBuckets }, (_, bucket) => String(bucket));
+
+/**
+ * Creation times are ISO timestamps, which begin with a digit: these sort before and after every `createdKey` and
+ * `createdAt`, for a range left open.
+ */
+const EARLIEST = '0';
+const LATEST = '9';
+
+/**
+ * The KPI records of the orders created in [from, to) (ISO timestamps), of one storefront or all: the byCreation
+ * index, every bucket read through, in parallel. Only the index's narrow projection is read.
+ */
+export const kpiRecords = async (
+  db: Db,
+  query: { from: string; to: string; storefrontId?: string | undefined },
+): Promise<KpiRecord[]> => {
+  const { storefrontId } = query;
+  const buckets = await Promise.all(
+    allBuckets().map((bucket) =>
+      queryAll<KpiRecord>(db, {
+        IndexName: 'byCreation',
+        // `createdKey` = `<createdAt>#<orderId>`, so BETWEEN on it is createdAt >= from AND createdAt < to.
+        KeyConditionExpression: 'creationBucket = :b AND createdKey BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':b': bucket,
+          ':from': query.from,
+          ':to': query.to,
+          ...(storefrontId ? { ':s': storefrontId } : {}),
+        },
+        ...(storefrontId ? { FilterExpression: 'storefrontId = :s' } : {}),
+        ProjectionExpression: 'createdAt, #status, kpi',
+      }),
+    ),
+  );
+  return buckets.flat();
+};
+
+/** Which orders a listing wants, newest first. */
+export interface OrderListQuery {
+  /** One storefront's orders; absent, every storefront's. */
+  storefrontId?: string | undefined;
+  /** Only the orders of these customers (byCustomer keys: storefront + email hash), when given. */
+  customerKeys?: readonly string[] | undefined;
+  /** Only orders in one of these statuses, when given. */
+  statuses?: readonly OrderStatus[] | undefined;
+  /** Only orders created at or after `from` and before `to` (ISO timestamps), when given. */
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** One partition of an index that holds orders by creation time. */
+interface OrderSource {
+  index: 'byStorefront' | 'byCreation' | 'byCustomer';
+  partition: { name: string; value: string };
+  sortKey: 'createdKey' | 'createdAt';
+}
+
+/** Where a listing reads: the customers' partitions, the storefront's, or every bucket of the creation index. */
+const sourcesOf = (query: OrderListQuery): OrderSource[] => {
+  if (query.customerKeys) {
+    return query.customerKeys.map((value) => ({
+      index: 'byCustomer',
+      partition: { name: 'customerKey', value },
+      sortKey: 'createdAt',
+    }));
+  }
+  if (query.storefrontId) {
+    return [
+      {
+        index: 'byStorefront',
+        partition: { name: 'storefrontId', value: query.storefrontId },
+        sortKey: 'createdKey',
       },
-      ...(query.status
-        ? { FilterExpression: '#status = :st', ExpressionAttributeNames: { '#status': 'status' } }
-        : {}),
+    ];
+  }
+  return allBuckets().map((value) => ({
+    index: 'byCreation',
+    partition: { name: 'creationBucket', value },
+    sortKey: 'createdKey',
+  }));
+};
+
+/** What a source gave: up to a page of orders (whole, or only their keys from byCreation), newest first. */
+interface SourcePage {
+  items: Pick<OrderRecord, 'orderId' | 'createdKey'>[];
+  more: boolean;
+}
+
+/**
+ * The newest `limit` orders of one source created in [lower, upper) that match the status filter. `upper` is the
+ * creation time `to` or the cursor's key; an order at exactly the cursor's key was given already.
+ */
+const readSource = async (
+  db: Db,
+  source: OrderSource,
+  range: { lower: string; upper: string },
+  statuses: readonly OrderStatus[] | undefined,
+  limit: number,
+): Promise<SourcePage> => {
+  const items: SourcePage['items'] = [];
+  const statusValues = Object.fromEntries((statuses ?? []).map((status, i) => [`:st${i}`, status]));
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPage<Pick<OrderRecord, 'orderId' | 'createdKey'>>(db, {
+      IndexName: source.index,
+      KeyConditionExpression: '#p = :p AND #sort BETWEEN :lower AND :upper',
+      ExpressionAttributeNames: {
+        '#p': source.partition.name,
+        '#sort': source.sortKey,
+        ...(statuses ? { '#status': 'status' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':p': source.partition.value,
+        ':lower': range.lower,
+        ':upper': range.upper,
+        ...statusValues,
+      },
+      ...(statuses ? { FilterExpression: `#status IN (${Object.keys(statusValues).join(', ')})` } : {}),
+      // The creation index holds no whole orders: its keys are enough to read them from the table.
+      ...(source.index === 'byCreation' ? { ProjectionExpression: 'orderId, createdKey' } : {}),
       ScanIndexForward: false,
-      Limit: query.limit - orders.length,
+      Limit: limit - items.length,
       ExclusiveStartKey: startKey,
     });
-    orders.push(...page.items);
+    items.push(...page.items.filter((item) => item.createdKey < range.upper));
     startKey = page.nextKey;
-  } while (startKey && orders.length < query.limit);
-  return { orders, nextCursor: encodeCursor(startKey) };
+  } while (startKey && items.length < limit);
+  return { items: items.slice(0, limit), more: startKey !== undefined };
+};
+
+/**
+ * One page of orders, newest first (by `createdKey`), across the sources the query names: each source gives its
+ * newest matching orders below the cursor, and the page is the newest `limit` of them all. Orders found in the
+ * creation index are then read from the table, and one whose status has meanwhile left the filter is left out.
+ */
+export const listOrders = async (db: Db, query: OrderListQuery): Promise<OrderPage> => {
+  const scope = query.storefrontId ?? '*';
+  const cursor = decodeCursor(query.cursor, scope);
+  const lower = query.from ?? EARLIEST;
+  const bounds = [query.to ?? LATEST, ...(cursor ? [cursor.createdKey] : [])];
+  const upper = bounds.reduce((least, bound) => (bound < least ? bound : least));
+  if (upper <= lower) return { orders: [], nextCursor: null };
+  const sources = sourcesOf(query);
+  const pages = await Promise.all(
+    sources.map((source) => readSource(db, source, { lower, upper }, query.statuses, query.limit)),
+  );
+  const found = pages
+    .flatMap((page) => page.items)
+    .sort((a, b) => (a.createdKey < b.createdKey ? 1 : a.createdKey > b.createdKey ? -1 : 0));
+  const page = found.slice(0, query.limit);
+  const more = found.length > query.limit || pages.some((p) => p.more);
+  const last = page.at(-1);
+  return {
+    orders: sources.some((source) => source.index === 'byCreation')
+      ? await readListed(db, page, query.statuses)
+      : (page as OrderRecord[]),
+    nextCursor: more && last ? encodeCursor({ storefrontId: scope, createdKey: last.createdKey }) : null,
+  };
+};
+
+/** The listed orders read from the table (in parallel), in the listing's order. */
+const readListed = async (
+  db: Db,
+  listed: readonly Pick<OrderRecord, 'orderId'>[],
+  statuses: readonly OrderStatus[] | undefined,
+): Promise<OrderRecord[]> => {
+  const orders = await Promise.all(listed.map((item) => getOrder(db, item.orderId)));
+  return orders.filter(
+    (order): order is OrderRecord => order !== undefined && (!statuses || statuses.includes(order.status)),
+  );
 };
 
 /** The order a tracking number belongs to, if any, and the return when it is a return parcel's. */

@@ -3,6 +3,7 @@
 // lose each other's changes; see functions/adapters/order-store.ts `mutateOrder`.
 import type { Address, Customer, LineItem, OrderStatus, ServiceLevel } from './requests';
 import type { TrackingStatus } from './providers';
+import type { KpiFacts } from './kpis';
 
 export type PaymentStatus =
   | 'PENDING'
@@ -187,6 +188,12 @@ export interface OrderRecord {
    */
   parcelBucket?: string | undefined;
   lastCarrierEventAt?: string | undefined;
+  /**
+   * Partition key of the byCreation index (every order item, over the index buckets) and the KPI facts it holds
+   * (kpis.ts `kpiFacts`); both derived from the order in every put of its item (order-store.ts `storedItem`).
+   */
+  creationBucket?: string | undefined;
+  kpi?: KpiFacts | undefined;
   /** Present once a label exists: the byTracking index key. */
   trackingNumber?: string | undefined;
   status: OrderStatus;
@@ -217,8 +224,8 @@ export interface OrderRecord {
 }
 
 /**
- * How many partitions each bucketed sparse index (receivedOrders, parcelsInFlight) spreads its orders over; a sweep
- * reads each.
+ * How many partitions each bucketed index (receivedOrders, parcelsInFlight, byCreation) spreads its orders over; a
+ * sweep or a report reads each.
  */
 export const indexBuckets = 8;
 

@@ -167,13 +167,63 @@ export const orderStatuses = [
 ] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
+const instantPattern =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** True when the year, month and day name a real day (Date.parse would roll 2030-02-30 over into March). */
+const isCalendarDay = (year: number, month: number, day: number): boolean => {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+
+/**
+ * A point in time in a query: an ISO 8601 timestamp with `Z` or an offset (`2030-03-04T10:00:00Z`), or a date
+ * (`2030-03-04`, midnight UTC). Given on as an ISO timestamp in UTC, the form the orders' times are stored in.
+ */
+export const instantParamSchema = z.string().transform((value, ctx) => {
+  const parts = instantPattern.exec(value);
+  const at = Date.parse(value);
+  if (!parts || !isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3])) || Number.isNaN(at)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an ISO 8601 timestamp with a time zone, or a date (YYYY-MM-DD)',
+    });
+    return z.NEVER;
+  }
+  return new Date(at).toISOString();
+});
+
+/** `status=IN_REVIEW,CONFIRMED`: one status or several, comma-separated. */
+const statusListSchema = z
+  .string()
+  .max(400)
+  .transform((value) => [...new Set(value.split(',').map((status) => status.trim()))])
+  .pipe(z.array(z.enum(orderStatuses)).min(1));
+
+const storefrontIdParam = z.string().min(1).max(64);
+
 export const listOrdersQuerySchema = z
   .object({
-    status: z.enum(orderStatuses).optional(),
+    status: statusListSchema.optional(),
+    storefrontId: storefrontIdParam.optional(),
+    from: instantParamSchema.optional(),
+    to: instantParamSchema.optional(),
+    email: z.email().max(254).optional(),
+    q: z.string().trim().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(2000).optional(),
   })
   .strict();
+export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
+
+export const kpisQuerySchema = z
+  .object({
+    from: instantParamSchema.optional(),
+    to: instantParamSchema.optional(),
+    storefrontId: storefrontIdParam.optional(),
+  })
+  .strict();
+export type KpisQuery = z.infer<typeof kpisQuerySchema>;
 
 export const inventoryPutSchema = z.object({ available: z.number().int().min(0).max(10_000_000) }).strict();
 export const skuSchema = lineItemSchema.shape.sku;

@@ -25,6 +25,7 @@ import {
   storeCreditLookupSchema,
   containsCardNumber,
   createOrderRequestSchema,
+  kpisQuerySchema,
   listOrdersQuerySchema,
   reviewRequestSchema,
   shipRequestSchema,
@@ -34,6 +35,7 @@ import * as z from 'zod';
 import {
   findOrders,
   markShipped,
+  reportKpis,
   requestCancellation,
   reviewOrder,
   submitOrder,
@@ -49,23 +51,16 @@ const storefrontOf = (principal: Principal): string => {
   return principal.id;
 };
 
-const storefrontIdParam = z.string().min(1).max(64).optional();
-
 /**
  * The storefront a list is scoped to. A storefront key lists its own orders only: naming another storefront is
- * `403`, whatever the query says. Operators name the storefront they list.
+ * `403`, whatever the query says. Operators list the storefront they name, or every storefront.
  */
-const listedStorefront = (principal: Principal, named: string | undefined): string => {
+const listedStorefront = (principal: Principal, named: string | undefined): string | undefined => {
   if (principal.role === 'storefront') {
     if (named !== undefined && named !== principal.id) {
       throw new HttpError(403, 'FORBIDDEN', 'a storefront key lists its own orders only');
     }
     return principal.id;
-  }
-  if (!named) {
-    throw new HttpError(400, 'VALIDATION_FAILED', 'operators list one storefront at a time', [
-      { path: 'storefrontId', message: 'is required for operators' },
-    ]);
   }
   return named;
 };
@@ -94,13 +89,12 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
       return json(created ? 202 : 200, view, { location: `/orders/${view.orderId}` });
     }
     case 'GET /orders': {
-      const query = parseWith(listOrdersQuerySchema.extend({ storefrontId: storefrontIdParam }), {
+      const { storefrontId: named, ...filters } = parseWith(listOrdersQuerySchema, {
         ...event.queryStringParameters,
       });
-      const storefrontId = listedStorefront(principal, query.storefrontId);
-      const { status, limit, cursor } = query;
+      const storefrontId = listedStorefront(principal, named);
       try {
-        return json(200, await findOrders(deps, storefrontId, { status, limit, cursor }));
+        return json(200, await findOrders(deps, storefrontId, filters));
       } catch (error) {
         if (error instanceof InvalidCursorError) {
           throw new HttpError(400, 'VALIDATION_FAILED', error.message, [
@@ -109,6 +103,11 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
         }
         throw error;
       }
+    }
+    case 'GET /kpis': {
+      requireOps(principal);
+      const query = parseWith(kpisQuerySchema, { ...event.queryStringParameters });
+      return json(200, await reportKpis(deps, query));
     }
     case 'GET /orders/{orderId}': {
       const orderId = parseWith(orderIdParam, event.pathParameters?.orderId, 'orderId');

@@ -16,8 +16,22 @@ import {
   type OrderRecord,
   type OrderView,
 } from '../domain/order';
-import type { CancelRequest, CreateOrderRequest, OrderStatus } from '../domain/requests';
-import { createOrder, getOrder, listOrders } from '../adapters/order-store';
+import type {
+  CancelRequest,
+  CreateOrderRequest,
+  KpisQuery,
+  ListOrdersQuery,
+  OrderStatus,
+} from '../domain/requests';
+import {
+  createOrder,
+  findOrderIdByTracking,
+  getOrder,
+  kpiRecords,
+  listOrders,
+} from '../adapters/order-store';
+import { checkRange, computeKpis, kpiWindow, type KpiReport } from '../domain/kpis';
+import { storefrontIds } from '../runtime/config';
 import { recordAndWake } from '../services/record-and-wake';
 import { customerHash, keyedHash, sha256Hex } from '../domain/hash';
 import { withReviewDecision } from '../domain/review';
@@ -149,15 +163,79 @@ export const visibleOrder = async (
   return order;
 };
 
-/** One page of a storefront's orders. The storefront comes from the caller's key, never from the query. */
+/** What `GET /orders` filters by, once the storefront is settled. */
+export type OrderListFilters = Omit<ListOrdersQuery, 'storefrontId'>;
+
+/**
+ * One page of orders, newest first: of `storefrontId`, or of every storefront when it is undefined (operators only;
+ * the storefront comes from the caller's key, never from a storefront's query). `q` finds an order by its id,
+ * external id or tracking number; `email` lists a customer's orders; the other filters narrow either.
+ */
 export const findOrders = async (
   deps: Deps,
-  storefrontId: string,
-  query: { status?: OrderStatus | undefined; limit: number; cursor?: string | undefined },
+  storefrontId: string | undefined,
+  filters: OrderListFilters,
 ): Promise<{ orders: OrderView[]; nextCursor: string | null }> => {
-  const { status, limit, cursor } = query;
-  const page = await listOrders(deps.db, { storefrontId, status, limit, cursor });
+  checkRange(filters);
+  if (filters.q !== undefined) {
+    const found = await searchOrders(deps, storefrontId, filters.q);
+    const orders = found.filter((order) => matchesFilters(order, filters)).slice(0, filters.limit);
+    return { orders: orders.map(toOrderView), nextCursor: null };
+  }
+  const { email, status, from, to, limit, cursor } = filters;
+  // A customer's orders are keyed by storefront and email hash: one partition per storefront searched.
+  const searched = storefrontId ? [storefrontId] : storefrontIds(deps.config);
+  const customerKeys = email ? searched.map((id) => `${id}#${customerHash(email)}`) : undefined;
+  const page = await listOrders(deps.db, {
+    storefrontId,
+    customerKeys,
+    statuses: status,
+    from,
+    to,
+    limit,
+    cursor,
+  });
   return { orders: page.orders.map(toOrderView), nextCursor: page.nextCursor };
+};
+
+/**
+ * The orders `q` names, newest first: the order of that id, the order of that tracking number (outbound or return
+ * parcel), and the order each storefront searched took with that external id (its id derives from storefront and
+ * external id). Only orders of `storefrontId`, when given.
+ */
+const searchOrders = async (
+  deps: Deps,
+  storefrontId: string | undefined,
+  q: string,
+): Promise<OrderRecord[]> => {
+  const searched = storefrontId ? [storefrontId] : storefrontIds(deps.config);
+  const byExternalId = searched.map(async (id) => {
+    const order = await getOrder(deps.db, orderIdFor(id, q));
+    return order?.externalId === q ? order : undefined;
+  });
+  const byTracking = findOrderIdByTracking(deps.db, q).then((id) =>
+    id === undefined ? undefined : getOrder(deps.db, id),
+  );
+  const found = await Promise.all([getOrder(deps.db, q), byTracking, ...byExternalId]);
+  const unique = new Map<string, OrderRecord>();
+  for (const order of found) {
+    if (order && (!storefrontId || order.storefrontId === storefrontId)) unique.set(order.orderId, order);
+  }
+  return [...unique.values()].sort((a, b) => (a.createdKey < b.createdKey ? 1 : -1));
+};
+
+/** Whether an order found by `q` passes the listing's other filters. */
+const matchesFilters = (order: OrderRecord, filters: OrderListFilters): boolean =>
+  (!filters.status || filters.status.includes(order.status)) &&
+  (!filters.from || order.createdAt >= filters.from) &&
+  (!filters.to || order.createdAt < filters.to) &&
+  (!filters.email || customerHash(order.customer.email) === customerHash(filters.email));
+
+/** The KPIs of the orders created in the requested window (ops), of one storefront or all. */
+export const reportKpis = async (deps: Deps, query: KpisQuery): Promise<KpiReport> => {
+  const window = kpiWindow(query, deps.now());
+  const records = await kpiRecords(deps.db, { ...window, storefrontId: query.storefrontId });
+  return computeKpis(records, window);
 };
 
 /** Before the label exists the handover is recorded and applied once the workflow waits for it. */

@@ -119,6 +119,15 @@ export const parseApiKeys = (pairs: string): Map<string, string> => {
   return map;
 };
 
+/**
+ * The storefronts the stage has keys for (every principal but `ops`), sorted: what an operator's search across
+ * storefronts by email or external id looks in.
+ */
+export const storefrontIds = (config: Pick<Config, 'principalsByKeyId' | 'principalsByKey'>): string[] =>
+  [...new Set([...config.principalsByKeyId.values(), ...config.principalsByKey.values()])]
+    .filter((principal) => principal !== 'ops')
+    .sort();
+
 const parseJson = <S extends z.ZodType>(name: string, text: string, schema: S): z.output<S> => {
   try {
     return schema.parse(JSON.parse(text));

@@ -45,7 +45,9 @@ export class Storage extends Construct {
           indexName: index.indexName,
           partitionKey: attribute(index.partitionKey),
           ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
-          projectionType: ProjectionType.ALL,
+          ...(index.include
+            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+            : { projectionType: ProjectionType.ALL }),
         });
       }
       if (!props.pointInTimeRecovery) {

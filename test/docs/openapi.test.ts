@@ -103,6 +103,44 @@ describe('routes', () => {
   });
 });
 
+describe("the operators' read side", () => {
+  it('documents every KPI figure of the contract, and the daily series, as required', () => {
+    expect(schemaNamed('KpiReport').required).toEqual(
+      expect.arrayContaining([
+        'orders',
+        'cancelled',
+        'cancellationRate',
+        'cancellationReasons',
+        'rejected',
+        'rejectionReasons',
+        'delivered',
+        'onTimeDeliveryRate',
+        'delayedShipments',
+        'avgFulfillmentHours',
+        'avgDeliveryHours',
+        'paymentFailureRate',
+        'returns',
+        'from',
+        'to',
+        'p90FulfillmentHours',
+        'daily',
+      ]),
+    );
+  });
+
+  it('documents the filters of the order list', () => {
+    const parameters = (operation('/orders', 'GET').parameters ?? []) as { name: string; in: string }[];
+    expect(parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'storefrontId', 'from', 'to', 'email', 'q', 'limit', 'cursor']),
+    );
+  });
+
+  it('documents the 403 of GET /kpis for a storefront key', () => {
+    const responses: ResponsesObject = operation('/kpis', 'GET').responses ?? {};
+    expect((responses['403'] as { description?: string } | undefined)?.description).toMatch(/^FORBIDDEN:/);
+  });
+});
+
 describe('request schemas', () => {
   it('requires the parts of an order', () => {
     expect(schemaNamed('CreateOrderRequest').required).toEqual(

@@ -19,7 +19,7 @@ afterAll(() => {
 });
 
 describe.each(tableSpecs.map((spec) => [spec.id, spec] as const))('the %s table', (_, spec) => {
-  it('has the keys, indexes and TTL attribute of its spec, on demand and encrypted', () => {
+  it('has the keys, indexes (with their projections) and TTL attribute of its spec, on demand and encrypted', () => {
     const keySchema = [
       { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
       ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' }] : []),
@@ -35,7 +35,9 @@ describe.each(tableSpecs.map((spec) => [spec.id, spec] as const))('the %s table'
               { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
               ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: index.include
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+              : { ProjectionType: 'ALL' },
           }))
         : Match.absent(),
       TimeToLiveSpecification: spec.timeToLiveAttribute

@@ -239,7 +239,7 @@ describe('listOrders', () => {
     ]);
 
     // Act
-    const page = await listOrders(store.db, { storefrontId, status: 'CONFIRMED', limit: 2 });
+    const page = await listOrders(store.db, { storefrontId, statuses: ['CONFIRMED'], limit: 2 });
 
     // Assess
     expect(page.orders.map((order) => order.orderId)).toEqual([ids[3], ids[0]]);

@@ -3,7 +3,12 @@
 import { sandboxWebhookBodySchema } from '../../../functions/adapters/carrier/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { containsCardNumber, createOrderRequestSchema } from '../../../functions/domain/requests';
+import {
+  containsCardNumber,
+  createOrderRequestSchema,
+  kpisQuerySchema,
+  listOrdersQuerySchema,
+} from '../../../functions/domain/requests';
 import { aCreateOrderBody } from '../helpers/orders';
 
 /** The `path.to.field` of every issue a failed parse reports. */
@@ -263,5 +268,72 @@ describe('the sandbox carrier webhook body', () => {
 
     // Assess
     expect(issuePaths(result)).toEqual(['eventId']);
+  });
+});
+
+describe('the order list query', () => {
+  it('takes one status or several, comma-separated', () => {
+    // Act
+    const one = listOrdersQuerySchema.parse({ status: 'IN_REVIEW' });
+    const several = listOrdersQuerySchema.parse({ status: 'IN_REVIEW,CONFIRMED,IN_REVIEW' });
+
+    // Assess
+    expect([one.status, several.status]).toEqual([['IN_REVIEW'], ['IN_REVIEW', 'CONFIRMED']]);
+  });
+
+  it('names the status that is not one of the contract', () => {
+    // Act
+    const result = listOrdersQuerySchema.safeParse({ status: 'CONFIRMED,SHIPPING' });
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['status.1']);
+  });
+
+  it('turns dates and timestamps with offsets into UTC timestamps', () => {
+    // Act
+    const query = listOrdersQuerySchema.parse({ from: '2030-03-04', to: '2030-03-05T12:00:00+02:00' });
+
+    // Assess
+    expect([query.from, query.to]).toEqual(['2030-03-04T00:00:00.000Z', '2030-03-05T10:00:00.000Z']);
+  });
+
+  it.each(['2030-02-30', '2030-03-04T10:00:00', 'yesterday', '1709546400'])('refuses the time %j', (from) => {
+    // Act
+    const result = listOrdersQuerySchema.safeParse({ from });
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['from']);
+  });
+
+  it('refuses an email that is not one, and a parameter it does not know', () => {
+    // Act
+    const result = listOrdersQuerySchema.safeParse({ email: 'ada', sort: 'oldest' });
+
+    // Assess
+    expect(issuePaths(result).sort()).toEqual(['', 'email']);
+  });
+});
+
+describe('the KPI query', () => {
+  it('takes a window and a storefront, all optional', () => {
+    // Act
+    const full = kpisQuerySchema.parse({ from: '2030-03-01', to: '2030-03-08', storefrontId: 'demo-store' });
+    const none = kpisQuerySchema.parse({});
+
+    // Assess
+    expect(full).toEqual({
+      from: '2030-03-01T00:00:00.000Z',
+      to: '2030-03-08T00:00:00.000Z',
+      storefrontId: 'demo-store',
+    });
+    expect(none).toEqual({});
+  });
+
+  it('refuses a bad time, naming it', () => {
+    // Act
+    const result = kpisQuerySchema.safeParse({ to: '2030-13-01' });
+
+    // Assess
+    expect(issuePaths(result)).toEqual(['to']);
   });
 });
