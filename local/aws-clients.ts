@@ -101,12 +101,16 @@ export interface PublishedEvent {
   attributes: Record<string, string>;
 }
 
-/** SNS: SMS and ops-topic messages land in the outbox; other topics (order events) in `topicMessages`. */
+/**
+ * SNS: SMS and ops-topic messages land in the outbox; other topics (order events) in `topicMessages`, and each is
+ * handed to `onTopicMessage` (the local order feed) as it is published.
+ */
 export const snsAnswer = (
   opsTopicArn: string,
   outbox: Outbox,
   counters: Counters,
   topicMessages: PublishedEvent[],
+  onTopicMessage?: (event: PublishedEvent) => void,
 ): Answer => {
   const answer: Answer = async (commandName, raw) => {
     if (commandName !== 'PublishCommand') throw new Error(`local SNS does not implement ${commandName}`);
@@ -139,8 +143,10 @@ export const snsAnswer = (
       });
     } else {
       counters.snsPublish();
-      topicMessages.push({ topicArn: input.TopicArn ?? '', message: input.Message ?? '', attributes });
+      const event = { topicArn: input.TopicArn ?? '', message: input.Message ?? '', attributes };
+      topicMessages.push(event);
       if (topicMessages.length > 10_000) topicMessages.splice(0, topicMessages.length - 10_000);
+      onTopicMessage?.(event);
     }
     return { MessageId: randomUUID() };
   };

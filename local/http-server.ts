@@ -22,9 +22,20 @@ export interface LocalResponse {
   status: number;
   contentType: string;
   body: string;
+  headers?: Record<string, string>;
 }
 
-export type LocalRoute = (method: string, url: URL) => Promise<LocalResponse | undefined>;
+/**
+ * A response that stays open (server-sent events): `open` is called once the head is sent and writes as long as it
+ * likes; the function it returns is called when the client goes away or the server closes the connection.
+ */
+export interface LocalStream {
+  status: number;
+  headers: Record<string, string>;
+  open: (write: (chunk: string) => void) => () => void;
+}
+
+export type LocalRoute = (method: string, url: URL) => Promise<LocalResponse | LocalStream | undefined>;
 
 interface CompiledRoute extends ApiRoute {
   pattern: RegExp;
@@ -184,6 +195,8 @@ export const startHttpServer = async (options: {
   localRoutes: LocalRoute;
   /** False until every route can be served: handlers registered, engines built, open executions resumed. */
   isReady: () => boolean;
+  /** Told of every API answer (the local order feed learns of accepted commands from it). */
+  onApiAnswer?: (event: APIGatewayProxyEvent, result: APIGatewayProxyResult) => void;
 }): Promise<Server> => {
   const routes = options.routes.map(compile);
   const server = createServer((request, response) => {
@@ -211,12 +224,20 @@ export const startHttpServer = async (options: {
             throw error;
           }
           const event = proxyEvent(route, match, request, url, body);
-          send(response, (await options.lambdas.invoke(route.functionId, event)) as APIGatewayProxyResult);
+          const result = (await options.lambdas.invoke(route.functionId, event)) as APIGatewayProxyResult;
+          send(response, result);
+          options.onApiAnswer?.(event, result);
           return;
         }
         const local = await options.localRoutes(method, url);
+        if (local && 'open' in local) {
+          response.writeHead(local.status, local.headers);
+          const stop = local.open((chunk) => response.write(chunk));
+          response.once('close', stop);
+          return;
+        }
         if (local) {
-          response.writeHead(local.status, { 'content-type': local.contentType });
+          response.writeHead(local.status, { ...local.headers, 'content-type': local.contentType });
           response.end(local.body);
           return;
         }

@@ -65,11 +65,33 @@ export interface ExecutionRecord {
   /** The top-level state the execution is in, and that state's input. */
   state: string;
   stateInput: Json;
+  /**
+   * The top-level states entered, oldest first (the dashboard shows an order's path through the workflow). A state
+   * re-run after a restart appears again. Records written before it existed have none.
+   */
+  visited?: VisitedState[];
   startDate: string;
   stopDate?: string;
   error?: string;
   cause?: string;
 }
+
+export interface VisitedState {
+  state: string;
+  at: string;
+}
+
+/**
+ * How many visited states a record keeps (the latest): a parcel that waits for weeks loops through its waits, and
+ * the record must stay far below DynamoDB's item size.
+ */
+export const maxVisitedStates = 200;
+
+const withVisit = (record: ExecutionRecord, state: string, at: string): ExecutionRecord => ({
+  ...record,
+  state,
+  visited: [...(record.visited ?? []), { state, at }].slice(-maxVisitedStates),
+});
 
 export class ExecutionAlreadyExistsError extends Error {
   override name = 'ExecutionAlreadyExists';
@@ -351,7 +373,8 @@ export class LocalStepFunctions {
       for await (const event of eventLogs) {
         if (event.type === 'StateEntered' || event.type === 'StateRetried') counters.transition();
         if (event.type === 'StateEntered' && topLevel.has(event.state.name) && event.index === undefined) {
-          current = { ...current, state: event.state.name, stateInput: event.state.input };
+          const at = new Date(event.timestamp).toISOString();
+          current = { ...withVisit(current, event.state.name, at), stateInput: event.state.input };
           if (!this.stopped) await this.save(current);
         }
       }

@@ -42,6 +42,7 @@ import { Counters } from './counters';
 import { startHttpServer, type ApiRoute } from './http-server';
 import { LambdaRuntime, type LambdaHandler } from './lambda-runtime';
 import { localRoutes } from './local-routes';
+import { changeFromApiCommand, changeFromOrderEvent, OrderFeed } from './order-feed';
 import { Outbox } from './outbox';
 import { startSchedules } from './schedules';
 import { seedDemoCatalog } from './seed';
@@ -90,6 +91,8 @@ export interface LocalSystem {
   deps: Deps;
   /** Messages published to topics other than ops (the order-events topic). */
   topicMessages: PublishedEvent[];
+  /** Every order change as it happens (the dashboard's live updates). */
+  orderFeed: OrderFeed;
   stop(): Promise<void>;
 }
 
@@ -145,6 +148,11 @@ export const startLocalSystem = async (
   const mailServer = await startSes({ host: '127.0.0.1', port: settings.mailPort });
   const mailPort = (mailServer.address() as AddressInfo).port;
   const topicMessages: PublishedEvent[] = [];
+  const orderFeed = new OrderFeed();
+  const feedOrderEvent = (event: PublishedEvent) => {
+    const change = event.topicArn === orderEventsTopicArn ? changeFromOrderEvent(event) : undefined;
+    if (change) orderFeed.publish(change);
+  };
 
   // The API first (the port goes into links), answering 503 STARTING until the whole system is ready.
   const lambdas = new LambdaRuntime(counters);
@@ -160,6 +168,10 @@ export const startLocalSystem = async (
     counters,
     localRoutes: (method, url) => ready.routes?.(method, url) ?? Promise.resolve(undefined),
     isReady: () => ready.all,
+    onApiAnswer: (event, result) => {
+      const change = changeFromApiCommand(event, result);
+      if (change) orderFeed.publish(change);
+    },
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
@@ -202,7 +214,7 @@ export const startLocalSystem = async (
     {
       dynamo: appDynamo,
       ses: sesClient(mailUrl, outbox, counters),
-      sns: snsClient(opsTopicArn, outbox, counters, topicMessages),
+      sns: snsClient(opsTopicArn, outbox, counters, topicMessages, feedOrderEvent),
       sfn: sfnClient(() => engines),
     },
     // In auto mode the simulator plays every new label's scans, and the new ones after an intercept.
@@ -217,7 +229,7 @@ export const startLocalSystem = async (
   if (options.bundles) {
     awsEndpoints = await startAwsEndpoints({
       sfn: sfnAnswer(() => engines),
-      sns: snsAnswer(opsTopicArn, outbox, counters, topicMessages),
+      sns: snsAnswer(opsTopicArn, outbox, counters, topicMessages, feedOrderEvent),
       recordEmail: (input) => recordEmail(outbox, counters, input),
       sesUrl: mailUrl,
     });
@@ -266,7 +278,15 @@ export const startLocalSystem = async (
   const returnEngine = machine(RETURN_WORKFLOW_ID, returnStateMachineArn);
   engines.set(stateMachineArn, engine);
   engines.set(returnStateMachineArn, returnEngine);
-  ready.routes = localRoutes({ db, outbox, engine, mailUrl: `http://localhost:${mailPort}`, settings });
+  ready.routes = localRoutes({
+    db,
+    outbox,
+    engine,
+    returnEngine,
+    feed: orderFeed,
+    mailUrl: `http://localhost:${mailPort}`,
+    settings,
+  });
 
   if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
   await engine.resumeAll();
@@ -301,9 +321,11 @@ export const startLocalSystem = async (
     functionsNodeVersion,
     deps,
     topicMessages,
+    orderFeed,
     async stop() {
       if (stopped) return;
       stopped = true;
+      orderFeed.close();
       simulator.stop();
       schedules.stop();
       await close(server);
