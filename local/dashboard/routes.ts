@@ -9,6 +9,7 @@ import { parseApiKeys } from '../../functions/runtime/config';
 import type { LocalResponse, LocalRoute, LocalStream } from '../http-server';
 import type { OrderFeed } from '../order-feed';
 import type { LocalSettings } from '../settings';
+import { orderStatuses } from '../../functions/domain/requests';
 import { orderEventStream } from './event-stream';
 
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
@@ -50,6 +51,8 @@ const staticFile = async (name: string): Promise<LocalResponse> => ({
 export interface DashboardSettings {
   /** The first key of the `ops` principal in ORDERFLOW_API_KEYS, or null when none is configured. */
   opsKey: string | null;
+  /** The order statuses the status filter offers, in the workflow's order. */
+  statuses: readonly string[];
   /** Every storefront that has a key, in the order configured. */
   storefronts: string[];
   carrierSimulation: LocalSettings['carrierSimulation'];
@@ -61,6 +64,7 @@ export const dashboardSettings = (settings: LocalSettings, mailUrl: string): Das
   const principals = [...parseApiKeys(settings.apiKeys)];
   return {
     opsKey: principals.find(([, principal]) => principal === 'ops')?.[0] ?? null,
+    statuses: orderStatuses,
     storefronts: [...new Set(principals.map(([, principal]) => principal))].filter((p) => p !== 'ops'),
     carrierSimulation: settings.carrierSimulation,
     daySeconds: settings.daySeconds,

@@ -62,6 +62,7 @@ const boot = async () => {
       form: byId('filters'),
       statusOptions: byId('status-options'),
       statusSummary: byId('status-summary'),
+      statuses: settings.statuses,
       storefronts: settings.storefronts,
       body: byId('order-rows'),
       status: byId('orders-status'),

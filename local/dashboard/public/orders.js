@@ -5,25 +5,6 @@
 import { fill, h } from './dom.js';
 import { dateTime, money, words } from './format.js';
 
-export const STATUSES = [
-  'RECEIVED',
-  'IN_REVIEW',
-  'CONFIRMED',
-  'LABEL_CREATED',
-  'SHIPPED',
-  'IN_TRANSIT',
-  'OUT_FOR_DELIVERY',
-  'DELIVERED',
-  'CANCELLATION_REQUESTED',
-  'INTERCEPT_REQUESTED',
-  'RETURN_REQUESTED',
-  'REJECTED',
-  'CANCELLED',
-  'RETURNED',
-  'DELIVERY_FAILED',
-  'FAILED',
-];
-
 const PAGE_SIZE = 25;
 /** The API's largest page: a live reload of a long list reads back this many rows at most. */
 const MAX_PAGE = 100;
@@ -37,6 +18,9 @@ const localDay = (value, days = 0) => {
   date.setDate(date.getDate() + days);
   return date.toISOString();
 };
+
+/** An address the API takes as an email filter; a half-typed one is not sent (it would be refused). */
+const completeEmail = (value) => /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(value);
 
 const cell = (label, ...content) => h('td', { dataset: { label } }, h('div', {}, ...content));
 
@@ -67,21 +51,26 @@ const row = (order, selected) =>
   );
 
 export class OrderList {
-  constructor(api, { form, statusOptions, statusSummary, storefronts, body, status, more }, { onOpen }) {
+  constructor(
+    api,
+    { form, statusOptions, statusSummary, statuses, storefronts, body, status, more },
+    { onOpen },
+  ) {
     this.api = api;
     this.elements = { form, statusOptions, statusSummary, body, status, more };
     this.orders = [];
     this.nextCursor = null;
     this.selectedId = null;
     this.generation = 0;
-    this.renderFilters(storefronts);
+    this.renderFilters(statuses, storefronts);
     this.listen(onOpen);
   }
 
-  renderFilters(storefronts) {
+  /** `statuses`: the API's order statuses, as the local server hands them (functions/domain/requests.ts). */
+  renderFilters(statuses, storefronts) {
     fill(
       this.elements.statusOptions,
-      STATUSES.map((status) =>
+      statuses.map((status) =>
         h(
           'label',
           { class: 'check' },
@@ -138,6 +127,7 @@ export class OrderList {
   /** The query of the filters as they stand (the API leaves out empty ones). */
   filters() {
     const data = new FormData(this.elements.form);
+    const email = String(data.get('email') ?? '').trim();
     const from = String(data.get('from') ?? '');
     const to = String(data.get('to') ?? '');
     return {
@@ -145,7 +135,7 @@ export class OrderList {
       storefrontId: data.get('storefrontId'),
       from: from ? localDay(from) : '',
       to: to ? localDay(to, 1) : '',
-      email: String(data.get('email') ?? '').trim(),
+      email: completeEmail(email) ? email : '',
       q: String(data.get('q') ?? '').trim(),
     };
   }

@@ -2,6 +2,7 @@
 // lets the browser load nothing from elsewhere), the settings the page calls the API with, and the event stream.
 import { describe, expect, it } from 'vitest';
 import { dashboardRoutes, dashboardSettings } from '../../../local/dashboard/routes';
+import { orderStatuses } from '../../../functions/domain/requests';
 import type { LocalResponse } from '../../../local/http-server';
 import { OrderFeed } from '../../../local/order-feed';
 import { readSettings } from '../../../local/settings';
@@ -15,9 +16,10 @@ const routes = dashboardRoutes({ feed: new OrderFeed(), settings, mailUrl: 'http
 const get = async (path: string) => routes('GET', new URL(path, 'http://localhost'));
 
 describe('dashboardSettings', () => {
-  it('gives the page the first ops key and every storefront once', () => {
+  it('gives the page the first ops key, every storefront once and the order statuses', () => {
     expect(dashboardSettings(settings, 'http://localhost:8005')).toEqual({
       opsKey: 'ops-key',
+      statuses: orderStatuses,
       storefronts: ['demo-store', 'other-store'],
       carrierSimulation: 'off',
       daySeconds: 5,
