@@ -1,6 +1,7 @@
 // The EasyPost adapter against recorded EasyPost exchanges (test/fixtures/easypost), replayed by a fake fetch that
 // checks each request's method, path, Basic auth and JSON body: labels, return labels, voiding, the intercept
-// EasyPost cannot do, and reading a parcel's tracker for reconciliation.
+// EasyPost cannot do, and reading (or creating) a parcel's tracker for reconciliation. The recordings themselves are
+// held to EasyPost's documented objects in test/providers/easypost-shapes.test.ts.
 import { describe, expect, it } from 'vitest';
 import { AddressUndeliverableError, TransientError } from '../../functions/domain/errors';
 import {
@@ -226,15 +227,34 @@ describe('EasyPostCarrier', () => {
       recording.expectAllUsed();
     });
 
-    it('is a no-op when the refund was submitted before', async () => {
+    it.each([
+      ['the refund was submitted before', 'void-label-again.json'],
+      ['the refund was paid out before', 'void-label-already-refunded.json'],
+      ['the carrier bills on scan only (refund not_applicable)', 'void-label-not-applicable.json'],
+    ])('is a no-op when %s', async (_case, fixture) => {
       // Prepare
-      const { carrier, recording } = carrierFor('void-label-again.json');
+      const { carrier, recording } = carrierFor(fixture);
 
       // Act
       const attempt = carrier.voidLabel({ shipmentId: SHIPMENT_ID, idempotencyKey: 'order-1001:void-label' });
 
       // Assess
       await expect(attempt).resolves.toBeUndefined();
+      recording.expectAllUsed();
+    });
+
+    it.each([
+      ['the carrier rejects the refund', 'void-label-rejected.json'],
+      ['a refused request finds the earlier refund rejected', 'void-label-rejected-before.json'],
+    ])('fails when %s: the label is still not refunded', async (_case, fixture) => {
+      // Prepare
+      const { carrier, recording } = carrierFor(fixture);
+
+      // Act
+      const attempt = carrier.voidLabel({ shipmentId: SHIPMENT_ID, idempotencyKey: 'order-1001:void-label' });
+
+      // Assess
+      await expect(attempt).rejects.toThrow(EasyPostRequestError);
       recording.expectAllUsed();
     });
   });
@@ -371,6 +391,38 @@ describe('EasyPostCarrier trackingEvents', () => {
     expect(events.at(-1)).toMatchObject({
       location: 'OAKLAND, CA, US',
       estimatedDelivery: '2030-01-06T00:00:00.000Z',
+    });
+    recording.expectAllUsed();
+  });
+
+  it('creates the tracker of a parcel whose shipment embeds none, naming the carrier of its rate', async () => {
+    // Prepare
+    const { carrier, recording } = carrierFor('tracker-create-for-shipment.json');
+
+    // Act
+    const events = await carrier.trackingEvents({ shipmentId: SHIPMENT_ID, trackingNumber: TRACKING_NUMBER });
+
+    // Assess
+    expect(events.map((event) => [event.eventId, event.status])).toEqual([
+      [`${TRACKER_ID}:2030-01-01T10:00:00.000Z:pre_transit`, 'pre_transit'],
+      [`${TRACKER_ID}:2030-01-03T09:10:00.000Z:in_transit`, 'in_transit'],
+    ]);
+    recording.expectAllUsed();
+  });
+
+  it('creates the tracker of a tracking number EasyPost knows no shipment for, by the code alone', async () => {
+    // Prepare
+    const { carrier, recording } = carrierFor('tracker-create-by-tracking-code.json');
+
+    // Act
+    const events = await carrier.trackingEvents({ shipmentId: SHIPMENT_ID, trackingNumber: TRACKING_NUMBER });
+
+    // Assess
+    expect(events.map((event) => event.status)).toEqual(['pre_transit', 'in_transit']);
+    expect(events.at(-1)).toMatchObject({
+      trackingNumber: TRACKING_NUMBER,
+      eventId: 'trk_7e2d4c6b8a0f4e1d9c3b5a7f9e1d3c5b:2030-01-03T09:10:00.000Z:in_transit',
+      location: 'OAKLAND, CA, US',
     });
     recording.expectAllUsed();
   });

@@ -1,9 +1,24 @@
 // Carrier webhooks as carriers send them: signed, sometimes twice, sometimes out of order, sometimes for parcels
 // we do not know. None of it may move an order backwards, duplicate a notice, or change anything unsigned.
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../local/system';
 import { getOrder } from '../../functions/adapters/order-store';
-import { Api, anOrderRequest, hasStatus, scan, startTestSystem, waitForOrder } from '../helpers/local-system';
+import {
+  Api,
+  anOrderRequest,
+  hasStatus,
+  scan,
+  startTestSystem,
+  waitForOrder,
+  webhookSecret,
+} from '../helpers/local-system';
+import { loadFixture } from '../providers/fixtures';
+
+interface EasyPostEvent {
+  id: string;
+  result: { tracking_code: string; tracking_details: Array<{ datetime: string }> };
+}
 
 describe('carrier webhooks', () => {
   let system: LocalSystem;
@@ -103,6 +118,39 @@ describe('carrier webhooks', () => {
       (m) => m.channel === 'ops' && m.text.includes('SBX-UNKNOWN-1'),
     );
     expect(alerts).toHaveLength(1);
+  });
+
+  it("moves an order on EasyPost's signed tracker.updated, once, and refuses it unsigned", async () => {
+    const order = await labelledOrder();
+    const event = loadFixture<EasyPostEvent>('easypost/webhook-tracker-updated.json');
+    event.id = `evt_${randomBytes(16).toString('hex')}`;
+    event.result.tracking_code = order.shipment!.trackingNumber;
+    for (const detail of event.result.tracking_details) detail.datetime = new Date().toISOString();
+    const raw = JSON.stringify(event);
+    const post = (signature: string | undefined) =>
+      api.request<{ received: number; outcomes: string[] }>('POST', '/webhooks/carrier/easypost', {
+        key: null,
+        raw,
+        headers: {
+          'content-type': 'application/json',
+          ...(signature ? { 'X-Hmac-Signature': signature } : {}),
+        },
+      });
+    const signature = `hmac-sha256-hex=${createHmac('sha256', webhookSecret).update(raw).digest('hex')}`;
+
+    const unsigned = await post(undefined);
+    const wronglySigned = await post(`hmac-sha256-hex=${'0'.repeat(64)}`);
+    expect([unsigned.status, wronglySigned.status]).toEqual([401, 401]);
+    expect((await api.order(order.orderId)).status).toBe('LABEL_CREATED');
+
+    const first = await post(signature);
+    const again = await post(signature);
+    const moved = await waitForOrder(api, system, order.orderId, hasStatus('IN_TRANSIT'));
+
+    expect(first.body).toEqual({ received: 1, outcomes: ['recorded'] });
+    expect(again.body).toEqual({ received: 1, outcomes: ['ignored'] });
+    expect(moved.shipment).toMatchObject({ status: 'in_transit' });
+    expect(moved.payment.capturedAmount).toBe(moved.total);
   });
 
   it('fails the delivery on a carrier failure: refund, notice, operator alert', async () => {

@@ -8,8 +8,11 @@
 // back to the warehouse. Its cheapest `standard` rate is bought like an outbound label's.
 //
 // Reconciliation reads a parcel's tracker (`GET /v2/trackers/{id}`, its id kept from the label purchase) and turns
-// its `tracking_details` into CarrierEvents; a parcel labelled before tracker ids were kept is read through its
-// shipment (`GET /v2/shipments/{id}`), which embeds the tracker.
+// its `tracking_details` into CarrierEvents. A parcel labelled before tracker ids were kept is read through its
+// shipment (`GET /v2/shipments/{id}`), which embeds the tracker EasyPost made at purchase. Where that gives no
+// tracker (a shipment without one, or a shipment EasyPost does not know: a tracking number only), the tracker is
+// created (`POST /v2/trackers` with the tracking code, and the carrier when the shipment names it): EasyPost answers
+// a repeated create for the same code and carrier with the tracker it made before, so asking again creates nothing.
 //
 // Intercepting a parcel in transit is not something EasyPost's API offers for every carrier (it is a carrier-side
 // service, e.g. UPS Delivery Intercept or USPS Package Intercept, requested outside EasyPost). intercept() therefore
@@ -104,6 +107,7 @@ interface EasyPostRate {
   /** Decimal string in `currency`, e.g. "7.58". */
   rate: string;
   currency: string;
+  /** Transit days EasyPost states for the service; null when the carrier gives none. */
   delivery_days?: number | null;
   delivery_date?: string | null;
 }
@@ -118,7 +122,8 @@ interface EasyPostShipment {
   selected_rate?: EasyPostRate | null;
   postage_label?: { label_url?: string | null } | null;
   tracker?: { id?: string | null; public_url?: string | null; est_delivery_date?: string | null } | null;
-  refund_status?: string | null;
+  /** Set once a refund was asked for; `not_applicable` for bill-on-scan carriers, which bill no unused label. */
+  refund_status?: 'submitted' | 'refunded' | 'rejected' | 'not_applicable' | null;
 }
 
 interface EasyPostAddress {
@@ -260,11 +265,11 @@ export class EasyPostCarrier implements CarrierProvider {
       if (!(error instanceof EasyPostApiError) || isUnavailableStatus(error.statusCode)) {
         throw mapped(error);
       }
-      // Refused: when an earlier call already submitted the refund, voiding again is the documented no-op.
+      // Refused: when an earlier call already asked for the refund, voiding again is the documented no-op.
       const shipment = await this.call<EasyPostShipment>('GET', path).catch((lookupError: unknown) => {
         throw mapped(lookupError);
       });
-      if (shipment.refund_status === 'submitted' || shipment.refund_status === 'refunded') return;
+      if (shipment.refund_status && shipment.refund_status !== 'rejected') return;
       throw mapped(error);
     }
   }
@@ -275,8 +280,7 @@ export class EasyPostCarrier implements CarrierProvider {
     try {
       tracker = parcel.trackerId
         ? await this.call<unknown>('GET', `/v2/trackers/${encodeURIComponent(parcel.trackerId)}`)
-        : (await this.call<EasyPostShipment>('GET', `/v2/shipments/${encodeURIComponent(parcel.shipmentId)}`))
-            .tracker;
+        : await this.trackerWithoutId(parcel);
     } catch (error) {
       throw mapped(error);
     }
@@ -289,6 +293,28 @@ export class EasyPostCarrier implements CarrierProvider {
       );
     }
     return easypostTrackerScans(parsed.data);
+  }
+
+  /**
+   * The tracker of a parcel whose tracker id was not kept: the one its shipment embeds, else the one EasyPost creates
+   * for its tracking code (or answers again: EasyPost keeps one tracker per tracking code and carrier).
+   */
+  private async trackerWithoutId(parcel: TrackedParcel): Promise<unknown> {
+    let shipment: EasyPostShipment | undefined;
+    try {
+      shipment = await this.call<EasyPostShipment>(
+        'GET',
+        `/v2/shipments/${encodeURIComponent(parcel.shipmentId)}`,
+      );
+    } catch (error) {
+      if (!(error instanceof EasyPostApiError && error.statusCode === 404)) throw error;
+    }
+    if (shipment?.tracker?.id) return shipment.tracker;
+    const carrier = shipment?.selected_rate?.carrier;
+    return this.call<unknown>('POST', '/v2/trackers', {
+      // Without a carrier EasyPost detects it from the tracking code.
+      tracker: { tracking_code: parcel.trackingNumber, ...(carrier ? { carrier } : {}) },
+    });
   }
 
   /** The shipment an earlier attempt with this idempotency key created, if any. */

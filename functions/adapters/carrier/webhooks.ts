@@ -42,7 +42,11 @@ const headerValue = (
 const hmacSha256 = (rawBody: string, secret: string): Buffer =>
   createHmac('sha256', secret).update(rawBody, 'utf8').digest();
 
-/** True when `header` is `<prefix><64 hex digits>` and the digits are the HMAC of the body. */
+/**
+ * True when `header` is `<prefix><64 hex digits>` and the digits are the HMAC of the body. The refusals before the
+ * comparison look at the header's form alone (what the sender already knows), never at the expected digest; the
+ * digests themselves are compared whole, 32 bytes against 32, in constant time.
+ */
 const signatureMatches = (header: string | undefined, prefix: string, expected: Buffer): boolean => {
   if (!header?.startsWith(prefix)) return false;
   const hex = header.slice(prefix.length).trim();
