@@ -139,6 +139,24 @@ describe('StripePaymentProvider', () => {
       await expect(attempt).rejects.toThrow('Stripe could not be reached');
     });
 
+    it('reports an answer that is not JSON (a proxy’s error page) as TransientError', async () => {
+      // Prepare
+      const provider = providerOver(() =>
+        Promise.resolve(
+          new Response('<html><body>502 Bad Gateway</body></html>', {
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+          }),
+        ),
+      );
+
+      // Act
+      const attempt = provider.authorize(authorizeRequest);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(TransientError);
+    });
+
     it('reports a key that cannot be read as TransientError, sending nothing', async () => {
       // Prepare
       const recording = replay([], replayOptions);
