@@ -335,7 +335,13 @@ export const mixFigures = (mix: Mix, measured: readonly JourneyUsage[], book: Pr
   const orders = Object.fromEntries(measured.map((item) => [item.journey, item.orders]));
   const common = { mix: shares, ordersPerJourney: orders };
   const counted = (
-    key: 'state_transitions' | 'write_request_units' | 'read_request_units' | 'lambda_invocations',
+    key:
+      | 'state_transitions'
+      | 'store_writes'
+      | 'store_writes_without_sandbox'
+      | 'write_request_units'
+      | 'read_request_units'
+      | 'lambda_invocations',
     value: number,
     unit: string,
   ) =>
@@ -348,8 +354,17 @@ export const mixFigures = (mix: Mix, measured: readonly JourneyUsage[], book: Pr
       baselineIs: 'no target in the issue',
       details: { ...common },
     });
+  // Store calls are no billed unit of their own (request units are), so they are weighted here from the counters.
+  const weighted = (of: (item: JourneyUsage) => number) =>
+    measured.reduce((sum, item) => sum + (mix[item.journey] ?? 0) * (of(item) / item.orders), 0);
+  const storeWrites = weighted((item) => item.counters.dynamoWrites);
+  const storeWritesWithoutSandbox = weighted(
+    (item) => item.counters.dynamoWrites - item.ledger.sandboxWrites,
+  );
   return [
     counted('state_transitions', usage.stateTransitions, 'transitions/order'),
+    counted('store_writes', storeWrites, 'writes/order'),
+    counted('store_writes_without_sandbox', storeWritesWithoutSandbox, 'writes/order'),
     counted('write_request_units', usage.writeUnits, 'WRU/order'),
     counted('read_request_units', usage.readUnits, 'RRU/order'),
     counted('lambda_invocations', usage.lambdaInvocations, 'invocations/order'),

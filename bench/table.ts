@@ -157,7 +157,7 @@ const costTables = (results: Results, byName: Map<string, Figure>): string[] => 
     const prices = byName.get(`cost.${columns[0]}.usd_per_1000_orders_including_sms`)?.prices;
     lines.push(
       ...section(
-        `**Cost by service** (USD per 1,000 orders; ${cell(prices)})`,
+        `**Cost by service**, USD per 1,000 orders — prices: ${cell(prices)}`,
         ['service', ...columns],
         ['---', ...columns.map(() => '---:')],
         [

@@ -185,8 +185,8 @@ describe('mix of orders', () => {
   it('reports the mix cost as the weighted journey costs, with and without SMS, by service', () => {
     // Prepare
     const measuredJourneys = [
-      measured('delivered', 2, { stateTransitions: 40, emails: 8, sms: 8, apiCalls: 10 }),
-      measured('rejected', 1, { stateTransitions: 5, emails: 1, apiCalls: 1 }),
+      measured('delivered', 2, { stateTransitions: 40, emails: 8, sms: 8, apiCalls: 10, dynamoWrites: 38 }),
+      measured('rejected', 1, { stateTransitions: 5, emails: 1, apiCalls: 1, dynamoWrites: 3 }),
     ];
     const mix = { delivered: 0.9, rejected: 0.1 };
 
@@ -208,6 +208,7 @@ describe('mix of orders', () => {
     expect(including.value).toBeCloseTo(excludingSms + 1000 * 0.9 * 4 * p.smsUs.usd, 2);
     expect((including.byService as Record<string, number>).snsSms).toBeCloseTo(1000 * 3.6 * p.smsUs.usd, 1);
     expect(byName.get('cost.mix.state_transitions')?.value).toBeCloseTo(18.5, 10);
+    expect(byName.get('cost.mix.store_writes')?.value).toBeCloseTo(0.9 * 19 + 0.1 * 3, 10);
   });
 });
 
