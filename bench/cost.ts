@@ -1,20 +1,35 @@
 // Cost per order: runs each journey for a number of orders on the local engine (carrier simulation off, so nothing
 // runs that the journey did not cause), takes the delta of what the engine counted per order and prices it at AWS
-// list prices.
+// list prices; then weights the journeys into a realistic mix of orders.
+import { ApiClient } from '../local/api-client';
 import type { CounterSnapshot } from '../local/counters';
 import type { Figure, Json } from './figures';
 import { figure } from './figures';
-import { journeys, type Journey } from './journeys';
+import { journeys, realisticMix, type Journey } from './journeys';
 import {
   BenchApi,
   OrderEvents,
   SideDoor,
   benchStock,
-  executionEnded,
   inBatches,
+  opsKey,
   startBenchSystem,
+  storefrontKey,
+  webhookSecret,
 } from './local';
-import { loadPriceBook, priceUsage, scaleCost, type Cost, type Usage } from './pricing';
+import {
+  costByService,
+  loadPriceBook,
+  mixUsage,
+  priceBookName,
+  priceUsage,
+  scaleCost,
+  type Cost,
+  type Mix,
+  type PriceBook,
+  type Usage,
+} from './pricing';
+import { SecretReads, type SecretReadsSummary } from './secret-reads';
 import { round } from './stats';
 import { StoreLedger, type LedgerSummary } from './store-ledger';
 
@@ -29,7 +44,15 @@ export interface JourneyUsage {
   orders: number;
   counters: CounterSnapshot;
   ledger: LedgerSummary;
+  secrets: SecretReadsSummary;
 }
+
+/**
+ * Half a real day: no business deadline passes during the bench, so no timer wakes a workflow. Not a whole day: the
+ * local engine arms a task's timeout as one Node timer, which fires at once beyond 2^31 − 1 ms (24.8 days), and the
+ * return window's wait (30 business days) would then time out as soon as it starts.
+ */
+export const costDaySeconds = 43_200;
 
 const perOrder = (value: number, orders: number): number => value / orders;
 
@@ -41,7 +64,11 @@ const roundedRecord = (record: Record<string, number>): Record<string, Json> =>
   );
 
 /** What one order of the journey used, as AWS bills it. */
-export const usageOf = ({ counters, ledger, orders }: JourneyUsage, withSandbox = true): Usage => {
+export const usageOf = (
+  { counters, ledger, secrets, orders }: JourneyUsage,
+  book: PriceBook,
+  { withSandbox = true, coldStartShare = book.coldStartShare } = {},
+): Usage => {
   const sandbox = Object.entries(ledger.byKind).filter(([kind]) => kind.startsWith('SANDBOX#'));
   const sandboxWriteUnits = withSandbox ? 0 : sandbox.reduce((sum, [, tally]) => sum + tally.writeUnits, 0);
   const sandboxReadUnits = withSandbox ? 0 : sandbox.reduce((sum, [, tally]) => sum + tally.readUnits, 0);
@@ -62,10 +89,21 @@ export const usageOf = ({ counters, ledger, orders }: JourneyUsage, withSandbox 
     sms: perOrder(counters.sms, orders),
     snsPublishes: perOrder(counters.snsPublishes, orders),
     apiCalls: perOrder(counters.apiCalls, orders),
+    // Each container reads a secret once: only the invocations that start a fresh container call Secrets Manager.
+    secretsManagerCalls: perOrder(secrets.readsIfEveryInvocationCold, orders) * coldStartShare,
   };
 };
 
 const costDetails = (cost: Cost): Record<string, Json> => roundedRecord({ ...cost });
+
+/** USD per 1,000 orders by service, rounded, in the services' order. */
+const byServiceDetails = (costPer1000: Cost): Record<string, Json> =>
+  Object.fromEntries(
+    Object.entries(costByService(costPer1000)).map(([service, usd]) => [service, round(usd, 4)]),
+  );
+
+const pricesLabel = (book: PriceBook) =>
+  `bench/${priceBookName} (${book.region}, list prices as of ${book.asOf})`;
 
 /** The figures of one journey from what it used. */
 export const journeyFigures = (journey: Journey, usage: JourneyUsage): Figure[] => {
@@ -107,8 +145,9 @@ export const journeyFigures = (journey: Journey, usage: JourneyUsage): Figure[] 
       target !== undefined ? `issue target ≤ ${target} on the happy path` : 'no target for this journey',
   });
 
-  const full = usageOf(usage);
-  const real = usageOf(usage, false);
+  const full = usageOf(usage, book);
+  const real = usageOf(usage, book, { withSandbox: false });
+  const everyInvocationCold = usageOf(usage, book, { coldStartShare: 1 });
   const costPer1000 = scaleCost(priceUsage(full, book), 1000);
   const realCostPer1000 = scaleCost(priceUsage(real, book), 1000);
   const stackMemoryCostPer1000 = scaleCost(priceUsage(full, book, 0.5), 1000);
@@ -239,11 +278,21 @@ export const journeyFigures = (journey: Journey, usage: JourneyUsage): Figure[] 
       baselineIs: 'issue target ≤ $1.00 per 1,000 orders excluding SMS and provider fees',
       details: {
         ...common,
-        prices: `bench/prices-2026-11.json (${book.region}, list prices as of ${book.asOf})`,
+        prices: pricesLabel(book),
         breakdown: costDetails(costPer1000),
         withoutSandboxProviderRecords: round(realCostPer1000.totalExcludingSms),
         withLambdaAt512Mb: round(stackMemoryCostPer1000.totalExcludingSms),
         withTenfoldLambdaDuration: round(tenfoldLambdaPer1000.totalExcludingSms),
+        secretsManager: {
+          coldStartShare: book.coldStartShare,
+          readsPerOrderIfEveryInvocationCold: per(usage.secrets.readsIfEveryInvocationCold),
+          byFunction: roundedRecord(
+            Object.fromEntries(Object.entries(usage.secrets.byFunction).map(([fn, n]) => [fn, per(n)])),
+          ),
+          usdPer1000IfEveryInvocationCold: round(
+            scaleCost(priceUsage(everyInvocationCold, book), 1000).secretsManager,
+          ),
+        },
       },
     }),
     figure({
@@ -253,7 +302,118 @@ export const journeyFigures = (journey: Journey, usage: JourneyUsage): Figure[] 
       better: 'lower',
       baseline: null,
       baselineIs: 'no target in the issue (SMS is excluded from the target)',
-      details: { ...common, smsPerOrder: per(counters.sms), smsUsdPer1000: round(costPer1000.sms) },
+      details: {
+        ...common,
+        prices: pricesLabel(book),
+        smsPerOrder: per(counters.sms),
+        smsUsdPer1000: round(costPer1000.sms),
+        byService: byServiceDetails(costPer1000),
+      },
+    }),
+  ];
+};
+
+/** The figures of a mix of orders (`cost.mix.*`), from the measured journeys' usage weighted by their shares. */
+export const mixFigures = (mix: Mix, measured: readonly JourneyUsage[], book: PriceBook): Figure[] => {
+  const usages = (options?: Parameters<typeof usageOf>[2]) =>
+    Object.fromEntries(measured.map((usage) => [usage.journey, usageOf(usage, book, options)]));
+  const perJourney = usages();
+  const usage = mixUsage(mix, perJourney);
+  const costPer1000 = scaleCost(priceUsage(usage, book), 1000);
+  const realPer1000 = scaleCost(priceUsage(mixUsage(mix, usages({ withSandbox: false })), book), 1000);
+  const coldPer1000 = scaleCost(priceUsage(mixUsage(mix, usages({ coldStartShare: 1 })), book), 1000);
+  const shares = Object.fromEntries(Object.entries(mix).map(([journey, share]) => [journey, share]));
+  const contribution = (total: (cost: Cost) => number) =>
+    roundedRecord(
+      Object.fromEntries(
+        Object.entries(mix).map(([journey, share]) => [
+          journey,
+          share * total(scaleCost(priceUsage(perJourney[journey]!, book), 1000)),
+        ]),
+      ),
+    );
+  const orders = Object.fromEntries(measured.map((item) => [item.journey, item.orders]));
+  const common = { mix: shares, ordersPerJourney: orders };
+  const counted = (
+    key:
+      | 'state_transitions'
+      | 'store_writes'
+      | 'store_writes_without_sandbox'
+      | 'write_request_units'
+      | 'read_request_units'
+      | 'lambda_invocations',
+    value: number,
+    unit: string,
+  ) =>
+    figure({
+      name: `cost.mix.${key}`,
+      value,
+      unit,
+      better: 'lower',
+      baseline: null,
+      baselineIs: 'no target in the issue',
+      details: { ...common },
+    });
+  // Store calls are no billed unit of their own (request units are), so they are weighted here from the counters.
+  const weighted = (of: (item: JourneyUsage) => number) =>
+    measured.reduce((sum, item) => sum + (mix[item.journey] ?? 0) * (of(item) / item.orders), 0);
+  const storeWrites = weighted((item) => item.counters.dynamoWrites);
+  const storeWritesWithoutSandbox = weighted(
+    (item) => item.counters.dynamoWrites - item.ledger.sandboxWrites,
+  );
+  return [
+    counted('state_transitions', usage.stateTransitions, 'transitions/order'),
+    counted('store_writes', storeWrites, 'writes/order'),
+    counted('store_writes_without_sandbox', storeWritesWithoutSandbox, 'writes/order'),
+    counted('write_request_units', usage.writeUnits, 'WRU/order'),
+    counted('read_request_units', usage.readUnits, 'RRU/order'),
+    counted('lambda_invocations', usage.lambdaInvocations, 'invocations/order'),
+    figure({
+      name: 'cost.mix.messages',
+      value: usage.emails + usage.sms,
+      unit: 'messages/order',
+      better: 'lower',
+      baseline: null,
+      baselineIs: 'no target in the issue',
+      details: {
+        ...common,
+        emails: round(usage.emails),
+        sms: round(usage.sms),
+        topicPublishes: round(usage.snsPublishes),
+        apiCalls: round(usage.apiCalls),
+      },
+    }),
+    figure({
+      name: 'cost.mix.usd_per_1000_orders_excluding_sms',
+      value: costPer1000.totalExcludingSms,
+      unit: 'USD/1000 orders',
+      better: 'lower',
+      baseline: 1,
+      target: true,
+      baselineIs: 'issue target ≤ $1.00 per 1,000 orders excluding SMS and provider fees, applied to the mix',
+      details: {
+        ...common,
+        prices: pricesLabel(book),
+        byService: byServiceDetails(costPer1000),
+        byJourney: contribution((cost) => cost.totalExcludingSms),
+        withoutSandboxProviderRecords: round(realPer1000.totalExcludingSms),
+        withSecretsManagerIfEveryInvocationCold: round(coldPer1000.totalExcludingSms),
+      },
+    }),
+    figure({
+      name: 'cost.mix.usd_per_1000_orders_including_sms',
+      value: costPer1000.total,
+      unit: 'USD/1000 orders',
+      better: 'lower',
+      baseline: null,
+      baselineIs: 'no target in the issue (SMS is excluded from the target)',
+      details: {
+        ...common,
+        prices: pricesLabel(book),
+        smsPerOrder: round(usage.sms),
+        byService: byServiceDetails(costPer1000),
+        byJourney: contribution((cost) => cost.total),
+      },
     }),
   ];
 };
@@ -262,42 +422,41 @@ export const journeyFigures = (journey: Journey, usage: JourneyUsage): Figure[] 
 export const measureCost = async (
   options: CostOptions,
 ): Promise<{ figures: Figure[]; usage: JourneyUsage[] }> => {
-  // A day of real length: no business deadline passes during the bench, so no timer wakes the workflow.
-  const system = await startBenchSystem({ simulation: 'off', daySeconds: 86_400 });
+  const system = await startBenchSystem({ simulation: 'off', daySeconds: costDaySeconds });
   const events = new OrderEvents(system.topicMessages);
   const figures: Figure[] = [];
   const usage: JourneyUsage[] = [];
   try {
     const api = new BenchApi(system.url);
+    const client = new ApiClient(system, { storefront: storefrontKey, ops: opsKey, webhookSecret });
     await api.setStock('SKU-TSHIRT', benchStock);
     const side = await SideDoor.open(system);
     const ledger = StoreLedger.attach(system);
+    const secrets = SecretReads.attach(system);
     const timeoutMs = 20_000;
-    const context = (id: string) => ({ system, api, events, side, id, timeoutMs });
+    const context = (id: string) => ({ system, api, client, events, side, id, timeoutMs });
     for (const journey of journeys) {
       // One order first, uncounted: the first call of each code path pays for loading and compiling it.
-      const warm = await journey.run(context(`cost-${journey.name}-warmup`));
-      await executionEnded(system, warm, timeoutMs);
+      await journey.run(context(`cost-${journey.name}-warmup`));
       await system.lambdas.drain();
       system.counters.reset();
       ledger.reset();
+      secrets.reset();
 
       const ids = Array.from({ length: options.ordersPerJourney }, (_, i) => `cost-${journey.name}-${i}`);
-      const orderIds = await inBatches(ids, options.concurrency, async (id) => {
-        const orderId = await journey.run(context(id));
-        await executionEnded(system, orderId, timeoutMs);
-        return orderId;
-      });
+      const runs = await inBatches(ids, options.concurrency, (id) => journey.run(context(id)));
       await system.lambdas.drain();
       const measured: JourneyUsage = {
         journey: journey.name,
-        orders: orderIds.length,
+        orders: runs.length,
         counters: system.counters.snapshot(),
         ledger: ledger.summary(),
+        secrets: secrets.summary(),
       };
       usage.push(measured);
       figures.push(...journeyFigures(journey, measured));
     }
+    figures.push(...mixFigures(realisticMix, usage, loadPriceBook()));
   } finally {
     events.stop();
     await system.stop();

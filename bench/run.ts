@@ -1,24 +1,25 @@
 // `npm run bench`: every benchmark of the issue "Benchmarks: intake, end to end, cost per order, cold start", one
-// JSON line per figure on stdout, everything (figures, machine, date, timings) in bench/results.json. Progress and
-// problems go to stderr. See bench/README.md for what each figure means.
+// JSON line per figure on stdout, everything (figures, machine, date, timings) in bench/results.json, and the tables
+// of the parts it ran in bench/README.md (not after `--quick`). Progress and problems go to stderr. See
+// bench/README.md for what each figure means.
 //
 //   npm run bench                     all four parts
 //   npm run bench -- cost intake      only these parts (cold_start, cost, intake, end_to_end)
-//   npm run bench -- --quick          smaller runs, for trying the bench itself (results say so)
+//   npm run bench -- --quick          smaller runs, for trying the bench itself (results say so; README untouched)
 import './quiet-env';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, arch, platform, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureColdStart } from './cold-start';
-import { measureCost } from './cost';
+import { costDaySeconds, measureCost } from './cost';
 import { measureEndToEnd } from './end-to-end';
 import { FigureLog, type Json } from './figures';
 import { measureIntake } from './intake';
+import { realisticMix } from './journeys';
+import { loadPriceBook, priceBookName } from './pricing';
 import { round } from './stats';
-
-const parts = ['cold_start', 'cost', 'intake', 'end_to_end'] as const;
-type Part = (typeof parts)[number];
+import { benchParts as parts, updateReadme, type BenchPart as Part } from './table';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -34,7 +35,14 @@ const selected: readonly Part[] = chosen.length > 0 ? (chosen as Part[]) : parts
 /** The settings of each part; `--quick` shrinks them. */
 const settings = {
   coldStart: { runs: quick ? 3 : 7, sizeTargetKb: 250, initTargetFactor: 2 },
-  cost: { ordersPerJourney: quick ? 5 : 20, concurrency: 1 },
+  cost: {
+    ordersPerJourney: quick ? 5 : 20,
+    concurrency: 1,
+    daySeconds: costDaySeconds,
+    prices: `bench/${priceBookName}`,
+    coldStartShare: loadPriceBook().coldStartShare,
+    mix: realisticMix,
+  },
   intake: { connections: [1, 16, 64], seconds: quick ? 2 : 6, warmupSeconds: 1 },
   endToEnd: {
     orders: quick ? 100 : 500,
@@ -118,7 +126,7 @@ await phase('end_to_end', async () => {
 
 const totalSeconds = round((Date.now() - started) / 1000, 3);
 const results = {
-  date: new Date().toISOString(),
+  date: new Date(started).toISOString(),
   commit: gitCommit(),
   quick,
   parts: selected,
@@ -138,6 +146,17 @@ writeFileSync(
   fileURLToPath(new URL('./results.json', import.meta.url)),
   `${JSON.stringify(results, null, 2)}\n`,
 );
+
+if (quick) note('quick run: bench/README.md left as it is (its tables are of full runs)');
+else {
+  try {
+    await updateReadme(results);
+    note(`bench/README.md: tables of ${selected.join(', ')} replaced, each labelled with this run`);
+  } catch (error) {
+    failures.readme = error instanceof Error ? error.message : String(error);
+    note(`bench/README.md not updated: ${failures.readme}`);
+  }
+}
 
 const missed = log.figures.filter((item) => item.met === false).map((item) => item.name);
 note(`done in ${totalSeconds} s; ${log.figures.length} figures; targets missed: ${missed.length}`);

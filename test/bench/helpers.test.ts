@@ -19,6 +19,7 @@ const noUsage = (): Usage => ({
   sms: 0,
   snsPublishes: 0,
   apiCalls: 0,
+  secretsManagerCalls: 0,
 });
 
 describe('stats', () => {
@@ -130,10 +131,13 @@ describe('figure', () => {
 describe('pricing', () => {
   const book = loadPriceBook();
 
-  it('reads a dated price book with a source for every price', () => {
+  it('reads a dated price book with a source and a region for every price', () => {
     expect(book.region).toBe('us-east-1');
-    for (const price of Object.values(book.prices))
+    expect(book.asOf).toBe('2026-11');
+    for (const price of Object.values(book.prices)) {
       expect(price.source).toMatch(/^https:\/\/aws\.amazon\.com\//);
+      expect(price.region).toBe('us-east-1');
+    }
   });
 
   it('prices each counted unit at its list price', () => {
