@@ -2,7 +2,7 @@
 // the payment method, the source IP), scores the order with the rules of functions/domain/risk.ts and the stage's
 // bands. A `review` or `reject` assessment is stored with the order at once; `reject` then throws.
 import { assertNotCancelled } from '../domain/cancellation';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps } from '../runtime/deps';
 import { FraudSuspectedError } from '../domain/errors';
 import type { OrderRecord, RiskAssessment } from '../domain/order';
 import { customerHistory, otherCustomersSince, requireOrder } from '../adapters/order-store';
@@ -12,10 +12,13 @@ import { commitStep } from '../runtime/step';
 import { addDays } from '../domain/time';
 import { wakeSignal, type WakeSignal } from '../domain/waits';
 
+/** The parts this step uses. */
+type StepDeps = CoreDeps;
+
 /** The assessment, and for a `review` the review wait (its deadline: the stage's review timeout). */
 export type RiskOutcome = RiskAssessment & { wait?: WakeSignal['wait'] };
 
-const riskSignals = async (deps: Deps, order: OrderRecord): Promise<RiskSignals> => {
+const riskSignals = async (deps: StepDeps, order: OrderRecord): Promise<RiskSignals> => {
   const since = addDays(deps.now(), -1, deps.config.daySeconds);
   const others = (index: 'byPaymentMethod' | 'bySourceIp', hash: string | undefined) =>
     hash ? otherCustomersSince(deps.db, index, hash, since, order.customerKey) : Promise.resolve(0);
@@ -32,7 +35,7 @@ const riskSignals = async (deps: Deps, order: OrderRecord): Promise<RiskSignals>
   };
 };
 
-export const assessRisk = async (deps: Deps, input: { orderId: string }): Promise<RiskOutcome> => {
+export const assessRisk = async (deps: StepDeps, input: { orderId: string }): Promise<RiskOutcome> => {
   const order = await requireOrder(deps.db, input.orderId);
   assertNotCancelled(order);
   const risk = scoreOrder(order, await riskSignals(deps, order), deps.config.riskThresholds);

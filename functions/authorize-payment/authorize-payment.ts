@@ -1,11 +1,14 @@
 // Authorizes the order total (manual capture: the money moves only when the parcel ships). The provider call is
 // keyed by the order, so a retried step gets the same authorization back instead of a second one.
 import { assertNotCancelled } from '../domain/cancellation';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, PaymentDeps } from '../runtime/deps';
 import { PaymentDeclinedError } from '../domain/errors';
 import { withTimeline } from '../domain/order';
 import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
+
+/** The parts this step uses. */
+type StepDeps = CoreDeps & PaymentDeps;
 
 export interface AuthorizationResult {
   paymentId: string;
@@ -13,7 +16,7 @@ export interface AuthorizationResult {
 }
 
 export const authorizePayment = async (
-  deps: Deps,
+  deps: StepDeps,
   input: { orderId: string },
 ): Promise<AuthorizationResult> => {
   const order = await requireOrder(deps.db, input.orderId);

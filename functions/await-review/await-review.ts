@@ -2,17 +2,20 @@
 // is reserved and the payment authorized: a decision or a cancellation already in the inbox resumes its own token
 // at once; otherwise it stores the token with the order (IN_REVIEW), where the review and cancel calls find it,
 // and tells the operators once. The review deadline is the wait's timeout (TimeoutSecondsPath).
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, TopicDeps, WorkflowDeps } from '../runtime/deps';
 import { markApplied } from '../domain/inbox';
 import { parkedForReview, reviewWakeAction } from '../domain/review';
 import { commitStep, type ParkInput } from '../runtime/step';
 import { wakeSignal } from '../domain/waits';
 
+/** The parts this step uses. */
+type StepDeps = CoreDeps & TopicDeps & WorkflowDeps;
+
 /**
  * `approve` or `reject` (the operator's decision), `cancel` (the customer's), `timeout` when the deadline has
  * passed already (a late or restarted park); otherwise parked.
  */
-export const awaitReview = async (deps: Deps, input: ParkInput): Promise<void> => {
+export const awaitReview = async (deps: StepDeps, input: ParkInput): Promise<void> => {
   const now = deps.now();
   const at = now.toISOString();
   let alerted = false;

@@ -1,14 +1,17 @@
 // Buys the carrier label for the requested service level. The carrier call is keyed by the order, so a retry
 // returns the label already bought. Returns how long to wait for the parcel to ship.
 import { assertNotCancelled } from '../domain/cancellation';
-import type { Deps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps, TopicDeps } from '../runtime/deps';
 import { isForward, withTimeline } from '../domain/order';
 import { parcelWeightGrams } from '../domain/parcel';
 import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
 import { shipmentWait, type WakeSignal } from '../domain/waits';
 
-export const buyLabel = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
+/** The parts this step uses. */
+type StepDeps = CoreDeps & CarrierDeps & TopicDeps;
+
+export const buyLabel = async (deps: StepDeps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);
   const now = deps.now();
   assertNotCancelled(order);

@@ -1,6 +1,10 @@
-import { defaultDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { carrierPart } from '../runtime/parts/carrier';
+import { corePart } from '../runtime/parts/core';
+import { topicsPart } from '../runtime/parts/messaging';
 import { orderInput, stepHandler } from '../runtime/step';
 import { buyLabel } from './buy-label';
 
-export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, buyLabel, deps);
+export const createHandler = (deps = awsDeps(corePart, carrierPart, topicsPart)) =>
+  stepHandler(orderInput, buyLabel, deps);
 export const handler = createHandler();

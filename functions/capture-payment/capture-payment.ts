@@ -1,6 +1,6 @@
 // The parcel has shipped: capture the payment (exactly once: the provider call is keyed by the order and the
 // order records the capture), commit the reserved stock, and send the shipping notice with its tracking link.
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, MessagingDeps, PaymentDeps, TrackingLinkDeps } from '../runtime/deps';
 import { CaptureFailedError, PaymentDeclinedError } from '../domain/errors';
 import { markApplied } from '../domain/inbox';
 import { commit } from '../adapters/inventory-store';
@@ -11,7 +11,10 @@ import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
 import { deliveryDeadline, wakeSignal, type WakeSignal } from '../domain/waits';
 
-export const capturePayment = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
+/** The parts this step uses. */
+type StepDeps = CoreDeps & PaymentDeps & MessagingDeps & TrackingLinkDeps;
+
+export const capturePayment = async (deps: StepDeps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);
   const { payment } = order;
   const now = deps.now();

@@ -1,6 +1,11 @@
-import { defaultDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { corePart } from '../runtime/parts/core';
+import { trackingLinksPart } from '../runtime/parts/keys';
+import { messagingPart } from '../runtime/parts/messaging';
+import { paymentPart } from '../runtime/parts/payment';
 import { orderInput, stepHandler } from '../runtime/step';
 import { capturePayment } from './capture-payment';
 
-export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, capturePayment, deps);
+export const createHandler = (deps = awsDeps(corePart, paymentPart, messagingPart, trackingLinksPart)) =>
+  stepHandler(orderInput, capturePayment, deps);
 export const handler = createHandler();

@@ -1,12 +1,20 @@
 // HTTP adapter of carrier webhooks: no API key; the signature over the raw body is checked before anything else.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../runtime/deps';
+import type { CoreDeps, TopicDeps, WebhookDeps, WorkflowDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { corePart } from '../runtime/parts/core';
+import { topicsPart } from '../runtime/parts/messaging';
+import { webhooksPart } from '../runtime/parts/webhooks';
+import { workflowPart } from '../runtime/parts/workflow';
 import { HttpError, httpErrors, json, lowerCaseHeaders, rawBody } from '../runtime/http';
 import { logging } from '../runtime/observability';
 import { receiveCarrierEvent } from '../services/receive-carrier-event';
 
-const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+const route = async (
+  deps: CoreDeps & TopicDeps & WorkflowDeps & WebhookDeps,
+  event: APIGatewayProxyEvent,
+): Promise<APIGatewayProxyResult> => {
   const provider = event.pathParameters?.provider ?? '';
   const parser = Object.hasOwn(deps.webhookParsers, provider) ? deps.webhookParsers[provider] : undefined;
   if (!parser) throw new HttpError(404, 'NOT_FOUND', `no webhook for carrier ${provider}`);
@@ -19,7 +27,7 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
   return json(200, { received: outcomes.length, outcomes });
 };
 
-export const createHandler = (deps = defaultDeps) =>
+export const createHandler = (deps = awsDeps(corePart, topicsPart, workflowPart, webhooksPart)) =>
   middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
     .use(logging())
     .use(httpErrors());

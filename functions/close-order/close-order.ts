@@ -4,16 +4,19 @@ import * as z from 'zod';
 import { planClosing } from '../domain/closing';
 import { finalStatuses } from '../domain/order';
 import type { OrderStatus } from '../domain/requests';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, MessagingDeps, TrackingLinkDeps } from '../runtime/deps';
 import { noticeContext } from '../runtime/notice-context';
 import { commitStep, orderInput } from '../runtime/step';
+
+/** The parts this step uses. */
+type StepDeps = CoreDeps & MessagingDeps & TrackingLinkDeps;
 
 export const closeInput = orderInput.extend({
   error: z.object({ Error: z.string(), Cause: z.unknown().optional() }),
 });
 export type CloseInput = z.infer<typeof closeInput>;
 
-export const closeOrder = async (deps: Deps, input: CloseInput): Promise<{ status: OrderStatus }> => {
+export const closeOrder = async (deps: StepDeps, input: CloseInput): Promise<{ status: OrderStatus }> => {
   const at = deps.now().toISOString();
   const ctx = await noticeContext(deps);
   const { order, result } = await commitStep(deps, input.orderId, (current) => {

@@ -2,11 +2,14 @@
 // they opted in).
 import * as z from 'zod';
 import { assertNotCancelled } from '../domain/cancellation';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, MessagingDeps, TrackingLinkDeps } from '../runtime/deps';
 import { isForward, withTimeline } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';
 import { planNotice } from '../domain/notices';
 import { commitStep, orderInput } from '../runtime/step';
+
+/** The parts this step uses. */
+type StepDeps = CoreDeps & MessagingDeps & TrackingLinkDeps;
 
 export const confirmInput = orderInput.extend({
   risk: z.object({
@@ -16,7 +19,7 @@ export const confirmInput = orderInput.extend({
   }),
 });
 
-export const confirmOrder = async (deps: Deps, input: z.infer<typeof confirmInput>): Promise<void> => {
+export const confirmOrder = async (deps: StepDeps, input: z.infer<typeof confirmInput>): Promise<void> => {
   const at = deps.now().toISOString();
   const ctx = await noticeContext(deps);
   await commitStep(deps, input.orderId, (order) => {

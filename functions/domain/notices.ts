@@ -48,13 +48,20 @@ export interface OrderEvent {
   at: string;
 }
 
-/** Outbound messaging: SES + SNS in AWS, the same clients pointed at local parts on a laptop. */
-export interface Messaging {
+/** Messages to customers: email through SES and SMS through SNS in AWS. */
+export interface CustomerMessaging {
   sendEmail(message: EmailMessage): Promise<void>;
   sendSms(message: SmsMessage): Promise<void>;
+}
+
+/** Messages to topics (SNS in AWS): operator alerts and order status events. */
+export interface TopicMessaging {
   alertOps(alert: OpsAlert): Promise<void>;
   publishOrderEvent(event: OrderEvent): Promise<void>;
 }
+
+/** Outbound messaging: SES + SNS in AWS, the same clients pointed at local parts on a laptop. */
+export interface Messaging extends CustomerMessaging, TopicMessaging {}
 
 export interface PlannedNotice {
   key: string;

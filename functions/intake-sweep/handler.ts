@@ -2,7 +2,9 @@
 // on the same schedule.
 import middy from '@middy/core';
 import * as z from 'zod';
-import { defaultDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { corePart } from '../runtime/parts/core';
+import { workflowPart } from '../runtime/parts/workflow';
 import { logger, logging } from '../runtime/observability';
 import { sweepReceivedOrders } from './intake-sweep';
 
@@ -12,7 +14,7 @@ export const intakeGraceSeconds = 60;
 /** The scheduler sends `{}`; a start-up sweep may ask for a shorter grace (no request is in flight then). */
 const sweepInput = z.object({ graceSeconds: z.number().int().min(0).max(86_400).optional() }).loose();
 
-export const createHandler = (deps = defaultDeps) =>
+export const createHandler = (deps = awsDeps(corePart, workflowPart)) =>
   middy(async (event: unknown): Promise<{ started: number }> => {
     const { graceSeconds = intakeGraceSeconds } = sweepInput.parse(event ?? {});
     const result = await sweepReceivedOrders(deps(), { graceSeconds });

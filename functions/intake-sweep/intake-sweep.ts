@@ -2,10 +2,13 @@
 // died or Step Functions failed between the two), the order would wait in RECEIVED for ever. The sweep finds
 // orders RECEIVED for longer than a grace period and starts their workflow. A start is idempotent (the execution is
 // named after the order), so an order whose workflow runs but is still early in it costs one no-op start.
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, WorkflowDeps } from '../runtime/deps';
 import { logger } from '../runtime/observability';
 import { indexBuckets } from '../domain/order';
 import { receivedBefore } from '../adapters/order-store';
+
+/** The parts the sweep uses. */
+type SweepDeps = CoreDeps & WorkflowDeps;
 
 export interface SweepOptions {
   /** Orders received less than this long ago are left to the request that stores them. */
@@ -22,7 +25,7 @@ export interface SweepResult {
   failed: string[];
 }
 
-export const sweepReceivedOrders = async (deps: Deps, options: SweepOptions): Promise<SweepResult> => {
+export const sweepReceivedOrders = async (deps: SweepDeps, options: SweepOptions): Promise<SweepResult> => {
   const maxOrders = options.maxOrders ?? 500;
   const pageSize = options.pageSize ?? 100;
   const before = new Date(deps.now().getTime() - options.graceSeconds * 1000).toISOString();

@@ -1,13 +1,15 @@
 // HTTP adapter of the inventory API (operators only): read and set the available stock of a SKU.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../runtime/deps';
+import type { CoreDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { corePart } from '../runtime/parts/core';
 import { HttpError, httpErrors, identify, json, jsonBody, parseWith, requireOps } from '../runtime/http';
 import { getStock, setAvailable } from '../adapters/inventory-store';
 import { logging } from '../runtime/observability';
 import { inventoryPutSchema, skuSchema } from '../domain/requests';
 
-const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+const route = async (deps: CoreDeps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   requireOps(identify(event, deps.config));
   const sku = parseWith(skuSchema, event.pathParameters?.sku, 'sku');
   switch (event.httpMethod) {
@@ -22,7 +24,7 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
   }
 };
 
-export const createHandler = (deps = defaultDeps) =>
+export const createHandler = (deps = awsDeps(corePart)) =>
   middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
     .use(logging())
     .use(httpErrors());

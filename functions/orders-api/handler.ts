@@ -2,7 +2,11 @@
 // domain functions in orders.ts.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { carrierPart } from '../runtime/parts/carrier';
+import { corePart } from '../runtime/parts/core';
+import { riskFingerprintsPart } from '../runtime/parts/keys';
+import { workflowPart } from '../runtime/parts/workflow';
 import {
   header,
   HttpError,
@@ -40,6 +44,7 @@ import {
   reviewOrder,
   submitOrder,
   visibleOrder,
+  type OrdersApiDeps,
 } from './orders';
 
 const orderIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an order id');
@@ -65,7 +70,7 @@ const listedStorefront = (principal: Principal, named: string | undefined): stri
   return named;
 };
 
-const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+const route = async (deps: OrdersApiDeps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const principal = identify(event, deps.config);
   const routeKey = `${event.httpMethod} ${event.resource}`;
   switch (routeKey) {
@@ -153,7 +158,7 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
   }
 };
 
-export const createHandler = (deps = defaultDeps) =>
+export const createHandler = (deps = awsDeps(corePart, workflowPart, carrierPart, riskFingerprintsPart)) =>
   middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
     .use(logging())
     .use(httpErrors());

@@ -2,7 +2,7 @@
 // storefront and its idempotency key (externalId, else the Idempotency-Key header), and the order item itself is
 // the idempotency record, written once with a condition. The order is stored before the answer is sent.
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps, RiskFingerprintDeps, WorkflowDeps } from '../runtime/deps';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Principal } from '../runtime/http';
 import { assertCancellable, withCancellationRequest } from '../domain/cancellation';
@@ -37,6 +37,9 @@ import { recordAndWake } from '../services/record-and-wake';
 import { customerHash, keyedHash, sha256Hex } from '../domain/hash';
 import { withReviewDecision } from '../domain/review';
 import type { ReviewRequest } from '../domain/requests';
+
+/** The parts the orders API uses: starting and waking workflows, return labels, risk fingerprints. */
+export type OrdersApiDeps = CoreDeps & WorkflowDeps & CarrierDeps & RiskFingerprintDeps;
 
 /** JSON with sorted keys: the same order always hashes the same, however its keys were ordered. */
 export const canonicalJson = (value: unknown): string => {
@@ -120,7 +123,7 @@ export const newOrderRecord = (
 });
 
 export const submitOrder = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   storefrontId: string,
   request: CreateOrderRequest,
   idempotencyKeyHeader: string | undefined,
@@ -153,7 +156,7 @@ export const submitOrder = async (
 
 /** The order if the caller may see it; another storefront's order is indistinguishable from a missing one. */
 export const visibleOrder = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   principal: Principal,
   orderId: string,
 ): Promise<OrderRecord> => {
@@ -173,7 +176,7 @@ export type OrderListFilters = Omit<ListOrdersQuery, 'storefrontId'>;
  * external id or tracking number; `email` lists a customer's orders; the other filters narrow either.
  */
 export const findOrders = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   storefrontId: string | undefined,
   filters: OrderListFilters,
 ): Promise<{ orders: OrderView[]; nextCursor: string | null }> => {
@@ -205,7 +208,7 @@ export const findOrders = async (
  * external id). Only orders of `storefrontId`, when given.
  */
 const searchOrders = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   storefrontId: string | undefined,
   q: string,
 ): Promise<OrderRecord[]> => {
@@ -233,7 +236,7 @@ const matchesFilters = (order: OrderRecord, filters: OrderListFilters): boolean 
   (!filters.email || customerHash(order.customer.email) === customerHash(filters.email));
 
 /** The KPIs of the orders created in the requested window (ops), of one storefront or all. */
-export const reportKpis = async (deps: Deps, query: KpisQuery): Promise<KpiReport> => {
+export const reportKpis = async (deps: OrdersApiDeps, query: KpisQuery): Promise<KpiReport> => {
   const window = kpiWindow(query, deps.now());
   const records = await kpiRecords(deps.db, { ...window, storefrontId: query.storefrontId });
   return computeKpis(records, window);
@@ -261,7 +264,7 @@ const cannotShip = (order: OrderRecord): ConflictError =>
  * decided on the order as the write finds it: a cancellation recorded first makes this `409 NOT_SHIPPABLE`.
  */
 export const markShipped = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   order: OrderRecord,
 ): Promise<{ accepted: boolean; view: OrderView }> => {
   if (notShippable.has(order.status)) throw cannotShip(order);
@@ -280,7 +283,7 @@ export const markShipped = async (
  * request does to the order, before and after shipment, is cancellation.ts `withCancellationRequest`.
  */
 export const requestCancellation = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   order: OrderRecord,
   request: CancelRequest,
   by: CancellationRequester,
@@ -298,7 +301,7 @@ export const requestCancellation = async (
  * finds it or is woken by it (review.ts `withReviewDecision` decides what the request may do).
  */
 export const reviewOrder = async (
-  deps: Deps,
+  deps: OrdersApiDeps,
   order: OrderRecord,
   request: ReviewRequest,
 ): Promise<{ changed: boolean; view: OrderView }> => {

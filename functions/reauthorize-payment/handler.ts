@@ -1,6 +1,9 @@
-import { defaultDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { corePart } from '../runtime/parts/core';
+import { paymentPart } from '../runtime/parts/payment';
 import { orderInput, stepHandler } from '../runtime/step';
 import { reauthorizePayment } from './reauthorize-payment';
 
-export const createHandler = (deps = defaultDeps) => stepHandler(orderInput, reauthorizePayment, deps);
+export const createHandler = (deps = awsDeps(corePart, paymentPart)) =>
+  stepHandler(orderInput, reauthorizePayment, deps);
 export const handler = createHandler();

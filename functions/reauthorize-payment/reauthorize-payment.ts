@@ -1,6 +1,6 @@
 // The parcel has not shipped and the authorization is about to lapse: renew it. A declined renewal ends the order
 // (AuthorizationExpiredError → compensation → CANCELLED with reason `authorization_expired`).
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, PaymentDeps } from '../runtime/deps';
 import { AuthorizationExpiredError, PaymentDeclinedError } from '../domain/errors';
 import { withTimeline } from '../domain/order';
 import { addDays } from '../domain/time';
@@ -8,7 +8,10 @@ import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
 import { shipmentWait, type WakeSignal } from '../domain/waits';
 
-export const reauthorizePayment = async (deps: Deps, input: { orderId: string }): Promise<WakeSignal> => {
+/** The parts this step uses. */
+type StepDeps = CoreDeps & PaymentDeps;
+
+export const reauthorizePayment = async (deps: StepDeps, input: { orderId: string }): Promise<WakeSignal> => {
   const order = await requireOrder(deps.db, input.orderId);
   const { payment } = order;
   const now = deps.now();

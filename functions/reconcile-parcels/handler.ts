@@ -3,7 +3,11 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { PROVIDER_REQUEST_TIMEOUT_MS } from '../adapters/provider-http';
-import { defaultDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { carrierPart } from '../runtime/parts/carrier';
+import { corePart } from '../runtime/parts/core';
+import { topicsPart } from '../runtime/parts/messaging';
+import { workflowPart } from '../runtime/parts/workflow';
 import { logger, logging } from '../runtime/observability';
 import { reconcileParcels, type ReconcileResult } from './reconcile-parcels';
 
@@ -12,7 +16,7 @@ export const reconcileLeaseSeconds = 120;
 /** Time kept back at the end of an invocation: one more provider request and the writes after it. */
 const reserveMs = PROVIDER_REQUEST_TIMEOUT_MS + 5_000;
 
-export const createHandler = (deps = defaultDeps) =>
+export const createHandler = (deps = awsDeps(corePart, carrierPart, topicsPart, workflowPart)) =>
   middy(async (_event: unknown, context: Context): Promise<ReconcileResult> => {
     const result = await reconcileParcels(deps(), {
       runId: context.awsRequestId,

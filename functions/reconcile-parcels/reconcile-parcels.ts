@@ -5,7 +5,7 @@
 // scans and feeds what is news through the webhooks' own path (services/receive-carrier-event.ts): idempotent by
 // event id, so a scan that arrives both ways counts once and its notice is sent once. A lease keeps a run that the
 // schedule fires while the previous one still goes from doing the same work again.
-import type { Deps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps, TopicDeps, WorkflowDeps } from '../runtime/deps';
 import { logger } from '../runtime/observability';
 import { carrierEventKey, returnEventKey } from '../domain/inbox';
 import { indexBuckets, type OrderRecord } from '../domain/order';
@@ -15,6 +15,9 @@ import { addDays } from '../domain/time';
 import { releaseLease, takeLease } from '../adapters/lease';
 import { getOrder, silentParcelOrders } from '../adapters/order-store';
 import { receiveCarrierEvent } from '../services/receive-carrier-event';
+
+/** The parts parcel reconciliation uses. */
+type ReconcileDeps = CoreDeps & CarrierDeps & TopicDeps & WorkflowDeps;
 
 /** The lease every run takes (`LEASE#ReconcileParcels`). */
 export const RECONCILE_LEASE = 'ReconcileParcels';
@@ -51,7 +54,10 @@ const unseen = (order: OrderRecord, parcel: ParcelInFlight, events: CarrierEvent
       !((parcel.returnId ? returnEventKey(event.eventId) : carrierEventKey(event.eventId)) in order.inbox),
   );
 
-export const reconcileParcels = async (deps: Deps, options: ReconcileOptions): Promise<ReconcileResult> => {
+export const reconcileParcels = async (
+  deps: ReconcileDeps,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> => {
   const result: ReconcileResult = { skipped: false, checked: 0, recorded: 0, failed: [], truncated: false };
   const now = deps.now();
   const { daySeconds, durations } = deps.config;

@@ -1,12 +1,15 @@
 // Reserves every line of the order. If any line is short, whatever this order holds is released again before
 // the OutOfStockError, so a rejected order never keeps stock.
 import { assertNotCancelled } from '../domain/cancellation';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps } from '../runtime/deps';
 import { OutOfStockError } from '../domain/errors';
 import { releaseOrder, reserve } from '../adapters/inventory-store';
 import { requireOrder } from '../adapters/order-store';
 
-export const reserveStock = async (deps: Deps, input: { orderId: string }): Promise<void> => {
+/** The parts this step uses. */
+type StepDeps = CoreDeps;
+
+export const reserveStock = async (deps: StepDeps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
   assertNotCancelled(order);
   for (const item of order.items) {

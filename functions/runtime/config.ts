@@ -24,6 +24,11 @@ const envSchema = z.object({
   /** Secrets Manager name of the carrier webhook HMAC secret; locally the secret itself comes in WEBHOOK_SECRET. */
   WEBHOOK_SECRET_NAME: z.string().default(''),
   WEBHOOK_SECRET: z.string().default(''),
+  /**
+   * How long a secret read from Secrets Manager is kept before it is read again, so a rotated key takes effect
+   * within this time and without a cold start.
+   */
+  SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** JSON object mapping API Gateway API key ids to principals (`{"abc123": "demo-store", "def456": "ops"}`). */
   API_KEY_PRINCIPALS: z.string().default('{}'),
   /** Local mode: `principal:key` pairs, comma-separated (ORDERFLOW_API_KEYS). */
@@ -86,6 +91,8 @@ export interface Config {
   carrierProvider: 'sandbox' | 'easypost';
   secretNames: { stripe: string; easypost: string; webhook: string; trackingLink: string; riskHash: string };
   webhookSecret: string;
+  /** Seconds a secret read from Secrets Manager is cached. */
+  secretsMaxAgeSeconds: number;
   /** Principal by API Gateway key id (AWS) or by raw key value (local). */
   principalsByKeyId: ReadonlyMap<string, string>;
   principalsByKey: ReadonlyMap<string, string>;
@@ -170,6 +177,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       riskHash: e.RISK_HASH_KEY_NAME,
     },
     webhookSecret: e.WEBHOOK_SECRET,
+    secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
     principalsByKeyId: new Map(Object.entries(keyIds)),
     principalsByKey: parseApiKeys(e.API_KEYS),
     daySeconds: e.DAY_SECONDS,

@@ -1,16 +1,13 @@
-// What a handler needs from the outside world, built once per Lambda container from the environment by the
-// composition root (./compose.ts). Steps and services take a `Deps` argument; the local engine composes its own
-// (local store, local clients) and hands it to the very same handlers.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
+// What handlers need from the outside world. `Deps` is the whole set; each function is composed of the parts it
+// calls (functions/runtime/parts/: core, messaging or topics, workflow, payment, carrier, webhooks, keys), so its
+// bundle carries only their SDK clients and providers. Steps and services declare the parts they use (`CoreDeps &
+// PaymentDeps`): a handler composed without one does not compile. The local engine and the tests compose every
+// part (./compose.ts) and hand the same object to every handler.
 import type { Db } from '../adapters/order-store';
 import type { Workflow } from '../adapters/workflow';
-import type { Messaging } from '../domain/notices';
+import type { Messaging, TopicMessaging } from '../domain/notices';
 import type { CarrierProvider, CarrierWebhookParser, PaymentProvider } from '../domain/providers';
-import { composeDeps } from './compose';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
 
 export interface Deps {
   config: Config;
@@ -29,17 +26,26 @@ export interface Deps {
   now: () => Date;
 }
 
-let awsDeps: Deps | undefined;
+/** What every function with a table has: its configuration, the tables and the clock (parts/core.ts). */
+export type CoreDeps = Pick<Deps, 'config' | 'db' | 'now'>;
+/** Customer email and SMS, and the topics (parts/messaging.ts). */
+export type MessagingDeps = Pick<Deps, 'messaging'>;
+/** Operator alerts and order events only, without customer messaging (parts/messaging.ts). */
+export interface TopicDeps {
+  messaging: TopicMessaging;
+}
+/** Starting and resuming executions (parts/workflow.ts). */
+export type WorkflowDeps = Pick<Deps, 'workflow'>;
+/** The payment providers (parts/payment.ts). */
+export type PaymentDeps = Pick<Deps, 'payment'>;
+/** The carrier (parts/carrier.ts). */
+export type CarrierDeps = Pick<Deps, 'carrier'>;
+/** Carrier webhook parsers and their signing secret (parts/webhooks.ts). */
+export type WebhookDeps = Pick<Deps, 'webhookParsers' | 'webhookSecret'>;
+/** The tracking-link key (parts/keys.ts). */
+export type TrackingLinkDeps = Pick<Deps, 'trackingLinkSecret'>;
+/** The risk fingerprint key (parts/keys.ts). */
+export type RiskFingerprintDeps = Pick<Deps, 'riskHashKey'>;
 
-/** The container's dependencies, built on first use (so importing a handler has no side effects). */
-export const defaultDeps = (): Deps => {
-  awsDeps ??= composeDeps(loadConfig(process.env), {
-    dynamo: new DynamoDBClient({}),
-    ses: new SESv2Client({}),
-    sns: new SNSClient({}),
-    sfn: new SFNClient({}),
-  });
-  return awsDeps;
-};
-
-export type DepsProvider = () => Deps;
+/** A function's dependencies, built on first use (so importing a handler has no side effects). */
+export type DepsProvider<D = Deps> = () => D;

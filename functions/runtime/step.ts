@@ -4,10 +4,15 @@
 // task token (`waitToPark`, `answerWait`).
 import middy from '@middy/core';
 import * as z from 'zod';
-import type { Deps, DepsProvider } from './deps';
+import type { CoreDeps, DepsProvider, WorkflowDeps } from './deps';
 import type { OrderRecord, WaitState } from '../domain/order';
 import { sendNotices } from '../adapters/messaging';
-import { withNotices, type PlannedNotice } from '../domain/notices';
+import {
+  withNotices,
+  type CustomerMessaging,
+  type PlannedNotice,
+  type TopicMessaging,
+} from '../domain/notices';
 import { recordOrderChange } from './metrics';
 import { logger, logging } from './observability';
 import { mutateOrder } from '../adapters/order-store';
@@ -23,10 +28,11 @@ export const parkInput = orderInput.extend({
 });
 export type ParkInput = z.infer<typeof parkInput>;
 
-export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O>(
+/** A step's handler: `run` with the dependencies the function was composed of (its parts). */
+export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O, D>(
   schema: S,
-  run: (deps: Deps, input: z.output<S>) => Promise<O>,
-  deps: DepsProvider,
+  run: (deps: D, input: z.output<S>) => Promise<O>,
+  deps: DepsProvider<D>,
 ) =>
   middy(async (event: unknown): Promise<O> => {
     const input = schema.parse(event);
@@ -38,9 +44,9 @@ export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O>(
  * Tells subscribers of the order-events topic. The status is already stored, so a failure here is logged as an
  * error rather than retried: a retry would find nothing left to do and could not publish either.
  */
-const publishStatusChange = async (deps: Deps, order: OrderRecord): Promise<void> => {
+const publishStatusChange = async (messaging: TopicMessaging, order: OrderRecord): Promise<void> => {
   try {
-    await deps.messaging.publishOrderEvent({
+    await messaging.publishOrderEvent({
       type: `order.${order.status.toLowerCase()}`,
       orderId: order.orderId,
       storefrontId: order.storefrontId,
@@ -68,8 +74,24 @@ export interface StepPlan<T> {
  * sends a notice it already sent in this invocation. The loop is `mutateOrder`'s; the effects and notices are its
  * `beforeWrite`, the metrics and the order event its `afterWrite`.
  */
+/**
+ * What `commitStep` needs: the store and the clock, and the messaging the function was composed with. Without
+ * messaging no order event is published (the function has no topic), and a step that plans notices fails.
+ */
+export type CommitDeps = Pick<CoreDeps, 'db' | 'now'> & {
+  messaging?: TopicMessaging & Partial<CustomerMessaging>;
+};
+
+/** The customer messaging planned notices go out by; a function composed without it cannot send them. */
+const customerMessaging = (messaging: CommitDeps['messaging']): CustomerMessaging => {
+  if (!messaging?.sendEmail || !messaging.sendSms) {
+    throw new Error('this function was composed without customer messaging and cannot send notices');
+  }
+  return { sendEmail: messaging.sendEmail.bind(messaging), sendSms: messaging.sendSms.bind(messaging) };
+};
+
 export const commitStep = async <T>(
-  deps: Deps,
+  deps: CommitDeps,
   orderId: string,
   plan: (order: OrderRecord) => StepPlan<T>,
   attempts = 8,
@@ -89,16 +111,13 @@ export const commitStep = async <T>(
       beforeWrite: async ({ result: step }) => {
         if (step.effects) await step.effects();
         const notices = step.notices ?? [];
-        await sendNotices(
-          deps.messaging,
-          orderId,
-          notices.filter((notice) => !sent.has(notice.key)),
-        );
+        const unsent = notices.filter((notice) => !sent.has(notice.key));
+        if (unsent.length > 0) await sendNotices(customerMessaging(deps.messaging), orderId, unsent);
         notices.forEach((notice) => sent.add(notice.key));
       },
       afterWrite: async (next, current) => {
         recordOrderChange(current, next);
-        if (next.status !== current.status) await publishStatusChange(deps, next);
+        if (next.status !== current.status && deps.messaging) await publishStatusChange(deps.messaging, next);
       },
     },
   );
@@ -122,7 +141,7 @@ export const waitToPark = (
  * resumes its own token at once with the signal.
  */
 export const answerWait = async (
-  deps: Deps,
+  deps: WorkflowDeps,
   token: string | undefined,
   action: string,
   until: string,

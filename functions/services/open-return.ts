@@ -1,7 +1,7 @@
 // Opens a return: buys the return label, tells inventory to expect the items, records the return with the order
 // and starts its workflow. Used by the returns API and by the delivery step when a cancelled parcel was delivered
 // anyway. What may be returned and what it refunds is the domain's (functions/domain/returns.ts).
-import type { Deps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps, WorkflowDeps } from '../runtime/deps';
 import { cancellationAfterReturn } from '../domain/cancellation';
 import { ConflictError, InvalidRequestError } from '../domain/errors';
 import { withTimeline, type OrderRecord, type ReturnLine, type ReturnRecord } from '../domain/order';
@@ -20,6 +20,9 @@ import { abandonReturn, expectReturn } from '../adapters/inventory-store';
 import { mutateOrder, putReturnTracking, requireOrder } from '../adapters/order-store';
 import { recordOrderChange } from '../runtime/metrics';
 
+/** The parts opening a return uses: the return label, the return workflow. */
+type OpenReturnDeps = CoreDeps & CarrierDeps & WorkflowDeps;
+
 /**
  * Opens a return: buys the label, tells inventory to expect the items, records the return with the order and
  * starts its workflow. Every part is idempotent by the return id, so a retry completes what a crash interrupted.
@@ -28,7 +31,7 @@ import { recordOrderChange } from '../runtime/metrics';
  * stock expectation are given back.
  */
 export const openReturn = async (
-  deps: Deps,
+  deps: OpenReturnDeps,
   orderId: string,
   request: OpenReturnRequest,
 ): Promise<ReturnRecord> => {
@@ -124,7 +127,7 @@ export const openReturn = async (
 
 /** Voids the label of a refused return and stops expecting its items (both idempotent). */
 const abandonPreparedReturn = async (
-  deps: Deps,
+  deps: OpenReturnDeps,
   returnId: string,
   shipmentId: string,
   lines: ReturnLine[],
@@ -133,7 +136,12 @@ const abandonPreparedReturn = async (
   for (const line of lines) await abandonReturn(deps.db, returnId, line.sku);
 };
 
-const startReturnWorkflow = (deps: Deps, order: OrderRecord, ret: ReturnRecord, now: Date): Promise<void> =>
+const startReturnWorkflow = (
+  deps: OpenReturnDeps,
+  order: OrderRecord,
+  ret: ReturnRecord,
+  now: Date,
+): Promise<void> =>
   deps.workflow.startReturn({
     orderId: order.orderId,
     returnId: ret.returnId,

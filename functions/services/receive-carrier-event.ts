@@ -1,7 +1,7 @@
 // Carrier tracking events, from a webhook or found by parcel reconciliation: each is written into its order's inbox
 // (idempotent by event id; duplicates and out-of-order scans add nothing), and the waiting workflow is resumed when
 // the event matters to it. Events for tracking numbers we do not know are kept for operators and acknowledged.
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, TopicDeps, WorkflowDeps } from '../runtime/deps';
 import { withCarrierEvent, withReturnEvent } from '../domain/inbox';
 import type { CarrierEvent } from '../domain/providers';
 import { findByTracking, putUnmatchedEvent } from '../adapters/order-store';
@@ -9,10 +9,17 @@ import { addDays } from '../domain/time';
 import { returnWake } from '../domain/waits';
 import { recordAndWake } from './record-and-wake';
 
+/** The parts receiving a carrier event uses: operator alerts, waking the workflow. */
+type ReceiveEventDeps = CoreDeps & TopicDeps & WorkflowDeps;
+
 export type EventOutcome = 'recorded' | 'ignored' | 'unmatched';
 
 /** Keeps an event of an unknown tracking number for operators (90 days) and alerts them once per number. */
-const recordUnmatched = async (deps: Deps, event: CarrierEvent, receivedAt: string): Promise<void> => {
+const recordUnmatched = async (
+  deps: ReceiveEventDeps,
+  event: CarrierEvent,
+  receivedAt: string,
+): Promise<void> => {
   const expiresAt = Math.floor(Date.parse(addDays(receivedAt, 90, 86_400)) / 1000);
   // Already kept, and operators already alerted.
   if (!(await putUnmatchedEvent(deps.db, event, receivedAt, expiresAt))) return;
@@ -23,7 +30,10 @@ const recordUnmatched = async (deps: Deps, event: CarrierEvent, receivedAt: stri
   });
 };
 
-export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Promise<EventOutcome> => {
+export const receiveCarrierEvent = async (
+  deps: ReceiveEventDeps,
+  event: CarrierEvent,
+): Promise<EventOutcome> => {
   const receivedAt = deps.now().toISOString();
   const found = await findByTracking(deps.db, event.trackingNumber);
   if (!found) {
@@ -39,7 +49,7 @@ export const receiveCarrierEvent = async (deps: Deps, event: CarrierEvent): Prom
 
 /** A return parcel's scan: into the order's inbox, and the return's workflow woken if it waits. */
 const receiveReturnEvent = async (
-  deps: Deps,
+  deps: ReceiveEventDeps,
   orderId: string,
   returnId: string,
   event: CarrierEvent,

@@ -2,10 +2,13 @@
 // written into the order's inbox with a version-conditional write, and if that write changed the order and the
 // stored item holds a wait the event matters to, that wait is resumed with its original deadline. Used by the
 // ship and cancel commands and the carrier webhook; what to record and whom to wake is the domain's.
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, WorkflowDeps } from '../runtime/deps';
 import type { OrderRecord } from '../domain/order';
 import { orderWake, wakeSignal, type DueWake } from '../domain/waits';
 import { mutateOrder, type Mutation } from '../adapters/order-store';
+
+/** The parts recording an event and waking the workflow uses. */
+type RecordAndWakeDeps = Pick<CoreDeps, 'db' | 'now'> & WorkflowDeps;
 
 /**
  * Records an event with `record` (pure: the order with the event in its inbox, or undefined when it adds nothing;
@@ -13,7 +16,7 @@ import { mutateOrder, type Mutation } from '../adapters/order-store';
  * default. Returns the order as stored and whether this call changed it.
  */
 export const recordAndWake = async (
-  deps: Deps,
+  deps: RecordAndWakeDeps,
   orderId: string,
   record: (current: OrderRecord) => OrderRecord | undefined,
   wake: (stored: OrderRecord) => DueWake | undefined = orderWake,

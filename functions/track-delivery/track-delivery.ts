@@ -2,7 +2,14 @@
 // arrived, then park or resume at once), or without one when the wait timed out (the deadline passed). All the
 // deciding is in `planDelivery` (functions/domain/delivery.ts), a pure function of the order and the time.
 import * as z from 'zod';
-import type { Deps } from '../runtime/deps';
+import type {
+  CarrierDeps,
+  CoreDeps,
+  MessagingDeps,
+  PaymentDeps,
+  TrackingLinkDeps,
+  WorkflowDeps,
+} from '../runtime/deps';
 import { automaticReturnFor, hasPendingCancel, interceptQuestion } from '../domain/cancellation';
 import { planDelivery } from '../domain/delivery';
 import type { OrderRecord } from '../domain/order';
@@ -14,6 +21,9 @@ import { noticeContext } from '../runtime/notice-context';
 import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
 import { openReturn } from '../services/open-return';
 
+/** The parts this step uses. */
+type StepDeps = CoreDeps & PaymentDeps & CarrierDeps & MessagingDeps & TrackingLinkDeps & WorkflowDeps;
+
 export const trackInput = orderInput.extend({
   token: z.string().min(1).optional(),
   until: z.iso.datetime().optional(),
@@ -21,14 +31,14 @@ export const trackInput = orderInput.extend({
 export type TrackInput = z.infer<typeof trackInput>;
 
 /** The carrier's answer to a cancellation after shipment, when there is one to ask for (cancellation.ts). */
-const askForIntercept = async (deps: Deps, order: OrderRecord): Promise<InterceptResult | undefined> => {
+const askForIntercept = async (deps: StepDeps, order: OrderRecord): Promise<InterceptResult | undefined> => {
   const question = interceptQuestion(order);
   if (question.kind === 'none') return undefined;
   if (question.kind === 'answered') return question.answer;
   return deps.carrier.intercept(question.request);
 };
 
-export const trackDelivery = async (deps: Deps, input: TrackInput): Promise<WakeSignal | undefined> => {
+export const trackDelivery = async (deps: StepDeps, input: TrackInput): Promise<WakeSignal | undefined> => {
   const now = deps.now();
   const { durations, daySeconds } = deps.config;
   const policy = {

@@ -7,9 +7,12 @@ import { planReturn, replaceReturn } from '../domain/return-tracking';
 import type { WakeSignal } from '../domain/waits';
 import { addCredit } from '../adapters/credit-store';
 import { abandonReturn, restock } from '../adapters/inventory-store';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps, MessagingDeps, PaymentDeps, TrackingLinkDeps, WorkflowDeps } from '../runtime/deps';
 import { noticeContext } from '../runtime/notice-context';
 import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
+
+/** The parts this step uses. */
+type StepDeps = CoreDeps & PaymentDeps & MessagingDeps & TrackingLinkDeps & WorkflowDeps;
 
 export const trackReturnInput = orderInput.extend({
   returnId: z.string().min(1).max(64),
@@ -18,7 +21,10 @@ export const trackReturnInput = orderInput.extend({
 });
 export type TrackReturnInput = z.infer<typeof trackReturnInput>;
 
-export const trackReturn = async (deps: Deps, input: TrackReturnInput): Promise<WakeSignal | undefined> => {
+export const trackReturn = async (
+  deps: StepDeps,
+  input: TrackReturnInput,
+): Promise<WakeSignal | undefined> => {
   const now = deps.now();
   const ctx = await noticeContext(deps);
   const { result: plan } = await commitStep(deps, input.orderId, (current) => {

@@ -2,7 +2,10 @@
 // unknown order get the same 404, so the page tells nothing about which order ids exist.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { defaultDeps, type Deps } from '../runtime/deps';
+import type { CoreDeps, TrackingLinkDeps } from '../runtime/deps';
+import { awsDeps } from '../runtime/parts/part';
+import { corePart } from '../runtime/parts/core';
+import { trackingLinksPart } from '../runtime/parts/keys';
 import { errorBody, httpErrors, json } from '../runtime/http';
 import { logging } from '../runtime/observability';
 import { getOrder } from '../adapters/order-store';
@@ -24,7 +27,10 @@ const html = (statusCode: number, body: string): APIGatewayProxyResult => ({
 // The contract's error body, as for every 4xx.
 const notFound = json(404, errorBody('NOT_FOUND', 'this tracking link is not valid'));
 
-const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+const route = async (
+  deps: CoreDeps & TrackingLinkDeps,
+  event: APIGatewayProxyEvent,
+): Promise<APIGatewayProxyResult> => {
   const orderId = event.pathParameters?.orderId ?? '';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(orderId)) return notFound;
   if (!validTrackingToken(orderId, event.queryStringParameters?.t, await deps.trackingLinkSecret()))
@@ -33,7 +39,7 @@ const route = async (deps: Deps, event: APIGatewayProxyEvent): Promise<APIGatewa
   return order ? html(200, renderTrackingPage(order)) : notFound;
 };
 
-export const createHandler = (deps = defaultDeps) =>
+export const createHandler = (deps = awsDeps(corePart, trackingLinksPart)) =>
   middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
     .use(logging())
     .use(httpErrors());

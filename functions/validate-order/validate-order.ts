@@ -2,13 +2,16 @@
 // refused new orders that fail them), the phone can receive SMS, the totals add up, and every SKU is one we stock.
 // Messages name fields and SKUs, never customer data.
 import { assertNotCancelled } from '../domain/cancellation';
-import type { Deps } from '../runtime/deps';
+import type { CoreDeps } from '../runtime/deps';
 import { OrderInvalidError } from '../domain/errors';
 import { isKnownSku } from '../adapters/inventory-store';
 import type { OrderRecord } from '../domain/order';
 import { addressProblems, isValidPhone } from '../domain/order-checks';
 import { itemsTotal } from '../domain/requests';
 import { requireOrder } from '../adapters/order-store';
+
+/** The parts this step uses. */
+type StepDeps = CoreDeps;
 
 /** Everything wrong with the order that does not need the inventory. */
 export const orderProblems = (order: OrderRecord): string[] => {
@@ -26,7 +29,7 @@ export const orderProblems = (order: OrderRecord): string[] => {
   return problems;
 };
 
-export const validateOrder = async (deps: Deps, input: { orderId: string }): Promise<void> => {
+export const validateOrder = async (deps: StepDeps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
   assertNotCancelled(order);
   const problems = orderProblems(order);

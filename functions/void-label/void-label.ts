@@ -1,10 +1,13 @@
 // Compensation: voids a label that was bought but never used (the parcel did not ship).
-import type { Deps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps } from '../runtime/deps';
 import { withTimeline } from '../domain/order';
 import { commitStep } from '../runtime/step';
 import { requireOrder } from '../adapters/order-store';
 
-export const voidLabel = async (deps: Deps, input: { orderId: string }): Promise<void> => {
+/** The parts this step uses. */
+type StepDeps = CoreDeps & CarrierDeps;
+
+export const voidLabel = async (deps: StepDeps, input: { orderId: string }): Promise<void> => {
   const order = await requireOrder(deps.db, input.orderId);
   const shipment = order.shipment;
   if (!shipment || shipment.shippedAt || shipment.status === 'voided') return;

@@ -61,6 +61,12 @@ export const functionTimeoutSeconds = (spec: FunctionSpec): number => {
   return seconds;
 };
 
+/**
+ * How long a handler keeps a secret it read from Secrets Manager (functions/runtime/parts/secrets.ts): a rotated
+ * key reaches every warm container within this time, at one read per secret and container per period.
+ */
+export const SECRETS_MAX_AGE_SECONDS = 300;
+
 export class OrderFunctions extends Construct {
   private readonly functions = new Map<string, OrderFunction>();
 
@@ -84,6 +90,7 @@ export class OrderFunctions extends Construct {
       RISK_REVIEW_SCORE: String(config.risk.reviewScore),
       RISK_REJECT_SCORE: String(config.risk.rejectScore),
       CARRIER_SILENCE_DAYS: String(config.durations.carrierSilenceDays),
+      SECRETS_MAX_AGE_SECONDS: String(SECRETS_MAX_AGE_SECONDS),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };

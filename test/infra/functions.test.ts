@@ -273,6 +273,17 @@ describe('capabilities', () => {
     }
   });
 
+  it('lets every function that reads a secret read it again within minutes, so a rotated key takes effect', () => {
+    const readers = functionCatalog.filter((spec) =>
+      actions(prod, spec).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(readers.length).toBeGreaterThan(0);
+    for (const spec of readers) {
+      const maxAge = Number(environmentOf(prod, spec).SECRETS_MAX_AGE_SECONDS);
+      expect([spec.id, maxAge > 0 && maxAge <= 900]).toEqual([spec.id, true]);
+    }
+  });
+
   it('gives the API key → principal map to the functions behind keyed routes only', () => {
     for (const spec of functionCatalog) {
       const keyed = (spec.routes ?? []).some((route) => route.auth === 'apiKey');

@@ -2,9 +2,9 @@
 // notices become emails and SMS. The SES client is real; only its HTTP handler is replaced, so the request checked
 // here is the one SES would receive.
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { sdkMessaging, sendNotices } from '../../../functions/adapters/messaging';
+import { sendNotices } from '../../../functions/adapters/messaging';
+import { sesEmail } from '../../../functions/adapters/ses-email';
 import type { EmailMessage, Messaging, SmsMessage } from '../../../functions/domain/notices';
 import { planNotice } from '../../../functions/domain/notices';
 import { anOrder, noticeContext, T0 } from '../helpers/orders';
@@ -46,17 +46,10 @@ const anEmail = (): EmailMessage => ({
   orderId: 'ord_1',
 });
 
-const messagingWith = (ses: SESv2Client): Messaging =>
-  sdkMessaging({
-    ses,
-    sns: {} as SNSClient,
-    senderEmail: 'orders@shop.example',
-    configurationSet: 'orderflow-email',
-    opsTopicArn: '',
-    orderEventsTopicArn: '',
-  });
+const messagingWith = (ses: SESv2Client): Pick<Messaging, 'sendEmail'> =>
+  sesEmail({ ses, senderEmail: 'orders@shop.example', configurationSet: 'orderflow-email' });
 
-describe('sdkMessaging.sendEmail', () => {
+describe('sesEmail.sendEmail', () => {
   it('sends SES both the text and the HTML part, as UTF-8', async () => {
     // Prepare
     const { ses, requests } = recordingSes();
