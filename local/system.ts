@@ -17,6 +17,7 @@ import {
   substituteDefinition,
   type WorkflowDefinition,
 } from '../catalog/workflows';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { composeDeps } from '../functions/runtime/compose';
 import { loadConfig } from '../functions/runtime/config';
 import type { Deps } from '../functions/runtime/deps';
@@ -71,6 +72,12 @@ export interface StartOptions {
    * clients pointed at the local parts. The carrier simulation must be `off` (see docs/decisions.md).
    */
   bundles?: { dir: string; node?: string | undefined };
+  /**
+   * Run the real provider adapters (Stripe, EasyPost) instead of the sandbox ones, against whatever `fetch` answers
+   * (tests replay recorded exchanges): `environment` selects them as a stage's would (PAYMENT_PROVIDER,
+   * CARRIER_PROVIDER, their secret names, SHIP_FROM_ADDRESS), `secrets` serves those secrets. Sources only.
+   */
+  providers?: { environment: Record<string, string>; secrets: SecretsManagerClient; fetch: typeof fetch };
 }
 
 export interface LocalSystem {
@@ -194,7 +201,9 @@ export const startLocalSystem = async (
     SUPPORT_EMAIL: settings.supportEmail,
     TRACKING_LINK_SECRET: `${settings.webhookSecret}:tracking`,
     RISK_HASH_KEY: `${settings.webhookSecret}:risk`,
+    ...options.providers?.environment,
   };
+  if (options.providers && options.bundles) throw new Error('the real providers run from the sources only');
   const config = loadConfig(environment);
 
   const simulator = new CarrierSimulator({
@@ -216,9 +225,10 @@ export const startLocalSystem = async (
       ses: sesClient(mailUrl, outbox, counters),
       sns: snsClient(opsTopicArn, outbox, counters, topicMessages, feedOrderEvent),
       sfn: sfnClient(() => engines),
+      ...(options.providers ? { secrets: options.providers.secrets } : {}),
     },
     // In auto mode the simulator plays every new label's scans, and the new ones after an intercept.
-    { onSandboxShipment: simulate },
+    { onSandboxShipment: simulate, ...(options.providers ? { providerFetch: options.providers.fetch } : {}) },
   );
 
   // The handlers: every function of the catalog, from its own module with the local dependencies, or from its

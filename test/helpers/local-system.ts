@@ -7,7 +7,7 @@ import { getOrder } from '../../functions/adapters/order-store';
 import { itemsTotal, type CreateOrderRequest } from '../../functions/domain/requests';
 import { ApiClient, type ApiKeys } from '../../local/api-client';
 import { readSettings } from '../../local/settings';
-import { startLocalSystem, type LocalSystem } from '../../local/system';
+import { startLocalSystem, type LocalSystem, type StartOptions } from '../../local/system';
 
 export { scan, type ApiResponse } from '../../local/api-client';
 
@@ -24,6 +24,8 @@ export interface TestSystemOptions {
   onListening?: (url: string) => void;
   /** Run the deployed bundles in this folder (local/bundles.ts) instead of the sources. */
   bundles?: { dir: string; node?: string | undefined };
+  /** Run the real provider adapters against recorded exchanges (local/system.ts `providers`). */
+  providers?: StartOptions['providers'];
 }
 
 export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
@@ -42,6 +44,7 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       retryIntervalMs: 20,
       ...(options.onListening ? { onListening: options.onListening } : {}),
       ...(options.bundles ? { bundles: options.bundles } : {}),
+      ...(options.providers ? { providers: options.providers } : {}),
     },
   );
 

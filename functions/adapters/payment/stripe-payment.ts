@@ -42,8 +42,10 @@ export interface StripePaymentProviderOptions {
   apiKey: string | (() => Promise<string>);
   /** How long one request may take before it is abandoned as a TransientError; PROVIDER_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
-  /** How the SDK sends requests: `Stripe.createFetchHttpClient()` over the global fetch unless given (tests). */
+  /** How the SDK sends requests: `Stripe.createFetchHttpClient()` over `fetch` (the global one unless given). */
   httpClient?: Stripe.StripeConfig['httpClient'];
+  /** The fetch the SDK's HTTP client uses when no `httpClient` is given (the local engine's recorded providers). */
+  fetch?: typeof fetch;
   /** `api.stripe.com` over HTTPS on 443 unless overridden (tests, a proxy). */
   host?: string;
   port?: number;
@@ -89,7 +91,7 @@ export class StripePaymentProvider implements PaymentProvider {
       timeout: this.requestTimeoutMs,
       telemetry: false,
       // The fetch client's timeout covers the whole exchange, the body included, as PROVIDER_REQUEST_TIMEOUT_MS means.
-      httpClient: options.httpClient ?? Stripe.createFetchHttpClient(),
+      httpClient: options.httpClient ?? Stripe.createFetchHttpClient(options.fetch),
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.protocol === undefined ? {} : { protocol: options.protocol }),

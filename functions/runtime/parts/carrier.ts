@@ -14,6 +14,7 @@ export const carrierPart: Part<CarrierDeps> = (context) => {
       carrier: new EasyPostCarrier({
         apiKey: secretOf(context, config.secretNames.easypost),
         fromAddress: config.shipFrom,
+        fetch: options.providerFetch,
       }),
     };
   }

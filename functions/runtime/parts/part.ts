@@ -25,6 +25,11 @@ export interface ComposeOptions {
   /** Told of every new sandbox label, and of new scans after an intercept (the local carrier simulator). */
   onSandboxShipment?: (shipment: SandboxShipment) => void;
   now?: () => Date;
+  /**
+   * The fetch the real providers' adapters (Stripe, EasyPost) send their requests with; the global one unless given.
+   * The local engine's tests hand one that replays recorded exchanges.
+   */
+  providerFetch?: typeof fetch;
 }
 
 /** What every part is built from; what one part makes (a client, the store) the others of the function share. */

@@ -22,7 +22,10 @@ export const paymentPart: Part<PaymentDeps> = (context) => {
       : undefined;
   const stripe =
     config.paymentProvider === 'stripe'
-      ? new StripePaymentProvider({ apiKey: secretOf(context, config.secretNames.stripe) })
+      ? new StripePaymentProvider({
+          apiKey: secretOf(context, config.secretNames.stripe),
+          fetch: context.options.providerFetch,
+        })
       : undefined;
   return {
     payment: (provider) => {
