@@ -32,10 +32,13 @@ const armedSteps = new WeakMap<object, NodeJS.Timeout>();
 const setLongTimeout = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
   if (typeof ms !== 'number' || ms <= MAX_TIMER_MS) return nativeSetTimeout(callback, ms, ...args);
   const arm = (left: number): NodeJS.Timeout =>
-    nativeSetTimeout(() => {
-      if (left <= MAX_TIMER_MS) return callback(...args);
-      armedSteps.set(handle, arm(left - MAX_TIMER_MS));
-    }, Math.min(left, MAX_TIMER_MS));
+    nativeSetTimeout(
+      () => {
+        if (left <= MAX_TIMER_MS) return callback(...args);
+        armedSteps.set(handle, arm(left - MAX_TIMER_MS));
+      },
+      Math.min(left, MAX_TIMER_MS),
+    );
   const handle = arm(ms);
   armedSteps.set(handle, handle);
   return handle;
@@ -47,5 +50,8 @@ const clearLongTimeout = (handle?: string | number | NodeJS.Timeout) => {
   nativeClearTimeout(handle);
 };
 
-globalThis.setTimeout = Object.assign(setLongTimeout, nativeSetTimeout) as typeof setTimeout;
-globalThis.clearTimeout = clearLongTimeout as typeof clearTimeout;
+globalThis.setTimeout = Object.assign<typeof setLongTimeout, typeof setTimeout>(
+  setLongTimeout,
+  nativeSetTimeout,
+);
+globalThis.clearTimeout = clearLongTimeout;
