@@ -44,6 +44,11 @@ const finalStatuses = [
   'RETURNED',
 ] as const;
 
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
+
 interface Outcome {
   status: string;
   /** POST sent to final status stored. */
@@ -54,7 +59,11 @@ interface Outcome {
 export const measureEndToEnd = async (
   options: EndToEndOptions,
 ): Promise<{ figures: Figure[]; ceiling: Ceiling }> => {
+  // CPU time beside wall-clock time: on a machine shared with other work the wall clock moves with their load, while
+  // CPU milliseconds per write and per order compare the two phases of this run whatever else runs.
+  const ceilingCpu = process.cpuUsage();
   const ceiling = await measureStoreCeiling(options.ceiling);
+  const ceilingCpuMs = cpuMsSince(ceilingCpu);
   const system = await startBenchSystem({ simulation: 'auto', daySeconds: options.daySeconds });
   const events = new OrderEvents(system.topicMessages);
   try {
@@ -65,6 +74,7 @@ export const measureEndToEnd = async (
 
     const run = Date.now().toString(36);
     const ids = Array.from({ length: options.orders }, (_, i) => `e2e-${run}-${i.toString(36)}`);
+    const runCpu = process.cpuUsage();
     const firstPost = Date.now();
     const stopPosting = firstPost + options.budgetMs;
     const results = await inBatches(ids, options.inFlight, async (id): Promise<Outcome | undefined> => {
@@ -81,6 +91,7 @@ export const measureEndToEnd = async (
       }
     });
     await system.lambdas.drain();
+    const runCpuMs = cpuMsSince(runCpu);
     const counters = system.counters.snapshot();
 
     const outcomes = results.filter((outcome): outcome is Outcome => outcome !== undefined);
@@ -94,6 +105,8 @@ export const measureEndToEnd = async (
     const finished = Math.max(1, outcomes.length);
     const storeOpsPerOrder = (counters.dynamoReads + counters.dynamoWrites) / finished;
     const storeBound = ceiling.writesPerSecond / storeOpsPerOrder;
+    const cpuMsPerWrite = ceilingCpuMs / ceiling.writes;
+    const cpuMsPerOrder = runCpuMs / finished;
     const floorMs = serviceDays * options.daySeconds * 1000;
     const floorIs = `the simulated carrier's own delivery time: ${serviceDays} business day (overnight) × ORDERFLOW_DAY_SECONDS`;
     const common = {
@@ -125,6 +138,14 @@ export const measureEndToEnd = async (
           lambdaInvocationsPerOrder: round(counters.lambdaInvocations / finished),
           /** What the in-flight limit alone allows if every journey took only the simulated delivery time. */
           inFlightBoundOrdersPerS: round(options.inFlight / (floorMs / 1000)),
+          /**
+           * The same comparison in CPU time, which other load on the machine hardly moves: the CPU one order took
+           * (this process: system, carrier simulation and the bench's client) against the CPU the ceiling's writes
+           * took times the store operations per order.
+           */
+          cpuMsPerOrder: round(cpuMsPerOrder),
+          storeCeilingCpuMsPerWrite: round(cpuMsPerWrite),
+          cpuRatio: round((cpuMsPerWrite * storeOpsPerOrder) / cpuMsPerOrder),
         },
       }),
       figure({

@@ -18,7 +18,10 @@ import { Counters, type CounterSnapshot } from '../local/counters';
 import { BenchApi, benchStock, startBenchSystem } from './local';
 
 export type ParentMessage = { type: 'counters' } | { type: 'stop' };
-export type ChildMessage = { type: 'ready'; url: string } | { type: 'counters'; snapshot: CounterSnapshot };
+export type ChildMessage =
+  | { type: 'ready'; url: string }
+  /** `cpuMs`: the CPU time this process has used so far (user + system). */
+  | { type: 'counters'; snapshot: CounterSnapshot; cpuMs: number };
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve) =>
@@ -75,7 +78,10 @@ const send = (message: ChildMessage) => process.send!(message);
 
 const { url, counters } = mode === 'system' ? await startSystem() : await startBaseline();
 process.on('message', (message: ParentMessage) => {
-  if (message.type === 'counters') send({ type: 'counters', snapshot: counters.snapshot() });
+  if (message.type === 'counters') {
+    const { user, system } = process.cpuUsage();
+    send({ type: 'counters', snapshot: counters.snapshot(), cpuMs: (user + system) / 1000 });
+  }
   // Everything is in memory: nothing to flush, and thousands of parked executions need no orderly stop.
   if (message.type === 'stop') process.exit(0);
 });

@@ -42,12 +42,12 @@ class ServerProcess {
     });
   }
 
-  counters(): Promise<CounterSnapshot> {
+  counters(): Promise<CounterSnapshot & { cpuMs: number }> {
     return new Promise((resolve) => {
       const listener = (message: ChildMessage) => {
         if (message.type !== 'counters') return;
         this.child.off('message', listener);
-        resolve(message.snapshot);
+        resolve({ ...message.snapshot, cpuMs: message.cpuMs });
       };
       this.child.on('message', listener);
       this.child.send({ type: 'counters' } satisfies ParentMessage);
@@ -107,6 +107,8 @@ const load = (url: string, connections: number, seconds: number): Promise<autoca
 
 interface LoadFigures {
   requestsPerSecond: number;
+  /** The server process's CPU milliseconds per 2xx answer during the run. */
+  cpuMsPerRequest: number;
   p50: number;
   p99: number;
   accepted: number;
@@ -115,8 +117,9 @@ interface LoadFigures {
   statusCodes: Record<string, number>;
 }
 
-const summarize = (result: autocannon.Result): LoadFigures => ({
+const summarize = (result: autocannon.Result, cpuMs: number): LoadFigures => ({
   requestsPerSecond: result['2xx'] / result.duration,
+  cpuMsPerRequest: cpuMs / Math.max(1, result['2xx']),
   p50: result.latency.p50,
   p99: result.latency.p99,
   accepted: result['2xx'],
@@ -137,7 +140,9 @@ const measureBaseline = async (connections: number, options: IntakeOptions): Pro
   const server = await ServerProcess.start('baseline');
   try {
     await load(server.url, connections, options.warmupSeconds);
-    return summarize(await load(server.url, connections, options.seconds));
+    const before = await server.counters();
+    const result = await load(server.url, connections, options.seconds);
+    return summarize(result, (await server.counters()).cpuMs - before.cpuMs);
   } finally {
     await server.stop();
   }
@@ -150,8 +155,9 @@ const measureSystem = async (connections: number, options: IntakeOptions) => {
     // The warm-up's workflows run to their wait for shipment before the clock starts.
     await server.quiet(30_000);
     const before = await server.counters();
-    const result = summarize(await load(server.url, connections, options.seconds));
+    const loaded = await load(server.url, connections, options.seconds);
     const after = await server.counters();
+    const result = summarize(loaded, after.cpuMs - before.cpuMs);
     return {
       result,
       background: {
@@ -196,6 +202,11 @@ export const measureIntake = async (options: IntakeOptions): Promise<Figure[]> =
           workflowsStartedDuringRun: background.executionsStarted,
           workflowTransitionsDuringRun: background.workflowTransitions,
           workflowLambdaInvocationsDuringRun: background.workflowLambdaInvocations,
+          // CPU time of each server process per accepted request: other load on the machine hardly moves it.
+          // The system's includes the workflow steps that ran meanwhile.
+          cpuMsPerRequest: round(result.cpuMsPerRequest),
+          baselineCpuMsPerRequest: round(floor.cpuMsPerRequest),
+          cpuRatio: round(floor.cpuMsPerRequest / result.cpuMsPerRequest),
         },
       }),
       figure({

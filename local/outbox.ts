@@ -1,6 +1,7 @@
 // Every email, SMS and operator alert the local system sent, oldest first, kept in the local store so it survives
 // restarts. This is what `GET /_local/outbox` shows and what the workflow tests assert on.
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchedPuts } from './batched-puts';
 
 export interface OutboxMessage {
   at: string;
@@ -20,16 +21,20 @@ export class Outbox {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The batched puts into `table`: messages sent at the same time share a write. */
+    private readonly puts: BatchedPuts,
   ) {}
 
   async record(message: OutboxMessage): Promise<void> {
     // Sort key: time + a per-process sequence, so messages of the same millisecond keep their order.
     this.sequence = (this.sequence + 1) % 1_000_000;
     const sk = `${message.at}#${String(this.sequence).padStart(6, '0')}`;
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'OUTBOX', sk, message } }));
+    await this.puts.put({ pk: 'OUTBOX', sk, message });
   }
 
   async list(filter: { orderId?: string | undefined } = {}): Promise<OutboxMessage[]> {
+    // Messages recorded so far are in the store before it is read.
+    await this.puts.flush();
     const messages: OutboxMessage[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {

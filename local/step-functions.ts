@@ -1,16 +1,14 @@
 // The local Step Functions: runs the project's ASL file with aws-local-stepfunctions, mapping every Task to the
 // local Lambda runtime by state name, emulating `.waitForTaskToken` with a token registry, and persisting each
 // execution's progress (top-level state + its input) so executions carry on after a restart, as they do in AWS.
+// Progress records go to the store through the engine table's batched puts: a state entered while the previous
+// record of its execution is still waiting replaces it, so the store holds the latest state without a write per
+// transition under load.
 import './polyfills';
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchedPuts } from './batched-puts';
 import type { Counters } from './counters';
 import type { LambdaRuntime } from './lambda-runtime';
 
@@ -127,6 +125,8 @@ export interface LocalStepFunctionsOptions {
   /** Where execution progress is kept (a local-only table, not counted as application traffic). */
   doc: DynamoDBDocumentClient;
   table: string;
+  /** The batched puts into `table` that progress records are written with. */
+  puts: BatchedPuts;
   /** Milliseconds between Retry attempts (AWS waits seconds; locally every retry is quick). */
   retryIntervalMs?: number;
 }
@@ -214,19 +214,17 @@ export class LocalStepFunctions {
   }
 
   async describe(name: string): Promise<ExecutionRecord | undefined> {
+    const pending = this.options.puts.pending(this.key(name));
+    if (pending) return structuredClone(pending.record) as ExecutionRecord;
     const { Item } = await this.options.doc.send(
       new GetCommand({ TableName: this.options.table, Key: this.key(name) }),
     );
     return Item?.record as ExecutionRecord | undefined;
   }
 
-  private async save(record: ExecutionRecord): Promise<void> {
-    await this.options.doc.send(
-      new PutCommand({
-        TableName: this.options.table,
-        Item: { ...this.key(record.name), status: record.status, record },
-      }),
-    );
+  /** Stores the record; resolves once it (or a later record of the same execution) is stored. */
+  private save(record: ExecutionRecord): Promise<void> {
+    return this.options.puts.put({ ...this.key(record.name), status: record.status, record });
   }
 
   /** StartExecution: a second start with the same name and input is the same execution, as in AWS. */
@@ -309,6 +307,7 @@ export class LocalStepFunctions {
     // Parked tasks are dropped, not failed: their executions resume (and park again) at the next start.
     this.tasks.clear();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await this.options.puts.flush();
   }
 
   private run(record: ExecutionRecord): void {
@@ -375,7 +374,9 @@ export class LocalStepFunctions {
         if (event.type === 'StateEntered' && topLevel.has(event.state.name) && event.index === undefined) {
           const at = new Date(event.timestamp).toISOString();
           current = { ...withVisit(current, event.state.name, at), stateInput: event.state.input };
-          if (!this.stopped) await this.save(current);
+          // Not awaited: the next state's record may replace this one before it is written. The final save
+          // below comes after every progress record and waits until it is stored.
+          if (!this.stopped) this.save(current).catch(() => undefined);
         }
       }
     })();
@@ -403,6 +404,7 @@ export class LocalStepFunctions {
 
   /** Forgets an execution (tests use it to start a name afresh). */
   async forget(name: string): Promise<void> {
+    await this.options.puts.flush();
     await this.options.doc.send(new DeleteCommand({ TableName: this.options.table, Key: this.key(name) }));
   }
 }

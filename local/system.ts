@@ -36,6 +36,7 @@ import {
   type PublishedEvent,
 } from './aws-clients';
 import { startAwsEndpoints, type AwsEndpoints } from './aws-endpoints';
+import { BatchedPuts } from './batched-puts';
 import { bundleFile } from './bundles';
 import { startBundleRuntime, type BundleRuntime } from './bundle-runtime';
 import { CarrierSimulator } from './carrier-simulator';
@@ -145,7 +146,8 @@ export const startLocalSystem = async (
     doc: documentClient(appDynamo),
     tables: { orders: localTableName(ordersTable), inventory: localTableName(inventoryTable) },
   };
-  const outbox = new Outbox(engineDoc, localEngineTable);
+  const engineTablePuts = new BatchedPuts(engineDoc, localEngineTable);
+  const outbox = new Outbox(engineDoc, localEngineTable, engineTablePuts);
 
   // Email: the SES v2 emulator (with its mail viewer); SMS and topics: local SNS.
   const startSes =
@@ -282,6 +284,7 @@ export const startLocalSystem = async (
       counters,
       doc: engineDoc,
       table: localEngineTable,
+      puts: engineTablePuts,
       retryIntervalMs: options.retryIntervalMs ?? 200,
     });
   const engine = machine(ORDER_WORKFLOW_ID, stateMachineArn);
@@ -342,6 +345,8 @@ export const startLocalSystem = async (
       await engine.stop();
       await returnEngine.stop();
       await lambdas.drain();
+      // The outbox messages of the last invocations.
+      await engineTablePuts.flush();
       await bundleRuntime?.stop();
       await awsEndpoints?.stop();
       await close(mailServer);
