@@ -87,6 +87,12 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
   const webhookSecret = config.webhookSecret
     ? () => Promise.resolve(config.webhookSecret)
     : secret(secretsClient, config.secretNames.webhook);
+  // Stripe's signing secret: given (local), else by name (AWS, Stripe stages), else none (no payment webhooks).
+  const paymentWebhookSecret: () => Promise<string | undefined> = config.stripeWebhookSecret
+    ? () => Promise.resolve(config.stripeWebhookSecret)
+    : config.secretNames.stripeWebhook
+      ? secret(secretsClient, config.secretNames.stripeWebhook)
+      : () => Promise.resolve(undefined);
   /** A key given in the environment (local), else read from Secrets Manager by name (AWS), else a clear error. */
   const keyFrom = (value: string, name: string, variable: string, purpose: string) =>
     value
@@ -117,6 +123,7 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
     carrier,
     webhookParsers,
     webhookSecret,
+    paymentWebhookSecret,
     trackingLinkSecret,
     riskHashKey,
     messaging: sdkMessaging({

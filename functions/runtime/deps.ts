@@ -20,6 +20,8 @@ export interface Deps {
   carrier: CarrierProvider;
   webhookParsers: Readonly<Record<string, CarrierWebhookParser>>;
   webhookSecret(): Promise<string>;
+  /** The Stripe webhook signing secret; undefined in a stage that takes no payment webhooks. */
+  paymentWebhookSecret(): Promise<string | undefined>;
   /** The HMAC key of customer tracking links. */
   trackingLinkSecret(): Promise<string>;
   /** The HMAC key of the source-IP and payment-method hashes (risk velocity). */
