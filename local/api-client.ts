@@ -157,3 +157,23 @@ export const scan = (
   ...(extra.estimatedDelivery ? { estimatedDelivery: extra.estimatedDelivery } : {}),
   location: 'Oakland, CA',
 });
+
+let stripeEventSequence = 0;
+
+/**
+ * A Stripe Event object as Stripe's webhooks send it: `type` about `object` (a PaymentIntent, Charge, Refund or
+ * Dispute), with a fresh event id unless given and `created` now unless given (unix seconds).
+ */
+export const stripeEvent = (
+  type: string,
+  object: Record<string, unknown>,
+  extra: { id?: string; created?: number } = {},
+) => ({
+  id: extra.id ?? `evt_local_${Date.now()}_${(stripeEventSequence += 1)}`,
+  object: 'event',
+  api_version: '2025-12-15.clover',
+  created: extra.created ?? Math.floor(Date.now() / 1000),
+  livemode: false,
+  type,
+  data: { object },
+});
