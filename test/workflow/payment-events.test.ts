@@ -18,6 +18,7 @@ import {
   stripeWebhookSecret,
   waitForOrder,
   waitForParked,
+  withTotal,
 } from '../helpers/local-system';
 
 // A minute a day: the authorization (7 days) is renewed on its own only after 6 minutes, so a renewal within
@@ -99,18 +100,32 @@ describe('payment webhooks', () => {
     expect(shipped.status).toBe('SHIPPED');
   });
 
-  it('renews before capturing when the ship call comes with the lapse', async () => {
-    // Prepare
-    const { order, paymentId } = await parkedOrder();
+  it('renews a lapse recorded while the order was in review once it waits for shipment, then captures once', async () => {
+    // Prepare: an order the risk rules hold for review (1,005.00, billed in France, a new customer): its workflow
+    // is parked on the review, which a lapse does not wake.
+    const base = anOrderRequest();
+    const request = withTotal({
+      ...base,
+      customer: { ...base.customer, email: `held-${Date.now().toString(36)}@example.com` },
+      billingAddress: { line1: '1 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR' },
+      items: [{ sku: 'SKU-TSHIRT', name: 'T-shirt', quantity: 2, unitPrice: 50_000 }],
+    });
+    const { body } = await api.postOrder(request);
+    await waitForOrder(api, system, body.orderId, hasStatus('IN_REVIEW'));
+    const paymentId = (await getOrder(system.deps.db, body.orderId))!.payment.paymentId!;
 
-    // Act: the lapse is recorded, then the warehouse ships while the renewal may still be under way.
-    await api.paymentEvent(
+    // Act: the hold lapses while the order is in review; an operator approves it; the warehouse ships it.
+    const lapse = await api.paymentEvent(
       stripeEvent('payment_intent.canceled', { id: paymentId, object: 'payment_intent' }),
     );
-    await api.ship(order.orderId);
-    const shipped = await waitForOrder(api, system, order.orderId, (o) => o.payment.status === 'CAPTURED');
+    await api.review(body.orderId, { decision: 'approve' });
+    await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+    await waitForParked(system, body.orderId);
+    await api.ship(body.orderId);
+    const shipped = await waitForOrder(api, system, body.orderId, (o) => o.payment.status === 'CAPTURED');
 
     // Assess
+    expect(lapse.body).toEqual({ received: 1, outcome: 'recorded' });
     const types = shipped.timeline.map((t) => t.type);
     expect(types.indexOf('PAYMENT_REAUTHORIZED')).toBeGreaterThan(
       types.indexOf('PAYMENT_AUTHORIZATION_LAPSED'),
