@@ -34,6 +34,7 @@ export type Capability =
   | 'paymentProvider' // calls the payment provider (its secret when real)
   | 'carrierProvider' // calls the carrier (its secret when real)
   | 'webhookSecret' // verifies carrier webhooks
+  | 'paymentWebhookSecret' // verifies Stripe webhooks (a stage with Stripe payments)
   | 'riskFingerprints' // hashes the source IP and payment method of an order (risk velocity)
   | 'trackingLinks'; // checks the token of customer tracking links
 
@@ -132,6 +133,16 @@ export const functionCatalog: readonly FunctionSpec[] = [
     tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['byTracking'] } },
     capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret'],
     routes: [{ method: 'POST', path: '/webhooks/carrier/{provider}', auth: 'none' }],
+  },
+  {
+    id: 'PaymentWebhook',
+    entry: 'functions/payment-webhook/handler.ts',
+    description:
+      'Stripe webhooks: verify, record lapsed authorizations, failed refunds and disputes, wake the workflow',
+    // The order of a payment id (byPayment), then its whole-item conditional write.
+    tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['byPayment'] } },
+    capabilities: ['sendTaskResult', 'opsAlerts', 'paymentWebhookSecret'],
+    routes: [{ method: 'POST', path: '/webhooks/payment/stripe', auth: 'none' }],
   },
   {
     id: 'TrackingPage',

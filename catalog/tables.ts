@@ -67,6 +67,14 @@ export const ordersTable: TableSpec = {
       sortKey: { name: 'createdKey', type: 'S' },
       include: ['orderId', 'storefrontId', 'createdAt', 'status', 'kpi'],
     },
+    // Payment webhooks find the order of a payment (PaymentIntent) id. Sparse: `currentPaymentId` is derived from
+    // the order's payment in every put of the order item (no write of its own), present once a payment is
+    // authorized and replaced by a renewal's new id; only the order id is projected.
+    {
+      indexName: 'byPayment',
+      partitionKey: { name: 'currentPaymentId', type: 'S' },
+      include: ['orderId'],
+    },
     // Risk velocity: a customer's (hashed email) recent orders within a storefront.
     {
       indexName: 'byCustomer',

@@ -75,12 +75,13 @@ const bodySchemaByRoute: Readonly<Record<string, [name: string, schema: z.ZodTyp
 
 /**
  * Routes that take a body but deliberately have no gateway model: the ship call's body is optional (an empty body
- * would fail a model), and a carrier webhook's body is provider-specific and must reach the handler for its HMAC
- * check first, so that a bad signature is always a 401.
+ * would fail a model), and a carrier's or Stripe's webhook body is the provider's and must reach the handler for its
+ * signature check first, so that a bad signature is always a 401.
  */
 export const ROUTES_WITHOUT_MODEL: readonly string[] = [
   'POST /orders/{orderId}/ship',
   'POST /webhooks/carrier/{provider}',
+  'POST /webhooks/payment/stripe',
 ];
 
 /** The request model of a route, if its body has one. */

@@ -3,6 +3,7 @@
 // decides what a status means.
 import type { OrderView } from '../functions/domain/order';
 import { signSandboxWebhook } from '../functions/adapters/carrier/webhooks';
+import { signStripeWebhook } from '../functions/adapters/payment/stripe-webhooks';
 import type { OutboxMessage } from './outbox';
 
 export interface ApiResponse<T = unknown> {
@@ -10,11 +11,15 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
-/** The keys a client sends: a storefront's API key (the default), the ops key and the carrier webhook secret. */
+/**
+ * The keys a client sends: a storefront's API key (the default), the ops key, the carrier webhook secret and, to
+ * post payment webhooks, their signing secret.
+ */
 export interface ApiKeys {
   storefront: string;
   ops: string;
   webhookSecret: string;
+  stripeWebhookSecret?: string;
 }
 
 export class ApiClient {
@@ -109,6 +114,28 @@ export class ApiClient {
     });
   }
 
+  /**
+   * Posts a Stripe-format payment webhook (an event object), signed now with the payment webhook secret unless a
+   * `Stripe-Signature` is given (or `null`: none sent).
+   */
+  paymentEvent(event: Record<string, unknown>, signature?: string | null) {
+    const raw = JSON.stringify(event);
+    let header = signature;
+    if (header === undefined) {
+      if (!this.keys.stripeWebhookSecret) throw new Error('no payment webhook secret to sign with');
+      header = signStripeWebhook(raw, this.keys.stripeWebhookSecret);
+    }
+    return this.request<{ received: number; outcome: string; error?: { code: string } }>(
+      'POST',
+      '/webhooks/payment/stripe',
+      {
+        key: null,
+        raw,
+        headers: { 'content-type': 'application/json', ...(header ? { 'stripe-signature': header } : {}) },
+      },
+    );
+  }
+
   async outbox(orderId?: string): Promise<OutboxMessage[]> {
     const query = orderId ? `?orderId=${orderId}` : '';
     return (await this.request<OutboxMessage[]>('GET', `/_local/outbox${query}`, { key: null })).body;
@@ -129,4 +156,24 @@ export const scan = (
   occurredAt: extra.occurredAt ?? new Date().toISOString(),
   ...(extra.estimatedDelivery ? { estimatedDelivery: extra.estimatedDelivery } : {}),
   location: 'Oakland, CA',
+});
+
+let stripeEventSequence = 0;
+
+/**
+ * A Stripe Event object as Stripe's webhooks send it: `type` about `object` (a PaymentIntent, Charge, Refund or
+ * Dispute), with a fresh event id unless given and `created` now unless given (unix seconds).
+ */
+export const stripeEvent = (
+  type: string,
+  object: Record<string, unknown>,
+  extra: { id?: string; created?: number } = {},
+) => ({
+  id: extra.id ?? `evt_local_${Date.now()}_${(stripeEventSequence += 1)}`,
+  object: 'event',
+  api_version: '2025-12-15.clover',
+  created: extra.created ?? Math.floor(Date.now() / 1000),
+  livemode: false,
+  type,
+  data: { object },
 });

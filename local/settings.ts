@@ -17,6 +17,7 @@ const settingsSchema = z.object({
       }
     }, 'must be principal:key pairs separated by commas'),
   ORDERFLOW_WEBHOOK_SECRET: z.string().min(1).default('local-webhook-secret'),
+  ORDERFLOW_STRIPE_WEBHOOK_SECRET: z.string().min(1).default('whsec_local_orderflow'),
   ORDERFLOW_CARRIER_SIMULATION: z.enum(['auto', 'off']).default('auto'),
   ORDERFLOW_DAY_SECONDS: z.coerce.number().positive().max(86_400).default(10),
   /** Port of the SES emulator's mail viewer; 0 picks a free one. */
@@ -34,6 +35,8 @@ export interface LocalSettings {
   dataDir: string;
   apiKeys: string;
   webhookSecret: string;
+  /** The signing secret of Stripe-format payment webhooks (`POST /webhooks/payment/stripe`). */
+  stripeWebhookSecret: string;
   carrierSimulation: 'auto' | 'off';
   daySeconds: number;
   mailPort: number;
@@ -58,6 +61,7 @@ export const readSettings = (env: Readonly<Record<string, string | undefined>>):
     dataDir: s.ORDERFLOW_DATA_DIR,
     apiKeys: s.ORDERFLOW_API_KEYS,
     webhookSecret: s.ORDERFLOW_WEBHOOK_SECRET,
+    stripeWebhookSecret: s.ORDERFLOW_STRIPE_WEBHOOK_SECRET,
     carrierSimulation: s.ORDERFLOW_CARRIER_SIMULATION,
     daySeconds: s.ORDERFLOW_DAY_SECONDS,
     mailPort: s.ORDERFLOW_MAIL_PORT,

@@ -196,6 +196,7 @@ export const startLocalSystem = async (
     OPS_TOPIC_ARN: opsTopicArn,
     ORDER_EVENTS_TOPIC_ARN: orderEventsTopicArn,
     WEBHOOK_SECRET: settings.webhookSecret,
+    STRIPE_WEBHOOK_SECRET: settings.stripeWebhookSecret,
     API_KEYS: settings.apiKeys,
     DAY_SECONDS: String(settings.daySeconds),
     PUBLIC_BASE_URL: url,

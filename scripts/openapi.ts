@@ -8,6 +8,8 @@ import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { z } from 'zod';
 import type { EventOutcome } from '../functions/services/receive-carrier-event';
+import type { PaymentEventOutcome } from '../functions/services/receive-payment-event';
+import type { PaymentWebhookAck } from '../functions/payment-webhook/handler';
 import type { CreditAccount } from '../functions/adapters/credit-store';
 import { rejectionCodeByError } from '../functions/domain/errors';
 import type { StockLevel } from '../functions/adapters/inventory-store';
@@ -198,6 +200,26 @@ const returnViewSchema = z.object({
   refundedAt: timestamp.optional(),
 });
 
+const paymentIssueSchema = z
+  .object({
+    kind: z.enum(['refund_failed', 'dispute']).meta({
+      description:
+        '`refund_failed`: a refund did not reach the customer; `dispute`: the cardholder disputed the charge',
+    }),
+    eventId: z.string().meta({ description: "The payment provider's event id", example: 'evt_1Q2w3E4r5T6y' }),
+    at: timestamp.meta({ description: 'When it happened at the payment provider' }),
+    amount: amount.meta({ description: 'The refund that failed, or the amount disputed' }),
+    refundId: z.string().optional().meta({ description: 'The refund (`refund_failed`)' }),
+    disputeId: z.string().optional().meta({ description: 'The dispute (`dispute`)' }),
+    reason: z.string().optional().meta({
+      description:
+        "The provider's reason: why the refund failed, or the dispute's reason (`fraudulent`, ...)",
+    }),
+  })
+  .openapi('PaymentIssue', {
+    description: 'Something the payment provider reported that needs a person; operators are alerted once',
+  });
+
 const address = named('Address', addressSchema);
 const customer = named('Customer', customerSchema);
 const lineItem = named('LineItem', lineItemSchema);
@@ -226,6 +248,9 @@ const orderViewSchema = z
       .object({ code: z.enum(nonEmpty(Object.values(rejectionCodeByError))), message: z.string() })
       .nullable(),
     returns: z.array(returnViewSchema),
+    paymentIssues: z
+      .array(paymentIssueSchema)
+      .meta({ description: 'Failed refunds and disputes reported by the payment provider, oldest first' }),
     timeline: z.array(
       z.object({
         at: timestamp,
@@ -257,6 +282,10 @@ const _cancellationDocumented: Describes<
   NonNullable<OrderView['cancellation']>
 > = true;
 const _returnDocumented: Describes<z.output<typeof returnViewSchema>, OrderView['returns'][number]> = true;
+const _paymentIssueDocumented: Describes<
+  z.output<typeof paymentIssueSchema>,
+  OrderView['paymentIssues'][number]
+> = true;
 
 const orderListSchema = z
   .object({
@@ -293,6 +322,18 @@ const webhookAckSchema = z
     }),
   })
   .openapi('WebhookAck');
+
+const paymentWebhookAckSchema = z
+  .object({
+    received: z.literal(1).meta({ description: 'One event per webhook' }),
+    outcome: z.enum(['recorded', 'ignored'] as const satisfies readonly PaymentEventOutcome[]).meta({
+      description:
+        '`recorded`: applied to the order of its payment; `ignored`: a type Orderflow does not act on, a ' +
+        'redelivery, a payment no order holds now, or an event that no longer matters',
+    }),
+  })
+  .openapi('PaymentWebhookAck');
+const _paymentAckDocumented: Describes<z.output<typeof paymentWebhookAckSchema>, PaymentWebhookAck> = true;
 
 const outboxMessageSchema = z
   .object({
@@ -466,6 +507,32 @@ const webhookHeaders = z.object({
     .optional()
     .meta({ description: 'EasyPost (required for `easypost`): `hmac-sha256-hex=<hex>` of the raw body' }),
 });
+const stripeWebhookHeaders = z.object({
+  'Stripe-Signature': z.string().meta({
+    description:
+      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` under the endpoint\'s signing secret ' +
+      '(locally ORDERFLOW_STRIPE_WEBHOOK_SECRET); refused when older than 300 s',
+    example: 't=1893499200,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+  }),
+});
+const stripeEvent = z
+  .looseObject({
+    id: z.string().meta({ example: 'evt_1Q2w3E4r5T6y' }),
+    object: z.literal('event').optional(),
+    type: z.string().meta({
+      description:
+        'Acted on: `payment_intent.canceled`, `charge.expired`, `charge.refund.updated` (status `failed`), ' +
+        '`charge.dispute.created`; any other type is acknowledged and ignored',
+    }),
+    created: z.number().int().meta({ description: 'Unix seconds' }),
+    data: z.object({
+      object: z.looseObject({}).meta({
+        description:
+          'The PaymentIntent (its `id`), or the Charge, Refund or Dispute (its `payment_intent`) the event is about',
+      }),
+    }),
+  })
+  .openapi('StripeEvent', { description: "A Stripe Event object, as Stripe's webhooks send it" });
 const createOrderRequest = named(
   'CreateOrderRequest',
   createOrderRequestSchema,
@@ -883,6 +950,47 @@ const operations: Readonly<Record<string, Operation>> = {
       500: errors[500],
     },
   },
+  'POST /webhooks/payment/stripe': {
+    operationId: 'paymentWebhook',
+    tags: ['payment'],
+    summary: 'Payment events from Stripe (signed, no API key)',
+    description:
+      'The `Stripe-Signature` over the raw body is checked before anything else. The event is applied to the ' +
+      'order whose current payment it names, once (by event id): an authorization that lapsed before shipment is ' +
+      'renewed at once; a failed refund or a dispute flags the order (`paymentIssues` in the order view) and ' +
+      'alerts operators. Other event types, redeliveries and events about a payment no order holds now are ' +
+      'acknowledged with `ignored`. A stage without Stripe payments in AWS answers 404; locally the sandbox ' +
+      "payments' ids (`pi_sbx_...`) are found the same way.",
+    request: {
+      headers: stripeWebhookHeaders,
+      body: jsonBody(stripeEvent, {
+        id: 'evt_1Q2w3E4r5T6y',
+        object: 'event',
+        type: 'charge.dispute.created',
+        created: 1893499200,
+        data: {
+          object: {
+            id: 'dp_1Q2w3E4r5T6y',
+            object: 'dispute',
+            amount: 4498,
+            reason: 'fraudulent',
+            payment_intent: 'pi_sbx_0123456789abcdef01234567',
+          },
+        },
+      }),
+    },
+    responses: {
+      200: json(paymentWebhookAckSchema, 'Acknowledged'),
+      400: json(
+        errorBodySchema,
+        'VALIDATION_FAILED: signed, but not JSON or not a Stripe event of its shape',
+      ),
+      401: json(errorBodySchema, 'UNAUTHORIZED: missing, wrong or stale signature; nothing changed'),
+      404: errors[404]('this stage takes no payment webhooks'),
+      413: errors[413],
+      500: errors[500],
+    },
+  },
   'GET /track/{orderId}': {
     operationId: 'trackingPage',
     tags: ['health'],
@@ -970,7 +1078,7 @@ export const buildOpenApiDocument = (): OpenAPIObject => {
         title: 'Orderflow API',
         version: '0.1.0',
         description:
-          'Order intake, order views, shipment handover, stock and carrier webhooks of Orderflow. Every 4xx/5xx ' +
+          'Order intake, order views, shipment handover, stock, carrier and payment webhooks of Orderflow. Every 4xx/5xx ' +
           'body is `{"error": {"code", "message", "details": [{"path", "message"}]}}`; bad input is a 4xx and ' +
           'writes nothing.',
       },
@@ -990,6 +1098,7 @@ export const buildOpenApiDocument = (): OpenAPIObject => {
         { name: 'operators', description: 'Figures for operators' },
         { name: 'inventory', description: 'Stock per SKU (operators)' },
         { name: 'carrier', description: 'Carrier tracking webhooks' },
+        { name: 'payment', description: 'Payment provider webhooks' },
         { name: 'health', description: 'Liveness' },
         { name: 'local', description: 'Local mode only (`npm start`)' },
       ],

@@ -52,15 +52,23 @@ export const createOrder = (db: Db, order: OrderRecord): Promise<boolean> =>
 /**
  * The item as stored, with the indexes' keys derived from the order in the same put: an order that has left
  * RECEIVED drops out of the receivedOrders index, an order is in the parcelsInFlight index, keyed by its last
- * carrier event, exactly while a parcel of it is with the carrier, and its KPI facts in the byCreation index follow
- * every change.
+ * carrier event, exactly while a parcel of it is with the carrier, it is in the byPayment index under its current
+ * payment id (a renewal's new id replaces the old one), and its KPI facts in the byCreation index follow every
+ * change.
  */
 const storedItem = (order: OrderRecord): OrderRecord => {
-  const { receivedBucket, parcelBucket: _bucket, lastCarrierEventAt: _last, ...rest } = order;
+  const {
+    receivedBucket,
+    parcelBucket: _bucket,
+    lastCarrierEventAt: _last,
+    currentPaymentId: _payment,
+    ...rest
+  } = order;
   return {
     ...rest,
     ...(order.status === 'RECEIVED' && receivedBucket !== undefined ? { receivedBucket } : {}),
     ...parcelIndexKeys(order),
+    ...(order.payment.paymentId ? { currentPaymentId: order.payment.paymentId } : {}),
     creationBucket: indexBucketOf(order.orderId),
     kpi: kpiFacts(order),
   };
@@ -402,6 +410,21 @@ export const findByTracking = async (
   });
   const first = items[0];
   return first?.orderId ? { orderId: first.orderId, returnId: first.returnId } : undefined;
+};
+
+/**
+ * The order whose current payment is `paymentId`, if any (the byPayment index; eventually consistent, so the caller
+ * checks the order it then reads still holds that payment).
+ */
+export const findOrderIdByPayment = async (db: Db, paymentId: string): Promise<string | undefined> => {
+  const { items } = await queryPage<{ orderId?: string }>(db, {
+    IndexName: 'byPayment',
+    KeyConditionExpression: 'currentPaymentId = :p',
+    ExpressionAttributeValues: { ':p': paymentId },
+    ProjectionExpression: 'orderId',
+    Limit: 1,
+  });
+  return items[0]?.orderId;
 };
 
 /** The order id a tracking number belongs to, if any. */

@@ -14,6 +14,7 @@ import {
   type ShipmentState,
 } from './order';
 import type { NoticeDetail, NoticeTemplate } from './notices';
+import { hasPendingLapse } from './payment-events';
 import type { InterceptRequest, InterceptResult } from './providers';
 import type { CancelRequest, OrderStatus } from './requests';
 import type { OpenReturnRequest } from './returns';
@@ -107,11 +108,15 @@ export const assertNotCancelled = (order: OrderRecord): void => {
 
 /**
  * How the shipment wait ends, if it does: a ship trigger wins over a cancellation that came with it (the parcel
- * has left, so the cancellation becomes an intercept); a cancellation alone ends it with `cancel`.
+ * has left, so the cancellation becomes an intercept); a cancellation alone ends it with `cancel`. An
+ * authorization that lapsed at the payment provider (payment-events.ts) ends it with `renew`, before a ship
+ * trigger (the capture needs a live authorization) but not before a cancellation alone (nothing is left to pay for).
  */
-export const shipmentWakeAction = (order: OrderRecord): 'ship' | 'cancel' | undefined => {
-  if (hasShipTrigger(order)) return 'ship';
-  return hasPendingCancel(order) ? 'cancel' : undefined;
+export const shipmentWakeAction = (order: OrderRecord): 'ship' | 'cancel' | 'renew' | undefined => {
+  const lapsed = hasPendingLapse(order);
+  if (hasShipTrigger(order)) return lapsed ? 'renew' : 'ship';
+  if (hasPendingCancel(order)) return 'cancel';
+  return lapsed ? 'renew' : undefined;
 };
 
 // ---- After shipment: the intercept ------------------------------------------------------------------------

@@ -34,7 +34,14 @@ export interface SmsMessage {
 }
 
 export interface OpsAlert {
-  kind: 'review_needed' | 'delivery_failed' | 'workflow_failed' | 'unknown_tracking' | 'delivery_overdue';
+  kind:
+    | 'review_needed'
+    | 'delivery_failed'
+    | 'workflow_failed'
+    | 'unknown_tracking'
+    | 'delivery_overdue'
+    | 'refund_failed'
+    | 'payment_dispute';
   subject: string;
   text: string;
   orderId?: string | undefined;

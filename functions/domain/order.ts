@@ -69,13 +69,16 @@ export interface NotificationEntry {
 
 /**
  * An outside event waiting to be applied by a workflow: the ship call, a cancellation request, an operator's review
- * decision, a carrier scan of the parcel (`carrier`) or of a return parcel (`return`, with its `returnId`).
+ * decision, a carrier scan of the parcel (`carrier`) or of a return parcel (`return`, with its `returnId`), or the
+ * payment provider's word that the authorization lapsed (`payment`, with the `paymentId` it was about).
  */
 export interface InboxEvent {
-  kind: 'ship' | 'cancel' | 'carrier' | 'return' | 'review';
+  kind: 'ship' | 'cancel' | 'carrier' | 'return' | 'review' | 'payment';
   /** An operator's review decision (`review` events). */
   decision?: 'approve' | 'reject' | undefined;
   returnId?: string | undefined;
+  /** The payment a `payment` event was about. */
+  paymentId?: string | undefined;
   receivedAt: string;
   occurredAt: string;
   status?: TrackingStatus | undefined;
@@ -141,6 +144,27 @@ export interface ReturnRecord {
   wait?: WaitState | undefined;
 }
 
+/**
+ * Something the payment provider reported about a captured payment that needs a person: a refund that failed (the
+ * customer did not get the money back) or a dispute the cardholder opened. Recorded once per provider event and
+ * per refund or dispute; shown in the order view.
+ */
+export interface PaymentIssue {
+  kind: 'refund_failed' | 'dispute';
+  /** The provider's event id (a redelivery of the same event changes nothing). */
+  eventId: string;
+  /** When it happened at the provider. */
+  at: string;
+  /** Minor units: the refund that failed, or the amount disputed. */
+  amount: number;
+  /** The provider's refund id (`refund_failed`). */
+  refundId?: string | undefined;
+  /** The provider's dispute id (`dispute`). */
+  disputeId?: string | undefined;
+  /** The provider's reason word: why the refund failed, or the dispute's reason (`fraudulent`, ...). */
+  reason?: string | undefined;
+}
+
 export interface RiskAssessment {
   score: number;
   decision: 'approve' | 'review' | 'reject';
@@ -199,6 +223,12 @@ export interface OrderRecord {
   kpi?: KpiFacts | undefined;
   /** Present once a label exists: the byTracking index key. */
   trackingNumber?: string | undefined;
+  /**
+   * Key of the sparse byPayment index: the order's current payment id, derived from `payment.paymentId` in every put
+   * of the item (order-store.ts `storedItem`), so payment webhooks find the order. (Not `paymentId`: the sandbox
+   * provider's own records carry that attribute and would land in the index too.)
+   */
+  currentPaymentId?: string | undefined;
   status: OrderStatus;
   version: number;
   customer: Customer;
@@ -219,6 +249,8 @@ export interface OrderRecord {
   failure?: { error: string; at: string } | undefined;
   cancellation?: CancellationState | undefined;
   returns?: ReturnRecord[] | undefined;
+  /** Refunds that failed and disputes, as the payment provider reported them (payment-events.ts). */
+  paymentIssues?: PaymentIssue[] | undefined;
   timeline: TimelineEntry[];
   /** Sent notices keyed by `template:cause:channel`, the key that makes each notice once per cause. */
   notices: Record<string, NotificationEntry>;
@@ -361,6 +393,7 @@ export interface OrderView {
   cancellation: CancellationState | null;
   rejection: { code: string; message: string } | null;
   returns: ReturnView[];
+  paymentIssues: PaymentIssue[];
   timeline: TimelineEntry[];
   notifications: NotificationEntry[];
 }
@@ -406,6 +439,7 @@ export const toOrderView = (order: OrderRecord): OrderView => {
     cancellation: order.cancellation ?? null,
     rejection: order.rejection ?? null,
     returns: (order.returns ?? []).map(toReturnView),
+    paymentIssues: order.paymentIssues ?? [],
     timeline: inTimeOrder(order.timeline),
     notifications: Object.values(order.notices).sort((a, b) => a.at.localeCompare(b.at)),
   };

@@ -36,13 +36,13 @@ export const deliveryDeadline = (order: OrderRecord, graceDays: number, daySecon
 
 /**
  * What the order's parked execution should be woken with, if anything. Waiting for a review, the operator's
- * decision or a cancellation ends the wait (review.ts `reviewWakeAction`); waiting for shipment, a ship trigger or
- * a cancellation (cancellation.ts `shipmentWakeAction`); waiting for delivery, a new carrier event or a
+ * decision or a cancellation ends the wait (review.ts `reviewWakeAction`); waiting for shipment, a ship trigger, a
+ * cancellation or a lapsed authorization (cancellation.ts `shipmentWakeAction`); waiting for delivery, a new carrier event or a
  * cancellation makes it look again.
  */
 export const wakeAction = (
   order: OrderRecord,
-): 'ship' | 'cancel' | 'recheck' | 'approve' | 'reject' | undefined => {
+): 'ship' | 'cancel' | 'renew' | 'recheck' | 'approve' | 'reject' | undefined => {
   if (!order.wait) return undefined;
   if (order.wait.stage === 'review') return reviewWakeAction(order);
   if (order.wait.stage === 'shipment') return shipmentWakeAction(order);

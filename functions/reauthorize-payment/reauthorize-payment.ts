@@ -1,7 +1,10 @@
-// The parcel has not shipped and the authorization is about to lapse: renew it. A declined renewal ends the order
-// (AuthorizationExpiredError → compensation → CANCELLED with reason `authorization_expired`).
+// The parcel has not shipped and the authorization is about to lapse, or has lapsed at the payment provider (a
+// payment webhook recorded it and woke the shipment wait with `renew`): renew it. Either outcome deals with the
+// recorded lapse. A declined renewal ends the order (AuthorizationExpiredError → compensation → CANCELLED with
+// reason `authorization_expired`).
 import type { CoreDeps, PaymentDeps } from '../runtime/deps';
 import { AuthorizationExpiredError, PaymentDeclinedError } from '../domain/errors';
+import { markApplied } from '../domain/inbox';
 import { withTimeline } from '../domain/order';
 import { addDays } from '../domain/time';
 import { commitStep } from '../runtime/step';
@@ -40,7 +43,7 @@ export const reauthorizePayment = async (deps: StepDeps, input: { orderId: strin
     const { order: stored } = await commitStep(deps, order.orderId, (current) => ({
       next: withTimeline(
         {
-          ...current,
+          ...markApplied(current, ['payment']),
           payment: {
             ...current.payment,
             paymentId: renewed.paymentId,
@@ -58,7 +61,7 @@ export const reauthorizePayment = async (deps: StepDeps, input: { orderId: strin
     if (!(error instanceof PaymentDeclinedError)) throw error;
     await commitStep(deps, order.orderId, (current) => ({
       next: withTimeline(
-        { ...current, payment: { ...current.payment, status: 'EXPIRED' } },
+        { ...markApplied(current, ['payment']), payment: { ...current.payment, status: 'EXPIRED' } },
         now.toISOString(),
         'PAYMENT_AUTHORIZATION_EXPIRED',
       ),

@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { Deps } from './deps';
 import { carrierPart } from './parts/carrier';
 import { corePart } from './parts/core';
-import { riskFingerprintsPart, trackingLinksPart } from './parts/keys';
+import { paymentWebhookPart, riskFingerprintsPart, trackingLinksPart } from './parts/keys';
 import { messagingPart } from './parts/messaging';
 import { composeParts, partContext, type Clients, type ComposeOptions } from './parts/part';
 import { paymentPart } from './parts/payment';
@@ -23,6 +23,7 @@ export const composeDeps = (config: Config, clients: Clients, options: ComposeOp
     paymentPart,
     carrierPart,
     webhooksPart,
+    paymentWebhookPart,
     trackingLinksPart,
     riskFingerprintsPart,
   ] as const);

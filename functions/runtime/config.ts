@@ -29,6 +29,12 @@ const envSchema = z.object({
    * within this time and without a cold start.
    */
   SECRETS_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Secrets Manager name of the Stripe webhook signing secret (`whsec_...`); locally the secret itself comes in
+   * STRIPE_WEBHOOK_SECRET. With neither, the stage takes no payment webhooks (their route answers 404).
+   */
+  STRIPE_WEBHOOK_SECRET_NAME: z.string().default(''),
+  STRIPE_WEBHOOK_SECRET: z.string().default(''),
   /** JSON object mapping API Gateway API key ids to principals (`{"abc123": "demo-store", "def456": "ops"}`). */
   API_KEY_PRINCIPALS: z.string().default('{}'),
   /** Local mode: `principal:key` pairs, comma-separated (ORDERFLOW_API_KEYS). */
@@ -89,10 +95,18 @@ export interface Config {
   orderEventsTopicArn: string;
   paymentProvider: 'sandbox' | 'stripe';
   carrierProvider: 'sandbox' | 'easypost';
-  secretNames: { stripe: string; easypost: string; webhook: string; trackingLink: string; riskHash: string };
+  secretNames: {
+    stripe: string;
+    easypost: string;
+    webhook: string;
+    stripeWebhook: string;
+    trackingLink: string;
+    riskHash: string;
+  };
   webhookSecret: string;
   /** Seconds a secret read from Secrets Manager is cached. */
   secretsMaxAgeSeconds: number;
+  stripeWebhookSecret: string;
   /** Principal by API Gateway key id (AWS) or by raw key value (local). */
   principalsByKeyId: ReadonlyMap<string, string>;
   principalsByKey: ReadonlyMap<string, string>;
@@ -173,11 +187,13 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
       stripe: e.STRIPE_SECRET_NAME,
       easypost: e.EASYPOST_SECRET_NAME,
       webhook: e.WEBHOOK_SECRET_NAME,
+      stripeWebhook: e.STRIPE_WEBHOOK_SECRET_NAME,
       trackingLink: e.TRACKING_LINK_SECRET_NAME,
       riskHash: e.RISK_HASH_KEY_NAME,
     },
     webhookSecret: e.WEBHOOK_SECRET,
     secretsMaxAgeSeconds: e.SECRETS_MAX_AGE_SECONDS,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     principalsByKeyId: new Map(Object.entries(keyIds)),
     principalsByKey: parseApiKeys(e.API_KEYS),
     daySeconds: e.DAY_SECONDS,

@@ -17,6 +17,8 @@ export interface Deps {
   carrier: CarrierProvider;
   webhookParsers: Readonly<Record<string, CarrierWebhookParser>>;
   webhookSecret(): Promise<string>;
+  /** The Stripe webhook signing secret; undefined in a stage that takes no payment webhooks. */
+  paymentWebhookSecret(): Promise<string | undefined>;
   /** The HMAC key of customer tracking links. */
   trackingLinkSecret(): Promise<string>;
   /** The HMAC key of the source-IP and payment-method hashes (risk velocity). */
@@ -42,6 +44,8 @@ export type PaymentDeps = Pick<Deps, 'payment'>;
 export type CarrierDeps = Pick<Deps, 'carrier'>;
 /** Carrier webhook parsers and their signing secret (parts/webhooks.ts). */
 export type WebhookDeps = Pick<Deps, 'webhookParsers' | 'webhookSecret'>;
+/** Stripe's webhook signing secret, where the stage takes payment webhooks (parts/keys.ts). */
+export type PaymentWebhookDeps = Pick<Deps, 'paymentWebhookSecret'>;
 /** The tracking-link key (parts/keys.ts). */
 export type TrackingLinkDeps = Pick<Deps, 'trackingLinkSecret'>;
 /** The risk fingerprint key (parts/keys.ts). */

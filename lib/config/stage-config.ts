@@ -106,7 +106,12 @@ export const stageConfigSchema = z
     providers: z.object({
       payment: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('sandbox') }),
-        z.object({ kind: z.literal('stripe'), apiKeySecretName: secretNameSchema }),
+        z.object({
+          kind: z.literal('stripe'),
+          apiKeySecretName: secretNameSchema,
+          /** The signing secret (`whsec_...`) of the stage's Stripe webhook endpoint (docs/deploy.md). */
+          webhookSecretName: secretNameSchema,
+        }),
       ]),
       carrier: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('sandbox') }),

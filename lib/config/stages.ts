@@ -66,7 +66,11 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
     logLevel: 'INFO',
     providers: {
       // Stripe and EasyPost test-mode keys.
-      payment: { kind: 'stripe', apiKeySecretName: 'orderflow/staging/stripe-api-key' },
+      payment: {
+        kind: 'stripe',
+        apiKeySecretName: 'orderflow/staging/stripe-api-key',
+        webhookSecretName: 'orderflow/staging/stripe-webhook-secret',
+      },
       carrier: {
         kind: 'easypost',
         apiKeySecretName: 'orderflow/staging/easypost-api-key',
@@ -99,7 +103,11 @@ export const stages: Readonly<Record<StageName, StageConfigInput>> = {
     logRetentionDays: 180,
     logLevel: 'INFO',
     providers: {
-      payment: { kind: 'stripe', apiKeySecretName: 'orderflow/prod/stripe-api-key' },
+      payment: {
+        kind: 'stripe',
+        apiKeySecretName: 'orderflow/prod/stripe-api-key',
+        webhookSecretName: 'orderflow/prod/stripe-webhook-secret',
+      },
       carrier: {
         kind: 'easypost',
         apiKeySecretName: 'orderflow/prod/easypost-api-key',

@@ -227,6 +227,16 @@ export class OrderFunctions extends Construct {
           environment: { WEBHOOK_SECRET_NAME: secrets.webhookSigning.secretId },
           grant: (role) => secrets.webhookSigning.secret.grantRead(role),
         };
+      case 'paymentWebhookSecret': {
+        // Without Stripe no one sends payment webhooks: no secret, nothing granted, and the route answers 404.
+        const secret = secrets.stripeWebhookSigning;
+        return secret
+          ? {
+              environment: { STRIPE_WEBHOOK_SECRET_NAME: secret.secretId },
+              grant: (role) => secret.secret.grantRead(role),
+            }
+          : { environment: {}, grant: () => undefined };
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 // The secrets handlers read from Secrets Manager (never from plain environment variables in AWS): the real
-// providers' API keys and the carrier webhook secret, created by operators under the names in the stage config
+// providers' API keys and the Stripe and carrier webhook secrets, created by operators under the names in the stage config
 // (see docs/deploy.md), and secrets the stack generates itself: the HMAC key of customer tracking links, the HMAC
 // key of the risk rules' IP and payment-method hashes and, with the sandbox carrier, the sandbox webhook signing
 // secret. Handlers get a secret's name and read access to it.
@@ -26,6 +26,8 @@ export class Secrets extends Construct {
   readonly stripeApiKey: HandlerSecret | undefined;
   /** EasyPost API key (operator-created), when the stage uses EasyPost. */
   readonly easyPostApiKey: HandlerSecret | undefined;
+  /** Signing secret of Stripe webhooks (operator-created), when the stage uses Stripe; no payment webhooks else. */
+  readonly stripeWebhookSigning: HandlerSecret | undefined;
   /** HMAC secret carrier webhooks are signed with: EasyPost's (operator-created) or a generated sandbox one. */
   readonly webhookSigning: HandlerSecret;
   /** HMAC key of the `t` token in customer tracking links (generated). */
@@ -59,6 +61,8 @@ export class Secrets extends Construct {
 
     this.stripeApiKey =
       payment.kind === 'stripe' ? imported('StripeApiKey', payment.apiKeySecretName) : undefined;
+    this.stripeWebhookSigning =
+      payment.kind === 'stripe' ? imported('StripeWebhookSecret', payment.webhookSecretName) : undefined;
     this.easyPostApiKey =
       carrier.kind === 'easypost' ? imported('EasyPostApiKey', carrier.apiKeySecretName) : undefined;
     this.webhookSigning =

@@ -20,6 +20,7 @@ const secretReading: Capability[] = [
   'trackingLinks',
   'riskFingerprints',
   'webhookSecret',
+  'paymentWebhookSecret',
   'paymentProvider',
   'carrierProvider',
 ];
@@ -72,8 +73,12 @@ const rules: Rule[] = [
     calledFor: (spec) => hasAny(spec, ['paymentProvider']),
     required: true,
   },
-  // The Stripe SDK, once the adapter uses it.
-  { what: 'stripe', calledFor: (spec) => hasAny(spec, ['paymentProvider']), required: false },
+  // The Stripe SDK: the payment adapter, and the signature check of Stripe's webhooks.
+  {
+    what: 'stripe',
+    calledFor: (spec) => hasAny(spec, ['paymentProvider', 'paymentWebhookSecret']),
+    required: true,
+  },
   {
     what: 'functions/adapters/carrier/easypost-carrier.ts',
     calledFor: (spec) => hasAny(spec, ['carrierProvider']),

@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getOrder } from '../../functions/adapters/order-store';
 import { rejectionCodeByError } from '../../functions/domain/errors';
+import { stripeEvent } from '../../local/api-client';
 import { buildBundles, type BuiltBundles } from '../../local/bundles';
 import { lambdaNodeVersion, resolveLambdaNode } from '../../local/lambda-node';
 import type { LocalSystem } from '../../local/system';
@@ -346,5 +348,33 @@ describe('the deployed bundles', () => {
       'refund_issued',
       'cancellation_confirmation',
     ]);
+  });
+
+  it('take a signed Stripe dispute (flagged, operators alerted once) and refuse an unsigned one', async () => {
+    const { body } = await api.postOrder(anOrderRequest());
+    await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+    await api.ship(body.orderId);
+    await waitForOrder(api, system, body.orderId, (o) => o.payment.status === 'CAPTURED');
+    const paymentId = (await getOrder(system.deps.db, body.orderId))!.payment.paymentId!;
+    const dispute = stripeEvent('charge.dispute.created', {
+      id: 'dp_bundles',
+      object: 'dispute',
+      amount: 4498,
+      reason: 'fraudulent',
+      payment_intent: paymentId,
+    });
+
+    const unsigned = await api.paymentEvent(dispute, null);
+    const signed = await api.paymentEvent(dispute);
+    const again = await api.paymentEvent(dispute);
+
+    expect(unsigned.status).toBe(401);
+    expect(signed).toMatchObject({ status: 200, body: { received: 1, outcome: 'recorded' } });
+    expect(again.body).toEqual({ received: 1, outcome: 'ignored' });
+    expect((await api.order(body.orderId)).paymentIssues).toMatchObject([
+      { kind: 'dispute', disputeId: 'dp_bundles', amount: 4498, reason: 'fraudulent' },
+    ]);
+    const alerts = (await api.outbox(body.orderId)).filter((m) => m.channel === 'ops');
+    expect(alerts).toHaveLength(1);
   });
 });

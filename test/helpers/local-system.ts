@@ -15,6 +15,7 @@ export const storefrontKey = 'local-dev-key';
 export const otherStorefrontKey = 'other-store-key';
 export const opsKey = 'local-ops-key';
 export const webhookSecret = 'test-webhook-secret';
+export const stripeWebhookSecret = 'whsec_test_orderflow';
 
 export interface TestSystemOptions {
   simulation?: 'auto' | 'off';
@@ -37,6 +38,7 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ORDERFLOW_DATA_DIR: options.dataDir ?? ':memory:',
       ORDERFLOW_API_KEYS: `demo-store:${storefrontKey},other-store:${otherStorefrontKey},ops:${opsKey}`,
       ORDERFLOW_WEBHOOK_SECRET: webhookSecret,
+      ORDERFLOW_STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
       ORDERFLOW_CARRIER_SIMULATION: options.simulation ?? 'off',
       ORDERFLOW_DAY_SECONDS: String(options.daySeconds ?? 1),
     }),
@@ -65,7 +67,12 @@ export const withTotal = (request: CreateOrderRequest): CreateOrderRequest => ({
   total: itemsTotal(request.items) + request.shipping.amount + request.tax,
 });
 
-export const testKeys: ApiKeys = { storefront: storefrontKey, ops: opsKey, webhookSecret };
+export const testKeys: ApiKeys = {
+  storefront: storefrontKey,
+  ops: opsKey,
+  webhookSecret,
+  stripeWebhookSecret,
+};
 
 /** The local API client with the test system's keys. */
 export class Api extends ApiClient {

@@ -265,9 +265,14 @@ describe('capabilities', () => {
       actions(s, spec).includes('secretsmanager:GetSecretValue');
     for (const spec of functionCatalog) {
       const needsSecret = spec.capabilities.some((capability) =>
-        ['paymentProvider', 'carrierProvider', 'webhookSecret', 'sendEmail', 'trackingLinks'].includes(
-          capability,
-        ),
+        [
+          'paymentProvider',
+          'carrierProvider',
+          'webhookSecret',
+          'paymentWebhookSecret',
+          'sendEmail',
+          'trackingLinks',
+        ].includes(capability),
       );
       expect(readsSecrets(prod, spec), spec.id).toBe(needsSecret);
     }
@@ -281,6 +286,38 @@ describe('capabilities', () => {
     for (const spec of readers) {
       const maxAge = Number(environmentOf(prod, spec).SECRETS_MAX_AGE_SECONDS);
       expect([spec.id, maxAge > 0 && maxAge <= 900]).toEqual([spec.id, true]);
+    }
+  });
+
+  it('lets only the payment webhook read the Stripe signing secret, by name, and only where Stripe is used', () => {
+    // Prepare
+    const readers = (s: Synthesized, id: string) =>
+      functionCatalog.filter((spec) =>
+        statementsOf(s, spec).some(
+          (statement) =>
+            actionsOf(statement).includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(statement.Resource).includes(id),
+        ),
+      );
+
+    // Act / Assess: prod imports the operator's secret by name; only the webhook gets it and may read it.
+    for (const spec of functionCatalog) {
+      const environment = environmentOf(prod, spec);
+      if (spec.capabilities.includes('paymentWebhookSecret')) {
+        expect(environment).toMatchObject({
+          STRIPE_WEBHOOK_SECRET_NAME: 'orderflow/prod/stripe-webhook-secret',
+        });
+      } else {
+        expect(environment, spec.id).not.toHaveProperty('STRIPE_WEBHOOK_SECRET_NAME');
+      }
+      expect(environment).not.toHaveProperty('STRIPE_WEBHOOK_SECRET');
+    }
+    expect(readers(prod, 'stripe-webhook-secret').map((spec) => spec.id)).toEqual(['PaymentWebhook']);
+    // dev (sandbox payments) takes no payment webhooks: no such secret, no name, nothing to read.
+    expect(dev.stack.node.findChild('Secrets').node.tryFindChild('StripeWebhookSecret')).toBeUndefined();
+    for (const spec of withCapability('paymentWebhookSecret')) {
+      expect(environmentOf(dev, spec)).not.toHaveProperty('STRIPE_WEBHOOK_SECRET_NAME');
+      expect(actions(dev, spec)).not.toContain('secretsmanager:GetSecretValue');
     }
   });
 

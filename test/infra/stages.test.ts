@@ -77,6 +77,20 @@ describe('stage config', () => {
     expect(result.error?.issues[0]?.path).toEqual(['store', 'supportUrl']);
   });
 
+  it('rejects Stripe payments without the secret name of their webhook signing secret, naming the field', () => {
+    const prod = stages.prod;
+    const result = stageConfigSchema.safeParse({
+      ...prod,
+      providers: {
+        ...prod.providers,
+        payment: { kind: 'stripe', apiKeySecretName: 'orderflow/prod/stripe-api-key' },
+      },
+    });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['providers', 'payment', 'webhookSecretName']);
+  });
+
   it('stops the CDK app with that message and a non-zero exit code', async () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/orderflow.ts'], {
       cwd: projectRoot,

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import apiDocument from '../../docs/openapi.json';
 import type { LocalSystem } from '../../local/system';
 import { signSandboxWebhook } from '../../functions/adapters/carrier/webhooks';
+import { signStripeWebhook } from '../../functions/adapters/payment/stripe-webhooks';
+import { getOrder } from '../../functions/adapters/order-store';
+import { stripeEvent } from '../../local/api-client';
 import {
   Api,
   anOrderRequest,
@@ -15,6 +18,7 @@ import {
   scan,
   startTestSystem,
   storefrontKey,
+  stripeWebhookSecret,
   waitForOrder,
   webhookSecret,
   withTotal,
@@ -184,6 +188,25 @@ describe('the API document', () => {
       headers: { 'x-orderflow-signature': 'not-a-signature' },
     });
     await waitForOrder(api, system, orderId, hasStatus('DELIVERED'));
+
+    // A dispute of the captured payment (signed as Stripe signs), and the same body unsigned.
+    const stored = await getOrder(system.deps.db, orderId);
+    const dispute = JSON.stringify(
+      stripeEvent('charge.dispute.created', {
+        id: 'dp_document',
+        object: 'dispute',
+        amount: labelled.total,
+        reason: 'fraudulent',
+        payment_intent: stored!.payment.paymentId,
+      }),
+    );
+    await call('POST /webhooks/payment/stripe', '/webhooks/payment/stripe', {
+      key: null,
+      raw: dispute,
+      headers: { 'stripe-signature': signStripeWebhook(dispute, stripeWebhookSecret) },
+    });
+    await call('POST /webhooks/payment/stripe', '/webhooks/payment/stripe', { key: null, raw: dispute });
+    await call('GET /orders/{orderId}', `/orders/${orderId}`);
     await call('POST /orders/{orderId}/cancel', `/orders/${orderId}/cancel`, { body: { reason: 'other' } });
     await call('POST /orders/{orderId}/cancel', `/orders/${orderId}/cancel`, { body: { reason: 'bored' } });
     await call('POST /orders/{orderId}/returns', `/orders/${orderId}/returns`, {

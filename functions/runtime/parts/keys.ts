@@ -1,9 +1,9 @@
 // The HMAC keys handlers sign or verify with: the tracking-link key (the tracking page, and every customer notice
 // that links to it) and the risk fingerprint key (intake hashes the source IP and payment method with it). A new
 // key is one more part here, over `keyFrom`.
-import type { RiskFingerprintDeps, TrackingLinkDeps } from '../deps';
+import type { PaymentWebhookDeps, RiskFingerprintDeps, TrackingLinkDeps } from '../deps';
 import type { Part } from './part';
-import { keyFrom } from './secrets';
+import { keyFrom, secretOf } from './secrets';
 
 export const trackingLinksPart: Part<TrackingLinkDeps> = (context) => ({
   trackingLinkSecret: keyFrom(context, {
@@ -22,3 +22,15 @@ export const riskFingerprintsPart: Part<RiskFingerprintDeps> = (context) => ({
     purpose: 'risk fingerprints',
   }),
 });
+
+/**
+ * Stripe's webhook signing secret: given (local), else read by name (AWS, stages with Stripe), else none: such a
+ * stage takes no payment webhooks.
+ */
+export const paymentWebhookPart: Part<PaymentWebhookDeps> = (context) => {
+  const { stripeWebhookSecret, secretNames } = context.config;
+  if (stripeWebhookSecret) return { paymentWebhookSecret: () => Promise.resolve(stripeWebhookSecret) };
+  if (secretNames.stripeWebhook)
+    return { paymentWebhookSecret: secretOf(context, secretNames.stripeWebhook) };
+  return { paymentWebhookSecret: () => Promise.resolve(undefined) };
+};

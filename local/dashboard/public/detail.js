@@ -137,6 +137,23 @@ const cancellation = (c) =>
     ['Completed', time(c.completedAt)],
   ]);
 
+/** Failed refunds and disputes the payment provider reported: each needs a person. */
+const paymentIssues = (order) =>
+  order.paymentIssues.map((issue) =>
+    h(
+      'div',
+      { class: 'payment-issue', dataset: { kind: issue.kind } },
+      h('h4', { text: issue.kind === 'dispute' ? 'Dispute' : 'Refund failed' }),
+      facts([
+        ['Amount', money(issue.amount, order.currency)],
+        ['Reason', issue.reason ? words(issue.reason) : null],
+        ['Dispute', issue.disputeId],
+        ['Refund', issue.refundId],
+        ['At', time(issue.at)],
+      ]),
+    ),
+  );
+
 const returns = (order) =>
   order.returns.map((r) =>
     h(
@@ -290,6 +307,7 @@ export const renderDetail = (container, order, executions) => {
           ]),
         )
       : null,
+    order.paymentIssues?.length ? section('payment-issues', 'Payment issues', paymentIssues(order)) : null,
     order.returns.length ? section('returns', 'Returns', returns(order)) : null,
     section('notifications', 'Notifications', notifications(order.notifications)),
     section('timeline', 'Timeline', timeline(order.timeline)),

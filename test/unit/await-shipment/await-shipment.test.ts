@@ -225,4 +225,48 @@ describe('awaitShipment', () => {
     expect(world.workflow.resumed).toEqual(resumedWith('ship'));
     expect((await world.order(order.orderId)).wait).toBeUndefined();
   });
+
+  describe('with a lapse of the authorization recorded (payment-events.ts)', () => {
+    /** The order with the payment authorized and a lapse of it pending in the inbox. */
+    const lapsed = (order: OrderRecord): OrderRecord => ({
+      ...order,
+      payment: { ...order.payment, status: 'AUTHORIZED', paymentId: 'pi_lapsed' },
+      inbox: {
+        ...order.inbox,
+        'payment:evt_lapse': {
+          kind: 'payment',
+          paymentId: 'pi_lapsed',
+          receivedAt: NOW,
+          occurredAt: NOW,
+          applied: false,
+        },
+      },
+    });
+
+    it('resumes its own token with renew at once, and stores no token', async () => {
+      // Prepare
+      const order = await aLabelledOrder(lapsed);
+
+      // Act
+      await awaitShipment(world.deps, park(order));
+
+      // Assess
+      expect(world.workflow.resumed).toEqual(resumedWith('renew'));
+      expect((await world.order(order.orderId)).wait).toBeUndefined();
+    });
+
+    it('renews before a ship call that came with it', async () => {
+      // Prepare
+      const order = await aLabelledOrder((o) => ({
+        ...lapsed(o),
+        inbox: { ...lapsed(o).inbox, ship: shipCall },
+      }));
+
+      // Act
+      await awaitShipment(world.deps, park(order));
+
+      // Assess
+      expect(world.workflow.resumed).toEqual(resumedWith('renew'));
+    });
+  });
 });

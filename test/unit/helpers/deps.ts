@@ -90,6 +90,7 @@ export const testConfig = (db: Db): Config =>
     PUBLIC_BASE_URL: noticeContext.publicBaseUrl,
     TRACKING_LINK_SECRET: noticeContext.trackingLinkSecret,
     WEBHOOK_SECRET: 'test-webhook-secret',
+    STRIPE_WEBHOOK_SECRET: 'whsec_test_orderflow',
     RISK_HASH_KEY: 'test-risk-hash-key',
     DAY_SECONDS: String(DAY_SECONDS),
     API_KEYS: `ops:${OPS_KEY},demo-store:${STOREFRONT_KEY}`,
@@ -141,6 +142,7 @@ export class StepWorld {
       carrier,
       webhookParsers: {},
       webhookSecret: () => Promise.resolve(config.webhookSecret),
+      paymentWebhookSecret: () => Promise.resolve(config.stripeWebhookSecret),
       trackingLinkSecret: () => Promise.resolve(config.trackingLinkSecret),
       riskHashKey: () => Promise.resolve(config.riskHashKey),
       // Through the world, so that each test sees its own recordings.

@@ -6,6 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { AuthorizationExpiredError, PaymentDeclinedError } from '../../../functions/domain/errors';
 import type { OrderRecord } from '../../../functions/domain/order';
 import type { PaymentProvider } from '../../../functions/domain/providers';
+import {
+  hasPendingLapse,
+  paymentEventEffect,
+  paymentEventKey,
+  type PaymentEvent,
+} from '../../../functions/domain/payment-events';
 import { reauthorizePayment } from '../../../functions/reauthorize-payment/reauthorize-payment';
 import { timelineTypes, useStepWorld, withPayment } from '../helpers/deps';
 import { aShipment, DAY_SECONDS, daysAfter, T0 } from '../helpers/orders';
@@ -183,4 +189,50 @@ describe('reauthorizePayment', () => {
       expect([stored.version, stored.payment.status]).toEqual([order.version, status]);
     },
   );
+
+  describe('after the payment provider reported a lapse', () => {
+    /** The waiting order with a lapse recorded at T0 + 3 days (payment-events.ts), the clock then too. */
+    const aLapsedOrder = async (overrides: Partial<OrderRecord> = {}) => {
+      const waiting = await aWaitingOrder(overrides);
+      const lapsedAt = daysAfter(T0, 3);
+      world.clock.set(lapsedAt);
+      const event: PaymentEvent = {
+        kind: 'authorization_lapsed',
+        eventId: 'evt_lapse',
+        type: 'charge.expired',
+        occurredAt: lapsedAt,
+        paymentId: waiting.payment.paymentId!,
+      };
+      return world.changeOrder(waiting.orderId, (order) => paymentEventEffect(order, event, lapsedAt)!.next);
+    };
+
+    it('renews now, days before the planned renewal, and marks the lapse applied', async () => {
+      // Prepare
+      const order = await aLapsedOrder();
+
+      // Act
+      const signal = await reauthorizePayment(world.deps, { orderId: order.orderId });
+
+      // Assess
+      const stored = await world.order(order.orderId);
+      expect(stored.payment.authorizationExpiresAt).toBe(daysAfter(T0, 3 + 7));
+      expect(stored.inbox[paymentEventKey('evt_lapse')]?.applied).toBe(true);
+      expect(hasPendingLapse(stored)).toBe(false);
+      expect(signal.wait.until).toBe(daysAfter(T0, 3 + 6));
+    });
+
+    it('marks the lapse applied too when the renewal is declined', async () => {
+      // Prepare
+      const order = await aLapsedOrder({ paymentToken: 'tok_reauthDeclined' });
+
+      // Act
+      const renewing = reauthorizePayment(world.deps, { orderId: order.orderId });
+
+      // Assess
+      await expect(renewing).rejects.toBeInstanceOf(AuthorizationExpiredError);
+      const stored = await world.order(order.orderId);
+      expect(stored.payment.status).toBe('EXPIRED');
+      expect(stored.inbox[paymentEventKey('evt_lapse')]?.applied).toBe(true);
+    });
+  });
 });
