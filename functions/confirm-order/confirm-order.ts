@@ -1,5 +1,5 @@
 // Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
-// they opted in).
+// they opted in). Answers with the shipment wait, which BuyLabel parks on once the label is bought.
 import * as z from 'zod';
 import { assertNotCancelled } from '../domain/cancellation';
 import type { Deps } from '../runtime/deps';
@@ -7,6 +7,7 @@ import { isForward, withTimeline } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';
 import { planNotice } from '../domain/notices';
 import { commitStep, orderInput } from '../runtime/step';
+import { shipmentWait, type WakeSignal } from '../domain/waits';
 
 export const confirmInput = orderInput.extend({
   risk: z.object({
@@ -16,10 +17,11 @@ export const confirmInput = orderInput.extend({
   }),
 });
 
-export const confirmOrder = async (deps: Deps, input: z.infer<typeof confirmInput>): Promise<void> => {
-  const at = deps.now().toISOString();
+export const confirmOrder = async (deps: Deps, input: z.infer<typeof confirmInput>): Promise<WakeSignal> => {
+  const now = deps.now();
+  const at = now.toISOString();
   const ctx = await noticeContext(deps);
-  await commitStep(deps, input.orderId, (order) => {
+  const { order } = await commitStep(deps, input.orderId, (order) => {
     assertNotCancelled(order);
     if (!isForward(order.status, 'CONFIRMED')) return { next: undefined, result: undefined };
     return {
@@ -28,4 +30,5 @@ export const confirmOrder = async (deps: Deps, input: z.infer<typeof confirmInpu
       result: undefined,
     };
   });
+  return shipmentWait(order, now, deps.config.daySeconds);
 };

@@ -4,7 +4,7 @@
 // ship and cancel commands and the carrier webhook; what to record and whom to wake is the domain's.
 import type { Deps } from '../runtime/deps';
 import type { OrderRecord } from '../domain/order';
-import { orderWake, wakeSignal, type DueWake } from '../domain/waits';
+import { orderWake, wakeSignal, waitPolicy, type DueWake } from '../domain/waits';
 import { mutateOrder, type Mutation } from '../adapters/order-store';
 
 /**
@@ -16,7 +16,7 @@ export const recordAndWake = async (
   deps: Deps,
   orderId: string,
   record: (current: OrderRecord) => OrderRecord | undefined,
-  wake: (stored: OrderRecord) => DueWake | undefined = orderWake,
+  wake: (stored: OrderRecord) => DueWake | undefined = (stored) => orderWake(stored, waitPolicy(deps.config)),
 ): Promise<Omit<Mutation<undefined>, 'result'>> => {
   const { order, changed } = await mutateOrder(
     deps.db,

@@ -13,8 +13,6 @@ import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step'
 
 export const trackReturnInput = orderInput.extend({
   returnId: z.string().min(1).max(64),
-  token: z.string().min(1).optional(),
-  until: z.iso.datetime().optional(),
 });
 export type TrackReturnInput = z.infer<typeof trackReturnInput>;
 
