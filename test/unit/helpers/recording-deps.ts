@@ -14,11 +14,13 @@ export interface Recorded {
   resumed: { token: string; signal: WakeSignal }[];
   /** Every operator alert, in order. */
   alerts: OpsAlert[];
+  /** Every customer notice sent, as `template by channel`, in order. */
+  notices: string[];
 }
 
 /** Deps over `db` at the fixed time `now`, with what the workflow and messaging were asked recorded. */
 export const recordingDeps = (db: Db, now: Date): { deps: Deps; recorded: Recorded } => {
-  const recorded: Recorded = { resumed: [], alerts: [] };
+  const recorded: Recorded = { resumed: [], alerts: [], notices: [] };
   const workflow: Workflow = {
     start: () => Promise.resolve(),
     startReturn: () => Promise.resolve(),
@@ -28,8 +30,14 @@ export const recordingDeps = (db: Db, now: Date): { deps: Deps; recorded: Record
     },
   };
   const messaging: Messaging = {
-    sendEmail: () => Promise.resolve(),
-    sendSms: () => Promise.resolve(),
+    sendEmail: (email) => {
+      recorded.notices.push(`${email.template} by email`);
+      return Promise.resolve();
+    },
+    sendSms: (sms) => {
+      recorded.notices.push(`${sms.template} by sms`);
+      return Promise.resolve();
+    },
     alertOps: (alert) => {
       recorded.alerts.push(alert);
       return Promise.resolve();
