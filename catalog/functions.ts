@@ -128,10 +128,12 @@ export const functionCatalog: readonly FunctionSpec[] = [
   {
     id: 'CarrierWebhook',
     entry: 'functions/carrier-webhook/handler.ts',
-    description: 'Carrier tracking webhooks: verify, record, resume the waiting workflow',
-    // The order of a tracking number (byTracking), its inbox, and UNMATCHED# records for operators.
+    description:
+      'Carrier tracking webhooks: verify, record (applying a milestone the workflow need not decide on), resume the waiting workflow',
+    // The order of a tracking number (byTracking), its inbox, and UNMATCHED# records for operators. A milestone it
+    // applies itself sends its customer notice and publishes the status change.
     tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['byTracking'] } },
-    capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret'],
+    capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret', 'sendEmail', 'sendSms', 'orderEvents'],
     routes: [{ method: 'POST', path: '/webhooks/carrier/{provider}', auth: 'none' }],
   },
   {
@@ -185,7 +187,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     // Orders with a silent parcel (parcelsInFlight), each order read; the scans found go the webhooks' way
     // (byTracking, the order's inbox, UNMATCHED# records); the run's lease item is a conditional put.
     tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['parcelsInFlight', 'byTracking'] } },
-    capabilities: ['carrierProvider', 'sendTaskResult', 'opsAlerts'],
+    capabilities: ['carrierProvider', 'sendTaskResult', 'opsAlerts', 'sendEmail', 'sendSms', 'orderEvents'],
     schedule: { everyMinutes: 30, businessTime: true },
   },
   // Workflow steps
@@ -254,9 +256,9 @@ export const functionCatalog: readonly FunctionSpec[] = [
   step(
     'BuyLabel',
     'buy-label',
-    'Buys the carrier label',
+    'Buys the carrier label and parks (task token) on the shipment wait in the same write',
     { Orders: orderWrites },
-    ['carrierProvider', 'orderEvents'],
+    ['carrierProvider', 'sendTaskResult', 'orderEvents'],
     ['AddressUndeliverableError', 'OrderCancelledError'],
   ),
   step('VoidLabel', 'void-label', 'Voids an unused label (compensation)', { Orders: orderWrites }, [
@@ -272,16 +274,16 @@ export const functionCatalog: readonly FunctionSpec[] = [
   step(
     'AwaitShipment',
     'await-shipment',
-    'Waits (task token) for the parcel to ship: the ship call or the first carrier scan',
+    'Waits again (task token) for the parcel to ship after a renewal: the ship call or the first carrier scan',
     { Orders: orderWrites },
     ['sendTaskResult'],
   ),
   step(
     'CapturePayment',
     'capture-payment',
-    'Captures the payment once the parcel ships, commits stock, sends the shipping notice',
+    'Captures the payment once the parcel ships, commits stock, sends the shipping notice, parks (task token) on the delivery wait',
     { Orders: orderWrites, Inventory: stockUpdates },
-    ['paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
+    ['sendTaskResult', 'paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
     ['CaptureFailedError'],
   ),
   step(

@@ -2,9 +2,10 @@ import { awsDeps } from '../runtime/parts/part';
 import { carrierPart } from '../runtime/parts/carrier';
 import { corePart } from '../runtime/parts/core';
 import { topicsPart } from '../runtime/parts/messaging';
+import { workflowPart } from '../runtime/parts/workflow';
 import { orderInput, stepHandler } from '../runtime/step';
 import { buyLabel } from './buy-label';
 
-export const createHandler = (deps = awsDeps(corePart, carrierPart, topicsPart)) =>
+export const createHandler = (deps = awsDeps(corePart, carrierPart, topicsPart, workflowPart)) =>
   stepHandler(orderInput, buyLabel, deps);
 export const handler = createHandler();

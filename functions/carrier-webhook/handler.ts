@@ -1,10 +1,11 @@
 // HTTP adapter of carrier webhooks: no API key; the signature over the raw body is checked before anything else.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { CoreDeps, TopicDeps, WebhookDeps, WorkflowDeps } from '../runtime/deps';
+import type { CoreDeps, MessagingDeps, TrackingLinkDeps, WebhookDeps, WorkflowDeps } from '../runtime/deps';
 import { awsDeps } from '../runtime/parts/part';
 import { corePart } from '../runtime/parts/core';
-import { topicsPart } from '../runtime/parts/messaging';
+import { trackingLinksPart } from '../runtime/parts/keys';
+import { messagingPart } from '../runtime/parts/messaging';
 import { webhooksPart } from '../runtime/parts/webhooks';
 import { workflowPart } from '../runtime/parts/workflow';
 import { HttpError, httpErrors, json, lowerCaseHeaders, rawBody } from '../runtime/http';
@@ -12,7 +13,7 @@ import { logging } from '../runtime/observability';
 import { receiveCarrierEvent } from '../services/receive-carrier-event';
 
 const route = async (
-  deps: CoreDeps & TopicDeps & WorkflowDeps & WebhookDeps,
+  deps: CoreDeps & MessagingDeps & TrackingLinkDeps & WorkflowDeps & WebhookDeps,
   event: APIGatewayProxyEvent,
 ): Promise<APIGatewayProxyResult> => {
   const provider = event.pathParameters?.provider ?? '';
@@ -27,7 +28,9 @@ const route = async (
   return json(200, { received: outcomes.length, outcomes });
 };
 
-export const createHandler = (deps = awsDeps(corePart, topicsPart, workflowPart, webhooksPart)) =>
+export const createHandler = (
+  deps = awsDeps(corePart, messagingPart, trackingLinksPart, workflowPart, webhooksPart),
+) =>
   middy(async (event: APIGatewayProxyEvent) => route(deps(), event))
     .use(logging())
     .use(httpErrors());

@@ -1,5 +1,5 @@
 // Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
-// they opted in).
+// they opted in). Answers with the shipment wait, which BuyLabel parks on once the label is bought.
 import * as z from 'zod';
 import { assertNotCancelled } from '../domain/cancellation';
 import type { CoreDeps, MessagingDeps, TrackingLinkDeps } from '../runtime/deps';
@@ -7,6 +7,7 @@ import { isForward, withTimeline } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';
 import { planNotice } from '../domain/notices';
 import { commitStep, orderInput } from '../runtime/step';
+import { shipmentWait, type WakeSignal } from '../domain/waits';
 
 /** The parts this step uses. */
 type StepDeps = CoreDeps & MessagingDeps & TrackingLinkDeps;
@@ -19,10 +20,14 @@ export const confirmInput = orderInput.extend({
   }),
 });
 
-export const confirmOrder = async (deps: StepDeps, input: z.infer<typeof confirmInput>): Promise<void> => {
-  const at = deps.now().toISOString();
+export const confirmOrder = async (
+  deps: StepDeps,
+  input: z.infer<typeof confirmInput>,
+): Promise<WakeSignal> => {
+  const now = deps.now();
+  const at = now.toISOString();
   const ctx = await noticeContext(deps);
-  await commitStep(deps, input.orderId, (order) => {
+  const { order } = await commitStep(deps, input.orderId, (order) => {
     assertNotCancelled(order);
     if (!isForward(order.status, 'CONFIRMED')) return { next: undefined, result: undefined };
     return {
@@ -31,4 +36,5 @@ export const confirmOrder = async (deps: StepDeps, input: z.infer<typeof confirm
       result: undefined,
     };
   });
+  return shipmentWait(order, now, deps.config.daySeconds);
 };

@@ -37,6 +37,15 @@ export interface DeliveryPolicy {
   lostParcelDays: number;
 }
 
+export const deliveryPolicy = (config: {
+  daySeconds: number;
+  durations: { delayGraceDays: number; lostParcelDays: number };
+}): DeliveryPolicy => ({
+  daySeconds: config.daySeconds,
+  delayGraceDays: config.durations.delayGraceDays,
+  lostParcelDays: config.durations.lostParcelDays,
+});
+
 export interface DeliveryPlan {
   next: OrderRecord;
   notices: PlannedNotice[];
@@ -67,8 +76,6 @@ export const planDelivery = (
   intercept?: InterceptResult,
 ): DeliveryPlan => {
   const at = now.toISOString();
-  const ended = endedAction[order.status];
-  if (ended) return { next: order, notices: [], action: ended, until: at, refund: 0 };
   let next: OrderRecord = order;
   const notices: PlannedNotice[] = [];
   const notify = (template: Parameters<typeof planNotice>[1], cause: string, detail: NoticeDetail = {}) => {
@@ -76,6 +83,12 @@ export const planDelivery = (
       if (!notices.some((n) => n.key === notice.key)) notices.push(notice);
     }
   };
+  const ended = endedAction[order.status];
+  if (ended) {
+    // A delivery whose receiver could not send the notice handed it over (see `receiverPlan`).
+    if (order.status === 'DELIVERED') notify('delivered', 'delivered');
+    return { next: order, notices, action: ended, until: at, refund: 0 };
+  }
   const notifyAll = (wanted: CancellationNotice[]) => {
     for (const notice of wanted) notify(notice.template, notice.cause, notice.detail);
   };
@@ -121,10 +134,11 @@ export const planDelivery = (
       });
     }
     next = { ...next, shipment: updated };
-    if (next.status === 'OUT_FOR_DELIVERY' && order.status !== 'OUT_FOR_DELIVERY') {
-      notify('out_for_delivery', 'first');
-    }
+    if (next.status === 'OUT_FOR_DELIVERY') notify('out_for_delivery', 'first');
   }
+
+  // Out for delivery, also when its receiver could not send the notice and handed it over (see `receiverPlan`).
+  if (next.status === 'OUT_FOR_DELIVERY') notify('out_for_delivery', 'first');
 
   const shipment = next.shipment;
   const completed = backAtSender ? completeIntercept(order, next, at) : undefined;
@@ -194,4 +208,26 @@ const endedAction: Partial<Record<OrderRecord['status'], DeliveryAction>> = {
   RETURNED: 'delivered',
   DELIVERY_FAILED: 'failed',
   CANCELLED: 'cancelled',
+};
+
+/**
+ * The plan of a scan that its receiver (the webhook, parcel reconciliation) applies itself, in the write that
+ * records it; undefined when the workflow decides. Only while the delivery wait is parked and no cancellation is
+ * in play, and only when the plan asks nothing of the workflow (no refund, alert or stock move): either the wait
+ * goes on to the same deadline (in transit, out for delivery: it stays parked and nobody is woken), or the parcel
+ * is delivered (the wait is woken with `delivered` and ends). A failure, a return to sender, a new deadline or a
+ * delay goes to TrackDelivery, which the receiver wakes.
+ */
+export const receiverPlan = (
+  order: OrderRecord,
+  now: Date,
+  policy: DeliveryPolicy,
+  ctx: NoticeContext,
+): DeliveryPlan | undefined => {
+  const wait = order.wait;
+  if (wait?.stage !== 'delivery' || order.cancellation || !order.shipment?.shippedAt) return undefined;
+  const plan = planDelivery(order, now, policy, ctx);
+  if (plan.refund > 0 || plan.alert || plan.expectBack || plan.restock) return undefined;
+  if (plan.action === 'delivered') return plan;
+  return plan.action === 'wait' && plan.until === wait.until ? plan : undefined;
 };

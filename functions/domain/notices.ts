@@ -110,6 +110,15 @@ export const planNotice = (
     .filter((notice) => !(notice.key in order.notices));
 };
 
+/** The order with notices recorded as sent that were not received: they count as not sent again. */
+export const withoutNotices = (order: OrderRecord, notices: PlannedNotice[]): OrderRecord => {
+  const keys = new Set(notices.map((notice) => notice.key));
+  return {
+    ...order,
+    notices: Object.fromEntries(Object.entries(order.notices).filter(([key]) => !keys.has(key))),
+  };
+};
+
 /** The order with the sent notices recorded. */
 export const withNotices = (order: OrderRecord, notices: PlannedNotice[]): OrderRecord =>
   notices.length === 0

@@ -34,6 +34,29 @@ export const shipmentWait = (order: OrderRecord, now: Date, daySeconds: number):
 export const deliveryDeadline = (order: OrderRecord, graceDays: number, daySeconds: number): string =>
   addDays(order.shipment?.estimatedDelivery ?? order.updatedAt, graceDays, daySeconds);
 
+/** The stage's durations the waits are computed from. */
+export interface WaitPolicy {
+  daySeconds: number;
+  delayGraceDays: number;
+}
+
+export const waitPolicy = (config: {
+  daySeconds: number;
+  durations: { delayGraceDays: number };
+}): WaitPolicy => ({ daySeconds: config.daySeconds, delayGraceDays: config.durations.delayGraceDays });
+
+/**
+ * The deadline a wake-up carries on with. A wake keeps its wait's deadline, except `ship`: the parcel has left, so
+ * the signal carries the delivery wait that `CapturePayment` parks on once the capture is recorded (the carrier's
+ * estimate plus the grace period; the estimate is the label's, as no scan is applied before the capture).
+ */
+export const wakeDeadline = (
+  order: OrderRecord,
+  action: string,
+  until: string,
+  policy: WaitPolicy,
+): string => (action === 'ship' ? deliveryDeadline(order, policy.delayGraceDays, policy.daySeconds) : until);
+
 /**
  * What the order's parked execution should be woken with, if anything. Waiting for a review, the operator's
  * decision or a cancellation ends the wait (review.ts `reviewWakeAction`); waiting for shipment, a ship trigger, a
@@ -57,9 +80,10 @@ export interface DueWake {
 }
 
 /** The order's own wait (review, shipment or delivery), when the events in its inbox matter to it. */
-export const orderWake = (order: OrderRecord): DueWake | undefined => {
+export const orderWake = (order: OrderRecord, policy: WaitPolicy): DueWake | undefined => {
   const action = wakeAction(order);
-  return action && order.wait ? { token: order.wait.token, action, until: order.wait.until } : undefined;
+  if (!action || !order.wait) return undefined;
+  return { token: order.wait.token, action, until: wakeDeadline(order, action, order.wait.until, policy) };
 };
 
 /** A return's wait: any scan recorded for its parcel makes it look again. */

@@ -6,7 +6,8 @@ import { PROVIDER_REQUEST_TIMEOUT_MS } from '../adapters/provider-http';
 import { awsDeps } from '../runtime/parts/part';
 import { carrierPart } from '../runtime/parts/carrier';
 import { corePart } from '../runtime/parts/core';
-import { topicsPart } from '../runtime/parts/messaging';
+import { trackingLinksPart } from '../runtime/parts/keys';
+import { messagingPart } from '../runtime/parts/messaging';
 import { workflowPart } from '../runtime/parts/workflow';
 import { logger, logging } from '../runtime/observability';
 import { reconcileParcels, type ReconcileResult } from './reconcile-parcels';
@@ -16,7 +17,9 @@ export const reconcileLeaseSeconds = 120;
 /** Time kept back at the end of an invocation: one more provider request and the writes after it. */
 const reserveMs = PROVIDER_REQUEST_TIMEOUT_MS + 5_000;
 
-export const createHandler = (deps = awsDeps(corePart, carrierPart, topicsPart, workflowPart)) =>
+export const createHandler = (
+  deps = awsDeps(corePart, carrierPart, messagingPart, trackingLinksPart, workflowPart),
+) =>
   middy(async (_event: unknown, context: Context): Promise<ReconcileResult> => {
     const result = await reconcileParcels(deps(), {
       runId: context.awsRequestId,

@@ -5,7 +5,7 @@
 // scans and feeds what is news through the webhooks' own path (services/receive-carrier-event.ts): idempotent by
 // event id, so a scan that arrives both ways counts once and its notice is sent once. A lease keeps a run that the
 // schedule fires while the previous one still goes from doing the same work again.
-import type { CarrierDeps, CoreDeps, TopicDeps, WorkflowDeps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps, MessagingDeps, TrackingLinkDeps, WorkflowDeps } from '../runtime/deps';
 import { logger } from '../runtime/observability';
 import { carrierEventKey, returnEventKey } from '../domain/inbox';
 import { indexBuckets, type OrderRecord } from '../domain/order';
@@ -17,7 +17,7 @@ import { getOrder, silentParcelOrders } from '../adapters/order-store';
 import { receiveCarrierEvent } from '../services/receive-carrier-event';
 
 /** The parts parcel reconciliation uses. */
-type ReconcileDeps = CoreDeps & CarrierDeps & TopicDeps & WorkflowDeps;
+type ReconcileDeps = CoreDeps & CarrierDeps & MessagingDeps & TrackingLinkDeps & WorkflowDeps;
 
 /** The lease every run takes (`LEASE#ReconcileParcels`). */
 export const RECONCILE_LEASE = 'ReconcileParcels';

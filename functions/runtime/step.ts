@@ -4,7 +4,7 @@
 // task token (`waitToPark`, `answerWait`).
 import middy from '@middy/core';
 import * as z from 'zod';
-import type { CoreDeps, DepsProvider, WorkflowDeps } from './deps';
+import type { CoreDeps, DepsProvider, MessagingDeps, WorkflowDeps } from './deps';
 import type { OrderRecord, WaitState } from '../domain/order';
 import { sendNotices } from '../adapters/messaging';
 import {
@@ -18,10 +18,28 @@ import { logger, logging } from './observability';
 import { mutateOrder } from '../adapters/order-store';
 import { wakeSignal, type WakeSignal } from '../domain/waits';
 
-export const orderInput = z.object({ orderId: z.string().min(1).max(64) });
+/**
+ * The input of every step: the order id and, when its state invokes it with a task token
+ * (`lambda:invoke.waitForTaskToken`), the token and the deadline of the wait it starts. A step that can park
+ * (BuyLabel, CapturePayment, TrackDelivery) stores the token in the write that records its own outcome, so parking
+ * costs no write of its own; called without one, it answers with the wait instead.
+ */
+export const orderInput = z.object({
+  orderId: z.string().min(1).max(64),
+  token: z.string().min(1).optional(),
+  until: z.iso.datetime().optional(),
+});
 export type OrderInput = z.infer<typeof orderInput>;
 
-/** The input of a step that parks on a task token until `until` (AwaitReview, AwaitShipment). */
+/** The task token and wait deadline a step was invoked with, when its state waits on it: both or neither. */
+export const parkedOn = (input: OrderInput): { token: string; until: string } | undefined => {
+  if (!input.token) return undefined;
+  if (!input.until)
+    throw new Error('a step invoked with a task token needs the deadline of its wait (until)');
+  return { token: input.token, until: input.until };
+};
+
+/** The input of a step that always parks on a task token until `until` (AwaitReview, AwaitShipment). */
 export const parkInput = orderInput.extend({
   token: z.string().min(1),
   until: z.iso.datetime(),
@@ -102,7 +120,9 @@ export const commitStep = async <T>(
     orderId,
     (current) => {
       const step = plan(current);
-      const next = step.next === current ? undefined : step.next;
+      // A notice planned is one not sent yet: it is recorded even when nothing else changed.
+      const unchanged = step.next === current && (step.notices ?? []).length === 0;
+      const next = unchanged ? undefined : step.next;
       return { next: next && withNotices(next, step.notices ?? []), result: step };
     },
     () => deps.now(),
@@ -122,6 +142,49 @@ export const commitStep = async <T>(
     },
   );
   return { order, result: step.result };
+};
+
+/**
+ * `commitStep` for a receiver of outside events (the carrier webhook, parcel reconciliation) that applies what it
+ * received itself. The same event can reach two receivers at once (a webhook retried, or found by reconciliation
+ * too) and only one of their writes wins, so the notices are recorded with the outcome and sent after the write,
+ * by the winner only. Returns the notices that could not be sent: recorded as sent, but not received.
+ */
+export const commitThenNotify = async <T>(
+  deps: CoreDeps & MessagingDeps,
+  orderId: string,
+  plan: (order: OrderRecord) => Omit<StepPlan<T>, 'effects'>,
+): Promise<{ order: OrderRecord; result: T; changed: boolean; unsent: PlannedNotice[] }> => {
+  const {
+    order,
+    result: step,
+    changed,
+  } = await mutateOrder(
+    deps.db,
+    orderId,
+    (current) => {
+      const step = plan(current);
+      return { next: step.next && withNotices(step.next, step.notices ?? []), result: step };
+    },
+    () => deps.now(),
+    8,
+    {
+      afterWrite: async (next, current) => {
+        recordOrderChange(current, next);
+        if (next.status !== current.status) await publishStatusChange(deps.messaging, next);
+      },
+    },
+  );
+  const unsent: PlannedNotice[] = [];
+  for (const notice of changed ? (step.notices ?? []) : []) {
+    try {
+      await sendNotices(deps.messaging, orderId, [notice]);
+    } catch (error) {
+      logger.error('notice not sent', { error: error as Error, template: notice.entry.template });
+      unsent.push(notice);
+    }
+  }
+  return { order, result: step.result, changed, unsent };
 };
 
 // TrackDelivery and TrackReturn are called with a task token while the workflow waits (apply what arrived, then

@@ -7,7 +7,7 @@ import type { CoreDeps, TopicDeps, WorkflowDeps } from '../runtime/deps';
 import { logger } from '../runtime/observability';
 import { paymentEventEffect, type PaymentEvent } from '../domain/payment-events';
 import type { OpsAlert } from '../domain/notices';
-import { orderWake, wakeSignal } from '../domain/waits';
+import { orderWake, waitPolicy, wakeSignal } from '../domain/waits';
 import { findOrderIdByPayment, mutateOrder } from '../adapters/order-store';
 
 export type PaymentEventOutcome = 'recorded' | 'ignored';
@@ -47,7 +47,7 @@ export const receivePaymentEvent = async (
     logger.info('payment event changed nothing', { orderId, eventId: event.eventId, type: event.type });
     return 'ignored';
   }
-  const due = orderWake(order);
+  const due = orderWake(order, waitPolicy(deps.config));
   if (due) await deps.workflow.resume(due.token, wakeSignal(due.action, due.until, deps.now()));
   return 'recorded';
 };

@@ -4,11 +4,11 @@
 // ship and cancel commands and the carrier webhook; what to record and whom to wake is the domain's.
 import type { CoreDeps, WorkflowDeps } from '../runtime/deps';
 import type { OrderRecord } from '../domain/order';
-import { orderWake, wakeSignal, type DueWake } from '../domain/waits';
+import { orderWake, wakeSignal, waitPolicy, type DueWake } from '../domain/waits';
 import { mutateOrder, type Mutation } from '../adapters/order-store';
 
 /** The parts recording an event and waking the workflow uses. */
-type RecordAndWakeDeps = Pick<CoreDeps, 'db' | 'now'> & WorkflowDeps;
+type RecordAndWakeDeps = CoreDeps & WorkflowDeps;
 
 /**
  * Records an event with `record` (pure: the order with the event in its inbox, or undefined when it adds nothing;
@@ -19,7 +19,7 @@ export const recordAndWake = async (
   deps: RecordAndWakeDeps,
   orderId: string,
   record: (current: OrderRecord) => OrderRecord | undefined,
-  wake: (stored: OrderRecord) => DueWake | undefined = orderWake,
+  wake: (stored: OrderRecord) => DueWake | undefined = (stored) => orderWake(stored, waitPolicy(deps.config)),
 ): Promise<Omit<Mutation<undefined>, 'result'>> => {
   const { order, changed } = await mutateOrder(
     deps.db,

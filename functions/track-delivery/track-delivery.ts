@@ -1,7 +1,7 @@
 // Follows the parcel to the door. Called with a task token while the workflow waits for delivery (apply what
 // arrived, then park or resume at once), or without one when the wait timed out (the deadline passed). All the
 // deciding is in `planDelivery` (functions/domain/delivery.ts), a pure function of the order and the time.
-import * as z from 'zod';
+import type * as z from 'zod';
 import type {
   CarrierDeps,
   CoreDeps,
@@ -10,8 +10,12 @@ import type {
   TrackingLinkDeps,
   WorkflowDeps,
 } from '../runtime/deps';
+
+/** The parts this step uses. */
+type StepDeps = CoreDeps & PaymentDeps & CarrierDeps & MessagingDeps & TrackingLinkDeps & WorkflowDeps;
 import { automaticReturnFor, hasPendingCancel, interceptQuestion } from '../domain/cancellation';
-import { planDelivery } from '../domain/delivery';
+import { deliveryPolicy, planDelivery } from '../domain/delivery';
+import { TransientError } from '../domain/errors';
 import type { OrderRecord } from '../domain/order';
 import type { InterceptResult } from '../domain/providers';
 import type { WakeSignal } from '../domain/waits';
@@ -21,13 +25,7 @@ import { noticeContext } from '../runtime/notice-context';
 import { answerWait, commitStep, orderInput, waitToPark } from '../runtime/step';
 import { openReturn } from '../services/open-return';
 
-/** The parts this step uses. */
-type StepDeps = CoreDeps & PaymentDeps & CarrierDeps & MessagingDeps & TrackingLinkDeps & WorkflowDeps;
-
-export const trackInput = orderInput.extend({
-  token: z.string().min(1).optional(),
-  until: z.iso.datetime().optional(),
-});
+export const trackInput = orderInput;
 export type TrackInput = z.infer<typeof trackInput>;
 
 /** The carrier's answer to a cancellation after shipment, when there is one to ask for (cancellation.ts). */
@@ -40,15 +38,15 @@ const askForIntercept = async (deps: StepDeps, order: OrderRecord): Promise<Inte
 
 export const trackDelivery = async (deps: StepDeps, input: TrackInput): Promise<WakeSignal | undefined> => {
   const now = deps.now();
-  const { durations, daySeconds } = deps.config;
-  const policy = {
-    daySeconds,
-    delayGraceDays: durations.delayGraceDays,
-    lostParcelDays: durations.lostParcelDays,
-  };
+  const policy = deliveryPolicy(deps.config);
   const ctx = await noticeContext(deps);
-  const intercept = await askForIntercept(deps, await requireOrder(deps.db, input.orderId));
-  const { order, result: plan } = await commitStep(deps, input.orderId, (current) => {
+  const order = await requireOrder(deps.db, input.orderId);
+  // CapturePayment's wait timed out while its invocation still runs: the parcel is tracked once the capture (and
+  // the token it parks) is stored, so that no wait parked here is overwritten by it.
+  if (!order.shipment?.shippedAt)
+    throw new TransientError(`order ${order.orderId} has no shipment recorded yet`);
+  const intercept = await askForIntercept(deps, order);
+  const { order: stored, result: plan } = await commitStep(deps, input.orderId, (current) => {
     const plan = planDelivery(current, now, policy, ctx, intercept);
     // A cancellation that came in after the intercept question was asked: do not park, look again at once.
     const action = plan.action === 'wait' && hasPendingCancel(plan.next) ? 'recheck' : plan.action;
@@ -70,9 +68,9 @@ export const trackDelivery = async (deps: StepDeps, input: TrackInput): Promise<
     };
     return { next: parked, notices: plan.notices, effects, result: { ...plan, action } };
   });
-  if (plan.alert && order.status === 'DELIVERY_FAILED') await deps.messaging.alertOps(plan.alert);
+  if (plan.alert && stored.status === 'DELIVERY_FAILED') await deps.messaging.alertOps(plan.alert);
   // A cancelled parcel delivered anyway comes back as a return the system opens.
-  const automaticReturn = automaticReturnFor(order);
-  if (automaticReturn) await openReturn(deps, order.orderId, automaticReturn);
+  const automaticReturn = automaticReturnFor(stored);
+  if (automaticReturn) await openReturn(deps, stored.orderId, automaticReturn);
   return answerWait(deps, input.token, plan.action, plan.until, now);
 };

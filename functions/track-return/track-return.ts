@@ -16,8 +16,6 @@ type StepDeps = CoreDeps & PaymentDeps & MessagingDeps & TrackingLinkDeps & Work
 
 export const trackReturnInput = orderInput.extend({
   returnId: z.string().min(1).max(64),
-  token: z.string().min(1).optional(),
-  until: z.iso.datetime().optional(),
 });
 export type TrackReturnInput = z.infer<typeof trackReturnInput>;
 

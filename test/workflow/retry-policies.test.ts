@@ -149,9 +149,11 @@ describe('the task-token waits, whose Lambdas call providers or lose races on th
     tasksOf(file).filter(([, state]) => state.Resource?.endsWith('.waitForTaskToken')),
   );
 
-  it('are AwaitReview, WaitForShipment, WaitForDelivery and WaitForReturnParcel', () => {
+  it('are AwaitReview, BuyLabel, WaitForShipment, CapturePayment, WaitForDelivery and WaitForReturnParcel', () => {
     expect(waits.map(([name]) => name).sort()).toEqual([
       'AwaitReview',
+      'BuyLabel',
+      'CapturePayment',
       'WaitForDelivery',
       'WaitForReturnParcel',
       'WaitForShipment',

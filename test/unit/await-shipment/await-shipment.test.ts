@@ -1,7 +1,7 @@
 // AwaitShipment, which parks the workflow until the parcel ships: with nothing in the inbox it stores its task
 // token with the order (where the ship call and the webhook find it) and resumes nothing; a ship call or a
-// shipment scan already in the inbox resumes its own token with `ship` at once, a pending cancellation with
-// `cancel`, and the parcel leaving wins over a cancellation that came with it.
+// shipment scan already in the inbox resumes its own token with `ship` at once (carrying the delivery wait on), a
+// pending cancellation with `cancel`, and the parcel leaving wins over a cancellation that came with it.
 import { describe, expect, it } from 'vitest';
 import { awaitShipment, type ParkInput } from '../../../functions/await-shipment/await-shipment';
 import type { InboxEvent, OrderRecord } from '../../../functions/domain/order';
@@ -129,6 +129,28 @@ describe('awaitShipment', () => {
 
       // Assess
       expect(world.workflow.resumed).toEqual(resumedWith('ship'));
+    });
+
+    it('carries the delivery wait on: the carrier estimate plus the grace period', async () => {
+      // Prepare
+      const estimate = daysAfter(T0, 3);
+      const order = await aLabelledOrder((o) => ({
+        ...o,
+        shipment: aShipment({ shippedAt: undefined, estimatedDelivery: estimate }),
+        inbox: { ship: shipCall },
+      }));
+      const until = daysAfter(estimate, world.deps.config.durations.delayGraceDays);
+
+      // Act
+      await awaitShipment(world.deps, park(order));
+
+      // Assess
+      expect(world.workflow.resumed).toEqual([
+        {
+          token: TOKEN,
+          output: { action: 'ship', wait: { until, seconds: (Date.parse(until) - Date.parse(NOW)) / 1000 } },
+        },
+      ]);
     });
 
     it('stores no token: nobody else must resume it', async () => {

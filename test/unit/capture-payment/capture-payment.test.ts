@@ -111,6 +111,67 @@ describe('capturePayment', () => {
     });
   });
 
+  describe('invoked with the task token of the delivery wait', () => {
+    const TOKEN = 'delivery-token';
+    const until = () => daysAfter(PROMISED, world.deps.config.durations.delayGraceDays);
+
+    it('parks the token in the write that records the capture and resumes nothing', async () => {
+      // Prepare
+      const order = await aShippingOrder();
+
+      // Act
+      const signal = await capturePayment(world.deps, {
+        orderId: order.orderId,
+        token: TOKEN,
+        until: until(),
+      });
+
+      // Assess
+      const stored = await world.order(order.orderId);
+      expect([stored.status, stored.payment.status, stored.version]).toEqual([
+        'SHIPPED',
+        'CAPTURED',
+        order.version + 1,
+      ]);
+      expect(stored.wait).toEqual({ stage: 'delivery', token: TOKEN, until: until() });
+      expect(signal).toBeUndefined();
+      expect(world.workflow.resumed).toEqual([]);
+    });
+
+    it('parks the token of a retry; the shipping notice goes out once', async () => {
+      // Prepare
+      const order = await aShippingOrder();
+      await capturePayment(world.deps, { orderId: order.orderId, token: TOKEN, until: until() });
+
+      // Act
+      await capturePayment(world.deps, { orderId: order.orderId, token: 'retry-token', until: until() });
+
+      // Assess
+      expect((await world.order(order.orderId)).wait?.token).toBe('retry-token');
+      expect(sentTemplates(world.messaging)).toEqual([
+        'shipping_confirmation by email',
+        'shipping_confirmation by sms',
+      ]);
+    });
+
+    it('resumes its own token with recheck when a scan already waits to be applied', async () => {
+      // Prepare
+      const order = await aShippingOrder();
+      await world.changeOrder(order.orderId, (current) =>
+        withScans(current, aScan('in_transit', daysAfter(SHIPPED_AT, 0.1))),
+      );
+
+      // Act
+      await capturePayment(world.deps, { orderId: order.orderId, token: TOKEN, until: until() });
+
+      // Assess
+      expect((await world.order(order.orderId)).wait).toBeUndefined();
+      expect(world.workflow.resumed.map((resume) => [resume.token, resume.output.action])).toEqual([
+        [TOKEN, 'recheck'],
+      ]);
+    });
+  });
+
   it('tells the customer by email and SMS, with the tracking number and the tracking page', async () => {
     // Prepare
     const order = await aShippingOrder();

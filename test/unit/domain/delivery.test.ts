@@ -4,8 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { withCarrierEvent } from '../../../functions/domain/inbox';
 import type { OrderRecord } from '../../../functions/domain/order';
-import { withNotices } from '../../../functions/domain/notices';
-import { planDelivery, type DeliveryPlan, type DeliveryPolicy } from '../../../functions/domain/delivery';
+import { withNotices, withoutNotices } from '../../../functions/domain/notices';
+import {
+  planDelivery,
+  receiverPlan,
+  type DeliveryPlan,
+  type DeliveryPolicy,
+} from '../../../functions/domain/delivery';
 import {
   aCarrierEvent,
   aScan,
@@ -101,6 +106,18 @@ describe('planDelivery', () => {
         'OUT_FOR_DELIVERY',
         ['out_for_delivery by email'],
       ]);
+    });
+
+    it('sends the notice a receiver applied the scan with but could not send', () => {
+      // Prepare
+      const first = plan(withScans(anEmailOnlyOrder(), aScan('out_for_delivery', DAY_3)), DAY_3);
+      const handedOver = withoutNotices(stored(first), first.notices);
+
+      // Act
+      const delivery = plan(handedOver, daysAfter(DAY_3, 0.1));
+
+      // Assess
+      expect(templates(delivery)).toEqual(['out_for_delivery by email']);
     });
 
     it('does not tell the customer again when a second plan runs over the stored result', () => {
@@ -461,5 +478,63 @@ describe('planDelivery', () => {
       // Assess
       expect(delivery.notices.map((notice) => notice.entry.channel)).toEqual(['email']);
     });
+  });
+});
+
+describe('receiverPlan', () => {
+  /** The shipped order parked on the delivery wait until `until` (CapturePayment's deadline by default). */
+  const parked = (order: OrderRecord, until = daysAfter(PROMISED, 1)): OrderRecord => ({
+    ...order,
+    wait: { stage: 'delivery', token: 'delivery-token', until },
+  });
+  const receive = (order: OrderRecord, at: string) =>
+    receiverPlan(order, new Date(at), policy, noticeContext);
+
+  it('applies a milestone that keeps the deadline, with its notice, and keeps the wait parked', () => {
+    // Prepare
+    const order = withScans(parked(anEmailOnlyOrder()), aScan('out_for_delivery', DAY_3));
+
+    // Act
+    const delivery = receive(order, DAY_3);
+
+    // Assess
+    expect([delivery?.action, delivery?.next.status, delivery?.next.wait?.token]).toEqual([
+      'wait',
+      'OUT_FOR_DELIVERY',
+      'delivery-token',
+    ]);
+    expect(delivery && templates(delivery)).toEqual(['out_for_delivery by email']);
+  });
+
+  it('applies a delivery, which ends the wait', () => {
+    // Prepare
+    const order = withScans(parked(anEmailOnlyOrder()), aScan('delivered', DAY_3));
+
+    // Act
+    const delivery = receive(order, DAY_3);
+
+    // Assess
+    expect([delivery?.action, delivery?.next.status, delivery?.next.wait]).toEqual([
+      'delivered',
+      'DELIVERED',
+      undefined,
+    ]);
+  });
+
+  it('leaves to the workflow a scan that moves the deadline, a failure, and a wait not parked', () => {
+    // Prepare
+    const later = aScan('in_transit', DAY_2, { estimatedDelivery: daysAfter(PROMISED, 2) });
+    const orders = [
+      withScans(parked(aShippedOrder()), later),
+      withScans(parked(aShippedOrder()), aScan('failure', DAY_2)),
+      withScans(aShippedOrder(), aScan('in_transit', DAY_2)),
+      withScans(parked(aShippedOrder(), daysAfter(PROMISED, 3)), aScan('in_transit', DAY_2)),
+    ];
+
+    // Act
+    const plans = orders.map((order) => receive(order, DAY_2));
+
+    // Assess
+    expect(plans).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

@@ -40,7 +40,11 @@ describe('withReviewDecision', () => {
   it('wakes the parked review with the decision and its original deadline', () => {
     const next = withReviewDecision(inReview(), { decision: 'reject' }, AT)!;
 
-    expect(orderWake(next)).toEqual({ token: 'review-token', action: 'reject', until: daysAfter(T0, 2) });
+    expect(orderWake(next, { daySeconds: 86_400, delayGraceDays: 1 })).toEqual({
+      token: 'review-token',
+      action: 'reject',
+      until: daysAfter(T0, 2),
+    });
   });
 
   it('changes nothing for the same decision again, also once the order went on', () => {

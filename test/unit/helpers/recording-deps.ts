@@ -1,5 +1,5 @@
-// `Deps` for unit tests of services and receivers: the dynalite-backed Db (./dynamo.ts), a fixed clock, and
-// fakes of the workflow and messaging that record what they were asked to do. Providers are left out: a test
+// `Deps` for unit tests of services and receivers: the dynalite-backed Db (./dynamo.ts), the test stage's
+// configuration, a fixed clock, and fakes of the workflow and messaging that record what they were asked to do. Providers are left out: a test
 // that reaches one fails loudly.
 import { createOrder, type Db } from '../../../functions/adapters/order-store';
 import type { Workflow } from '../../../functions/adapters/workflow';
@@ -7,17 +7,20 @@ import type { Messaging, OpsAlert } from '../../../functions/domain/notices';
 import type { WakeSignal } from '../../../functions/domain/waits';
 import type { Deps } from '../../../functions/runtime/deps';
 import type { OrderRecord } from '../../../functions/domain/order';
+import { testConfig } from './deps';
 
 export interface Recorded {
   /** Every `workflow.resume` call, in order. */
   resumed: { token: string; signal: WakeSignal }[];
   /** Every operator alert, in order. */
   alerts: OpsAlert[];
+  /** Every customer notice sent, as `template by channel`, in order. */
+  notices: string[];
 }
 
 /** Deps over `db` at the fixed time `now`, with what the workflow and messaging were asked recorded. */
 export const recordingDeps = (db: Db, now: Date): { deps: Deps; recorded: Recorded } => {
-  const recorded: Recorded = { resumed: [], alerts: [] };
+  const recorded: Recorded = { resumed: [], alerts: [], notices: [] };
   const workflow: Workflow = {
     start: () => Promise.resolve(),
     startReturn: () => Promise.resolve(),
@@ -27,15 +30,29 @@ export const recordingDeps = (db: Db, now: Date): { deps: Deps; recorded: Record
     },
   };
   const messaging: Messaging = {
-    sendEmail: () => Promise.resolve(),
-    sendSms: () => Promise.resolve(),
+    sendEmail: (email) => {
+      recorded.notices.push(`${email.template} by email`);
+      return Promise.resolve();
+    },
+    sendSms: (sms) => {
+      recorded.notices.push(`${sms.template} by sms`);
+      return Promise.resolve();
+    },
     alertOps: (alert) => {
       recorded.alerts.push(alert);
       return Promise.resolve();
     },
     publishOrderEvent: () => Promise.resolve(),
   };
-  const deps = { db, workflow, messaging, now: () => now } as unknown as Deps;
+  const config = testConfig(db);
+  const deps = {
+    db,
+    config,
+    workflow,
+    messaging,
+    now: () => now,
+    trackingLinkSecret: () => Promise.resolve(config.trackingLinkSecret),
+  } as unknown as Deps;
   return { deps, recorded };
 };
 

@@ -137,10 +137,14 @@ describe('reconcileParcels', () => {
 
     // Assess
     const after = await getOrder(world.db, order.orderId);
-    expect(after?.inbox[`carrier:${tracking}-4`]).toMatchObject({ status: 'delivered', applied: false });
+    // Delivered needs no decision of the workflow: applied in the write that records it, the wait woken to end.
+    expect(after?.inbox[`carrier:${tracking}-4`]).toMatchObject({ status: 'delivered', applied: true });
+    expect(after?.status).toBe('DELIVERED');
     expect(first.recorded).toBe(1);
     expect(second.recorded).toBe(0);
-    expect(world.workflow.resumed.map((wake) => wake.token)).toEqual(['delivery-token']);
+    expect(world.workflow.resumed.map((wake) => [wake.token, wake.output.action])).toEqual([
+      ['delivery-token', 'delivered'],
+    ]);
   });
 
   it('reads every bucket of the index, page by page', async () => {
