@@ -137,6 +137,20 @@ export const costByService = (cost: Cost): Record<Service, number> => ({
 /** Shares of orders by journey name; they add up to 1. */
 export type Mix = Readonly<Record<string, number>>;
 
+/** Usage of nothing: every counter at zero. */
+export const noUsage = (): Usage => ({
+  stateTransitions: 0,
+  lambdaInvocations: 0,
+  lambdaMilliseconds: 0,
+  writeUnits: 0,
+  readUnits: 0,
+  emails: 0,
+  sms: 0,
+  snsPublishes: 0,
+  apiCalls: 0,
+  secretsManagerCalls: 0,
+});
+
 /**
  * The usage of one order of a mix: each journey's usage per order weighted by its share. Refuses a mix whose shares
  * do not add up to 1, or that names a journey without a measured usage.
@@ -145,18 +159,7 @@ export const mixUsage = (mix: Mix, perJourney: Readonly<Record<string, Usage>>):
   const shares = Object.entries(mix);
   const sum = shares.reduce((total, [, share]) => total + share, 0);
   if (Math.abs(sum - 1) > 1e-9) throw new Error(`the mix's shares add up to ${sum}, not 1`);
-  const mixed: Usage = {
-    stateTransitions: 0,
-    lambdaInvocations: 0,
-    lambdaMilliseconds: 0,
-    writeUnits: 0,
-    readUnits: 0,
-    emails: 0,
-    sms: 0,
-    snsPublishes: 0,
-    apiCalls: 0,
-    secretsManagerCalls: 0,
-  };
+  const mixed = noUsage();
   for (const [journey, share] of shares) {
     if (share < 0) throw new Error(`the mix gives ${journey} a negative share`);
     const usage = perJourney[journey];

@@ -7,6 +7,7 @@ import {
   costByService,
   loadPriceBook,
   mixUsage,
+  noUsage,
   priceUsage,
   scaleCost,
   services,
@@ -17,16 +18,7 @@ import { Counters } from '../../local/counters';
 const book = loadPriceBook();
 
 const usage = (patch: Partial<Usage> = {}): Usage => ({
-  stateTransitions: 0,
-  lambdaInvocations: 0,
-  lambdaMilliseconds: 0,
-  writeUnits: 0,
-  readUnits: 0,
-  emails: 0,
-  sms: 0,
-  snsPublishes: 0,
-  apiCalls: 0,
-  secretsManagerCalls: 0,
+  ...noUsage(),
   ...patch,
 });
 

@@ -3,24 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { bytesByPackage } from '../../bench/cold-start';
 import { figure, FigureLog } from '../../bench/figures';
-import { loadPriceBook, priceUsage, scaleCost, type Usage } from '../../bench/pricing';
+import { loadPriceBook, noUsage, priceUsage, scaleCost, type Usage } from '../../bench/pricing';
 import { mean, median, percentile, round } from '../../bench/stats';
 import { indexesHolding, itemKind } from '../../bench/store-ledger';
 
 const tables = { orders: 'Orders', inventory: 'Inventory' };
-
-const noUsage = (): Usage => ({
-  stateTransitions: 0,
-  lambdaInvocations: 0,
-  lambdaMilliseconds: 0,
-  writeUnits: 0,
-  readUnits: 0,
-  emails: 0,
-  sms: 0,
-  snsPublishes: 0,
-  apiCalls: 0,
-  secretsManagerCalls: 0,
-});
 
 describe('stats', () => {
   it('takes percentiles by nearest rank', () => {
