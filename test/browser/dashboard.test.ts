@@ -4,7 +4,7 @@
 // operator approve a held order from the review queue, and fits a phone's screen. Every wait is on a DOM
 // condition, bounded.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../functions/domain/order';
 import type { CreateOrderRequest } from '../../functions/domain/requests';
@@ -103,6 +103,19 @@ describe('the operator dashboard', { timeout: 120_000 }, () => {
   };
 
   const row = (page: Page, orderId: string) => page.locator(`#order-rows tr[data-order-id="${orderId}"]`);
+  /**
+   * Where an element is on the page once it is laid out. A live update may re-render the list between a wait and
+   * the measure (the row is replaced, and has no box for that instant), so the measure is taken again.
+   */
+  const boxOf = async (locator: Locator) => {
+    let box = await locator.boundingBox();
+    for (const deadline = Date.now() + uiTimeout; !box && Date.now() < deadline;) {
+      await locator.waitFor({ timeout: uiTimeout });
+      box = await locator.boundingBox();
+    }
+    if (!box) throw new Error('the element was never laid out');
+    return box;
+  };
   const rowStatus = (page: Page, orderId: string) =>
     row(page, orderId).locator('.badge').getAttribute('data-status');
 
@@ -369,15 +382,15 @@ describe('the operator dashboard', { timeout: 120_000 }, () => {
     // Act and assess: the list
     expect(await overflow()).toBe(0);
     expect(await page.locator('table.orders thead').isVisible()).toBe(false);
-    const card = await row(page, order.orderId).boundingBox();
-    expect(card!.x).toBeGreaterThanOrEqual(0);
-    expect(card!.x + card!.width).toBeLessThanOrEqual(phone.width);
+    const card = await boxOf(row(page, order.orderId));
+    expect(card.x).toBeGreaterThanOrEqual(0);
+    expect(card.x + card.width).toBeLessThanOrEqual(phone.width);
     expect(await page.locator('[data-kpi="orders"]').isVisible()).toBe(true);
 
     // ... and the order, tapped
     await row(page, order.orderId).locator('td[data-label="Status"]').click();
     await page.locator('#detail [data-section="timeline"]').waitFor({ timeout: uiTimeout });
-    const panel = await page.locator('#detail').boundingBox();
+    const panel = await boxOf(page.locator('#detail'));
     expect(panel).toMatchObject({ x: 0, width: phone.width });
     expect(await overflow()).toBe(0);
   });
