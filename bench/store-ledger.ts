@@ -27,7 +27,7 @@ export interface LedgerSummary {
   sandboxReads: number;
 }
 
-const emptyTally = (): Tally => ({
+export const emptyTally = (): Tally => ({
   reads: 0,
   readUnits: 0,
   writes: 0,

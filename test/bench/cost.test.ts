@@ -13,6 +13,7 @@ import {
   services,
   type Usage,
 } from '../../bench/pricing';
+import { emptyTally } from '../../bench/store-ledger';
 import { Counters } from '../../local/counters';
 
 const book = loadPriceBook();
@@ -22,15 +23,7 @@ const usage = (patch: Partial<Usage> = {}): Usage => ({
   ...patch,
 });
 
-const tally = (patch: Partial<JourneyUsage['ledger']['total']> = {}) => ({
-  reads: 0,
-  readUnits: 0,
-  writes: 0,
-  writeUnits: 0,
-  failedWrites: 0,
-  indexWriteUnits: 0,
-  ...patch,
-});
+const tally = (patch: Partial<JourneyUsage['ledger']['total']> = {}) => ({ ...emptyTally(), ...patch });
 
 /** What the engine counted for `orders` orders of a journey, as measureCost records it. */
 const measured = (

@@ -12,6 +12,7 @@ import {
 } from '../../functions/adapters/carrier/easypost-carrier';
 import type { LabelRequest, ReturnLabelRequest } from '../../functions/domain/providers';
 import { replay, replayFixture } from './recorded-fetch';
+import { recordedWarehouse } from './fixtures';
 
 const API_KEY = 'EZTK_test_orderflow';
 const BASE_URL = 'https://api.easypost.test';
@@ -27,15 +28,7 @@ const carrierFor = (fixture: string) => {
   });
   const carrier = new EasyPostCarrier({
     apiKey: () => Promise.resolve(API_KEY),
-    fromAddress: {
-      name: 'Orderflow Warehouse',
-      line1: '417 Montgomery St',
-      line2: 'Floor 5',
-      city: 'San Francisco',
-      region: 'CA',
-      postalCode: '94104',
-      country: 'US',
-    },
+    fromAddress: recordedWarehouse,
     fetch: recording.fetch,
     baseUrl: BASE_URL,
     clock: () => NOW,

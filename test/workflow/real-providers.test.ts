@@ -18,7 +18,7 @@ import {
   waitForOrder,
   webhookSecret,
 } from '../helpers/local-system';
-import { loadFixture } from '../providers/fixtures';
+import { loadFixture, recordedWarehouse } from '../providers/fixtures';
 import { replay, type Recording, type RecordedExchange, type Replay } from '../providers/recorded-fetch';
 
 const STRIPE_KEY = 'sk_test_orderflow';
@@ -106,15 +106,7 @@ describe('an order with Stripe and EasyPost selected, against recorded exchanges
           STRIPE_SECRET_NAME: 'orderflow/test/stripe-api-key',
           EASYPOST_SECRET_NAME: 'orderflow/test/easypost-api-key',
           // The warehouse the recorded shipment leaves from.
-          SHIP_FROM_ADDRESS: JSON.stringify({
-            name: 'Orderflow Warehouse',
-            line1: '417 Montgomery St',
-            line2: 'Floor 5',
-            city: 'San Francisco',
-            region: 'CA',
-            postalCode: '94104',
-            country: 'US',
-          }),
+          SHIP_FROM_ADDRESS: JSON.stringify(recordedWarehouse),
         },
         secrets: new SecretsManagerClient({ region: 'us-east-1' }),
         fetch: providerFetch({ 'api.stripe.com': stripe, 'api.easypost.com': easyPost }),
