@@ -2,7 +2,9 @@
 // empty handler and one that imports only the logger the same way, reports each bundle's size, and times its
 // module initialisation in fresh Node processes (import the bundle, stop the clock when the import resolves),
 // interleaving the bundles run by run so a change in machine load hits them all alike. The logger-only handler
-// gives the logger's own init cost, which every function pays (`loggerOwnMs`, `initTargetWithLoggerMs`).
+// gives the logger's own init cost, which every function pays (`loggerOwnMs`, `initTargetWithLoggerMs`). A third
+// reference, the logger plus one DynamoDB read through the document client the functions use, is the floor of any
+// function with a table: the SDK's share that no composition of ours can take off (`overTableFloorKb`).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +42,15 @@ interface Bundle {
   sdkExternalBytes: number;
   packages: Record<string, number>;
 }
+
+/** The six packages that weigh most in a bundle, in KB. */
+const topPackagesKb = (item: Bundle): Record<string, Json> =>
+  Object.fromEntries(
+    Object.entries(item.packages)
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 6)
+      .map(([name, bytes]) => [name, round(kb(bytes), 3)]),
+  );
 
 interface Built {
   file: string;
@@ -172,20 +183,36 @@ export const measureColdStart = async (options: ColdStartOptions): Promise<ColdS
       `import { logger } from ${JSON.stringify(join(projectRoot, 'functions/runtime/observability'))};\n` +
         "export const handler = async () => { logger.info('invoked'); return { statusCode: 200, body: '' }; };\n",
     );
+    // The logger and one GetItem through the project's document client: the least a function with a table ships.
+    const tableEntry = join(outDir, 'table-handler.ts');
+    writeFileSync(
+      tableEntry,
+      `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\n` +
+        `import { GetCommand } from '@aws-sdk/lib-dynamodb';\n` +
+        `import { documentClient } from ${JSON.stringify(join(projectRoot, 'functions/adapters/dynamo'))};\n` +
+        `import { logger } from ${JSON.stringify(join(projectRoot, 'functions/runtime/observability'))};\n` +
+        'const doc = documentClient(new DynamoDBClient({}));\n' +
+        'export const handler = async (event: { id: string }) => {\n' +
+        "  const { Item } = await doc.send(new GetCommand({ TableName: 'Orders', Key: { pk: event.id, sk: 'ORDER' } }));\n" +
+        "  logger.info('read', { found: Item !== undefined });\n" +
+        "  return { statusCode: 200, body: '' };\n" +
+        '};\n',
+    );
     const timer = join(outDir, 'init-timer.mjs');
     writeFileSync(timer, timerSource);
 
-    const [empty, loggerOnly, ...bundles] = await bundle(
+    const [empty, loggerOnly, tableFloor, ...bundles] = await bundle(
       [
         { id: 'EmptyHandler', entry: emptyEntry },
         { id: 'LoggerHandler', entry: loggerEntry },
+        { id: 'TableFloor', entry: tableEntry },
         ...functionCatalog.map((spec) => ({ id: spec.id, entry: join(projectRoot, spec.entry) })),
       ],
       outDir,
     );
-    if (!empty || !loggerOnly) throw new Error('the empty and logger-only handlers were not bundled');
+    if (!empty || !loggerOnly || !tableFloor) throw new Error('the reference handlers were not bundled');
 
-    const everyBundle = [empty, loggerOnly, ...bundles];
+    const everyBundle = [empty, loggerOnly, tableFloor, ...bundles];
     const times = new Map<string, InitTime[]>(everyBundle.map((b) => [b.id, []]));
     // One throwaway import warms the file cache and Node's own startup paths.
     await initTime(timer, empty.file);
@@ -229,14 +256,38 @@ export const measureColdStart = async (options: ColdStartOptions): Promise<ColdS
           runs: wall(loggerOnly.id).map((ms) => round(ms, 3)),
         },
       }),
+      figure({
+        name: 'cold_start.bundle_size.TableFloor',
+        value: kb(tableFloor.bytes),
+        unit: 'KB',
+        better: 'lower',
+        baseline: null,
+        baselineIs:
+          'the floor of a function with a table: the logger and one GetItem through the document client',
+        details: {
+          withSdkFromRuntimeKb: round(kb(tableFloor.sdkExternalBytes)),
+          topPackagesKb: topPackagesKb(tableFloor),
+        },
+      }),
+      figure({
+        name: 'cold_start.init_ms.TableFloor',
+        value: median(wall(tableFloor.id)),
+        unit: 'ms',
+        better: 'lower',
+        baseline: emptyMs,
+        baselineIs:
+          'the empty handler: the difference is what the logger and the DynamoDB client cost at init',
+        details: {
+          cpuMs: round(median(cpu(tableFloor.id))),
+          cpuRatioToEmpty: round(median(cpu(tableFloor.id)) / emptyCpuMs, 3),
+          runs: wall(tableFloor.id).map((ms) => round(ms, 3)),
+        },
+      }),
     ];
+    const tableIds = new Set(
+      functionCatalog.filter((spec) => Object.keys(spec.tables).length > 0).map((spec) => spec.id),
+    );
     for (const item of bundles) {
-      const topPackages: Record<string, Json> = Object.fromEntries(
-        Object.entries(item.packages)
-          .sort(([, a], [, b]) => b - a)
-          .slice(0, 6)
-          .map(([name, bytes]) => [name, round(kb(bytes), 3)]),
-      );
       const cpuMs = median(cpu(item.id));
       figures.push(
         figure({
@@ -250,7 +301,8 @@ export const measureColdStart = async (options: ColdStartOptions): Promise<ColdS
           details: {
             sourceMapKb: round(kb(item.mapBytes)),
             withSdkFromRuntimeKb: round(kb(item.sdkExternalBytes)),
-            topPackagesKb: topPackages,
+            overTableFloorKb: tableIds.has(item.id) ? round(kb(item.bytes - tableFloor.bytes)) : null,
+            topPackagesKb: topPackagesKb(item),
           },
         }),
         figure({
