@@ -91,6 +91,13 @@ const withVisit = (record: ExecutionRecord, state: string, at: string): Executio
   visited: [...(record.visited ?? []), { state, at }].slice(-maxVisitedStates),
 });
 
+/** One event of an execution's log, as the engine reports it (`StateEntered`, `StateRetried`, ...). */
+export type ExecutionEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncIterable<infer E> ? E : never;
+
+/** Told every event of every execution, as it happens: the execution history AWS would keep. */
+export type ExecutionEventListener = (execution: string, event: ExecutionEvent) => void;
+
 export class ExecutionAlreadyExistsError extends Error {
   override name = 'ExecutionAlreadyExists';
 }
@@ -172,6 +179,7 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, StateMachine>();
   private readonly tasks = new Map<string, PendingTask>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  private readonly listeners = new Set<ExecutionEventListener>();
   private stopped = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -186,6 +194,12 @@ export class LocalStepFunctions {
 
   private key(name: string) {
     return { pk: `EXECUTION#${this.machine}#${name}`, sk: 'EXECUTION' };
+  }
+
+  /** Tells `listener` every execution event from now on (tests read the history from it); returns the unsubscribe. */
+  watch(listener: ExecutionEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Whether a task of this machine's executions waits on `token`. */
@@ -370,6 +384,7 @@ export class LocalStepFunctions {
     let current = record;
     const progress = (async () => {
       for await (const event of eventLogs) {
+        for (const listener of this.listeners) listener(execution, event);
         if (event.type === 'StateEntered' || event.type === 'StateRetried') counters.transition();
         if (event.type === 'StateEntered' && topLevel.has(event.state.name) && event.index === undefined) {
           const at = new Date(event.timestamp).toISOString();

@@ -45,6 +45,13 @@ export const containsCardNumber = (value: string): boolean =>
     return false;
   });
 
+/**
+ * Free text a caller writes (a note, a comment, a reason): stored with the order and shown to operators, so a card
+ * number in it is refused as it is anywhere in an order's body (the message never repeats the value).
+ */
+const freeText = (max: number) =>
+  text(max).refine((value) => !containsCardNumber(value), 'must not contain a card number');
+
 export const addressSchema = z.object({
   line1: text(200).min(1),
   line2: text(200).optional(),
@@ -229,7 +236,7 @@ export const inventoryPutSchema = z.object({ available: z.number().int().min(0).
 export const skuSchema = lineItemSchema.shape.sku;
 
 export const shipRequestSchema = z
-  .object({ trackingNumber: z.string().max(64).optional(), note: text(500).optional() })
+  .object({ trackingNumber: z.string().max(64).optional(), note: freeText(500).optional() })
   .strict();
 
 export const cancellationReasons = [
@@ -241,7 +248,7 @@ export const cancellationReasons = [
 ] as const;
 
 export const cancelRequestSchema = z
-  .object({ reason: z.enum(cancellationReasons), comment: text(500).optional() })
+  .object({ reason: z.enum(cancellationReasons), comment: freeText(500).optional() })
   .strict();
 export type CancelRequest = z.infer<typeof cancelRequestSchema>;
 
@@ -249,13 +256,13 @@ export const reviewDecisions = ['approve', 'reject'] as const;
 
 /** An operator's decision on an order held for review (`POST /orders/{orderId}/review`). */
 export const reviewRequestSchema = z
-  .object({ decision: z.enum(reviewDecisions), note: text(500).optional() })
+  .object({ decision: z.enum(reviewDecisions), note: freeText(500).optional() })
   .strict();
 export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
 
 export const returnRequestSchema = z
   .object({
-    reason: text(200).min(1),
+    reason: freeText(200).min(1),
     items: z
       .array(
         z.object({ sku: lineItemSchema.shape.sku, quantity: z.number().int().min(1).max(1000) }).strict(),

@@ -27,6 +27,8 @@ export interface TestSystemOptions {
   bundles?: { dir: string; node?: string | undefined };
   /** Run the real provider adapters against recorded exchanges (local/system.ts `providers`). */
   providers?: StartOptions['providers'];
+  /** Milliseconds between workflow Retry attempts (default 20). */
+  retryIntervalMs?: number;
 }
 
 export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
@@ -43,7 +45,7 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ORDERFLOW_DAY_SECONDS: String(options.daySeconds ?? 1),
     }),
     {
-      retryIntervalMs: 20,
+      retryIntervalMs: options.retryIntervalMs ?? 20,
       ...(options.onListening ? { onListening: options.onListening } : {}),
       ...(options.bundles ? { bundles: options.bundles } : {}),
       ...(options.providers ? { providers: options.providers } : {}),

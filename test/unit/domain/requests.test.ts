@@ -4,10 +4,14 @@ import { sandboxWebhookBodySchema } from '../../../functions/adapters/carrier/we
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  cancelRequestSchema,
   containsCardNumber,
   createOrderRequestSchema,
   kpisQuerySchema,
   listOrdersQuerySchema,
+  returnRequestSchema,
+  reviewRequestSchema,
+  shipRequestSchema,
 } from '../../../functions/domain/requests';
 import { aCreateOrderBody } from '../helpers/orders';
 
@@ -135,6 +139,32 @@ describe('createOrderRequestSchema', () => {
 
     // Assess
     expect(issuePaths(result)).toEqual(expect.arrayContaining(['tax', 'total']));
+  });
+});
+
+describe('free text of the order commands', () => {
+  const card = '4242 4242 4242 4242';
+
+  it.each([
+    ['a cancellation comment', cancelRequestSchema, { reason: 'other', comment: `card ${card}` }, 'comment'],
+    ['a review note', reviewRequestSchema, { decision: 'approve', note: `paid with ${card}` }, 'note'],
+    ['a ship note', shipRequestSchema, { note: `card ${card}` }, 'note'],
+    ['a return reason', returnRequestSchema, { reason: `refund to ${card}` }, 'reason'],
+  ] as const)('refuses a card number in %s, without repeating it', (_case, schema, body, field) => {
+    // Act
+    const result = (schema as z.ZodType).safeParse(body);
+
+    // Assess
+    expect(issuePaths(result)).toEqual([field]);
+    expect(JSON.stringify(result.error?.issues)).not.toContain('4242');
+  });
+
+  it('accepts the same text without the card number', () => {
+    // Act
+    const result = cancelRequestSchema.safeParse({ reason: 'other', comment: 'card ends in 4242' });
+
+    // Assess
+    expect(result.success).toBe(true);
   });
 });
 
