@@ -1,6 +1,7 @@
 // What the race and property tests measured: how many runs, commands and orders they drove, how often the
 // payment was captured and the customer told, and the oversells and invariant violations they saw (both must be
 // 0). Each file logs its figures as one JSON line when it ends.
+import type { LocalSystem } from '../../local/system';
 
 export interface RaceFigureValues {
   /** Property runs (fast-check) and rounds of the fixed scenarios. */
@@ -36,6 +37,16 @@ export class RaceFigures {
 
   add(figure: keyof RaceFigureValues, count = 1): void {
     this.values[figure] += count;
+  }
+
+  /** Counts every capture request the system's sandbox payment provider receives from now on. */
+  countCaptureRequests(system: LocalSystem): void {
+    const sandbox = system.deps.payment('sandbox');
+    const capture = sandbox.capture.bind(sandbox);
+    sandbox.capture = (request) => {
+      this.add('captureRequests');
+      return capture(request);
+    };
   }
 
   /** Counts a check and returns whether it held, so a test can assert on it after counting. */

@@ -50,12 +50,7 @@ describe('racing commands', () => {
     system = await startTestSystem({ simulation: 'off', daySeconds: 3600 });
     api = new Api(system);
     await api.setStock('SKU-RACE', 100_000);
-    const sandbox = system.deps.payment('sandbox');
-    const capture = sandbox.capture.bind(sandbox);
-    sandbox.capture = (request) => {
-      figures.add('captureRequests');
-      return capture(request);
-    };
+    figures.countCaptureRequests(system);
   });
   afterAll(async () => {
     for (const orderId of orderIds) {

@@ -34,12 +34,7 @@ describe('randomized schedules of scans, orders, cancellations and returns', () 
     system = await startTestSystem({ simulation: 'off', daySeconds: 3600 });
     api = new Api(system);
     await api.setStock('SKU-STREAM', 100_000);
-    const sandbox = system.deps.payment('sandbox');
-    const capture = sandbox.capture.bind(sandbox);
-    sandbox.capture = (request) => {
-      figures.add('captureRequests');
-      return capture(request);
-    };
+    figures.countCaptureRequests(system);
   });
   afterAll(async () => {
     for (const orderId of orderIds) {
