@@ -136,3 +136,31 @@ export const waitForParked = async (system: LocalSystem, orderId: string, timeou
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
+
+/**
+ * Waits until the order's workflow has nothing left to apply: its execution ended, or it is parked with every
+ * inbox event applied (and the order item stays unchanged a moment longer, as a wake-up may be on its way).
+ */
+export const waitForSettled = async (
+  api: Api,
+  system: LocalSystem,
+  orderId: string,
+  timeoutMs = 15_000,
+): Promise<OrderView> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await getOrder(system.deps.db, orderId);
+    const execution = await system.engine.describe(orderId);
+    const quiet =
+      record !== undefined &&
+      (execution?.status !== 'RUNNING' ||
+        (record.wait !== undefined && Object.values(record.inbox).every((event) => event.applied)));
+    if (quiet) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await getOrder(system.deps.db, orderId);
+      if (again?.version === record.version) return api.order(orderId);
+    }
+    if (Date.now() > deadline) throw new Error(`order ${orderId} did not settle: ${record?.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
