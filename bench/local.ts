@@ -37,6 +37,9 @@ export const startBenchSystem = async (options: BenchSystemOptions): Promise<Loc
       ORDERFLOW_WEBHOOK_SECRET: webhookSecret,
       ORDERFLOW_CARRIER_SIMULATION: options.simulation,
       ORDERFLOW_DAY_SECONDS: String(options.daySeconds),
+      // The bench measures the system, not the throttles: it sends far more than a usage plan allows.
+      ORDERFLOW_RATE_LIMIT: 'off',
+      ORDERFLOW_OPEN_RATE_LIMIT: 'off',
     }),
     { seed: true, retryIntervalMs: options.retryIntervalMs ?? 50 },
   );

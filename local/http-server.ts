@@ -10,6 +10,7 @@ import type { Route } from '../catalog/functions';
 import { errorBody, json } from '../functions/runtime/http';
 import type { Counters } from './counters';
 import type { LambdaRuntime } from './lambda-runtime';
+import type { RateLimiter } from './rate-limit';
 
 /** API Gateway refuses bodies over 10 MB; locally we stop reading far earlier (the handlers allow 64 KB). */
 const maxReadBytes = 1024 * 1024;
@@ -117,6 +118,11 @@ const starting = errorResult(503, 'STARTING', 'the system is starting; try again
   'retry-after': '1',
 });
 
+const rateLimited = (retryAfterSeconds: number): APIGatewayProxyResult =>
+  errorResult(429, 'RATE_LIMITED', 'too many requests; retry later', {
+    'retry-after': String(retryAfterSeconds),
+  });
+
 export const proxyEvent = (
   route: CompiledRoute,
   match: RegExpExecArray,
@@ -195,6 +201,8 @@ export const startHttpServer = async (options: {
   localRoutes: LocalRoute;
   /** False until every route can be served: handlers registered, engines built, open executions resumed. */
   isReady: () => boolean;
+  /** The throttles of the API routes (usage plans, per-route limits); none is no limit. */
+  rateLimiter?: RateLimiter;
   /** Told of every API answer (the local order feed learns of accepted commands from it). */
   onApiAnswer?: (event: APIGatewayProxyEvent, result: APIGatewayProxyResult) => void;
 }): Promise<Server> => {
@@ -212,6 +220,18 @@ export const startHttpServer = async (options: {
         for (const route of routes) {
           const match = route.method === method ? route.pattern.exec(url.pathname) : null;
           if (!match) continue;
+          const retryAfter = options.rateLimiter?.take({
+            method: route.method,
+            path: route.path,
+            auth: route.auth,
+            apiKey: request.headers['x-api-key'] as string | undefined,
+          });
+          if (retryAfter !== undefined) {
+            // Refused before the body is read or a handler runs, as API Gateway throttles: nothing is written.
+            request.resume();
+            send(response, rateLimited(retryAfter));
+            return;
+          }
           options.counters.apiCall();
           let body: Buffer;
           try {

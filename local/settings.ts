@@ -2,6 +2,21 @@
 // a bad value stops the start with the variable's name.
 import { z } from 'zod';
 import { parseApiKeys } from '../functions/runtime/config';
+import { parseThrottle, type Throttle } from './rate-limit';
+
+const throttleSetting = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, context) => {
+      const throttle = parseThrottle(value);
+      if (throttle) return throttle;
+      context.addIssue({
+        code: 'custom',
+        message: 'must be <rate>/<burst> (requests a second / at once, both above 0) or off',
+      });
+      return z.NEVER;
+    });
 
 const settingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -26,6 +41,10 @@ const settingsSchema = z.object({
   /** Named in every customer email, with the support address. */
   ORDERFLOW_STORE_NAME: z.string().trim().min(1).max(100).default('Orderflow Demo Store'),
   ORDERFLOW_SUPPORT_EMAIL: z.email().default('support@example.com'),
+  /** Per API key, as a usage plan: `<rate>/<burst>` or `off`. */
+  ORDERFLOW_RATE_LIMIT: throttleSetting('100/200'),
+  /** Per route without a key (webhooks, tracking page, health, API document): `<rate>/<burst>` or `off`. */
+  ORDERFLOW_OPEN_RATE_LIMIT: throttleSetting('50/100'),
 });
 
 export interface LocalSettings {
@@ -42,6 +61,8 @@ export interface LocalSettings {
   mailPort: number;
   storeName: string;
   supportEmail: string;
+  /** The local gateway's throttles (local/rate-limit.ts): per API key, and per route without a key. */
+  rateLimits: { perKey: Throttle | 'off'; perOpenRoute: Throttle | 'off' };
 }
 
 export const readSettings = (env: Readonly<Record<string, string | undefined>>): LocalSettings => {
@@ -67,5 +88,6 @@ export const readSettings = (env: Readonly<Record<string, string | undefined>>):
     mailPort: s.ORDERFLOW_MAIL_PORT,
     storeName: s.ORDERFLOW_STORE_NAME,
     supportEmail: s.ORDERFLOW_SUPPORT_EMAIL,
+    rateLimits: { perKey: s.ORDERFLOW_RATE_LIMIT, perOpenRoute: s.ORDERFLOW_OPEN_RATE_LIMIT },
   };
 };

@@ -19,7 +19,7 @@ import {
 } from '../catalog/workflows';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { composeDeps } from '../functions/runtime/compose';
-import { loadConfig } from '../functions/runtime/config';
+import { loadConfig, parseApiKeys } from '../functions/runtime/config';
 import type { Deps } from '../functions/runtime/deps';
 import type { SandboxShipment } from '../functions/adapters/carrier/sandbox-carrier';
 import type { Db } from '../functions/adapters/order-store';
@@ -44,6 +44,7 @@ import { Counters } from './counters';
 import { startHttpServer, type ApiRoute } from './http-server';
 import { LambdaRuntime, type LambdaHandler } from './lambda-runtime';
 import { localRoutes } from './local-routes';
+import { RateLimiter } from './rate-limit';
 import { changeFromApiCommand, changeFromOrderEvent, OrderFeed } from './order-feed';
 import { Outbox } from './outbox';
 import { startSchedules } from './schedules';
@@ -177,6 +178,7 @@ export const startLocalSystem = async (
     counters,
     localRoutes: (method, url) => ready.routes?.(method, url) ?? Promise.resolve(undefined),
     isReady: () => ready.all,
+    rateLimiter: new RateLimiter(settings.rateLimits, parseApiKeys(settings.apiKeys).keys()),
     onApiAnswer: (event, result) => {
       const change = changeFromApiCommand(event, result);
       if (change) orderFeed.publish(change);

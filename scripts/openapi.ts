@@ -655,6 +655,19 @@ const json = (schema: z.ZodType, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+const retryAfter = z.object({
+  'Retry-After': z.string().meta({ description: 'Whole seconds to wait before trying again' }),
+});
+
+/** Every route without a key: its own throttle, and in AWS a limit per client address (docs/deploy.md). */
+const openRateLimited = {
+  ...json(
+    errorBodySchema,
+    'RATE_LIMITED: over the route’s throttle or this address’s limit; nothing was done',
+  ),
+  headers: retryAfter,
+};
+
 const errors = {
   400: json(
     errorBodySchema,
@@ -666,7 +679,10 @@ const errors = {
   404: (what: string) => json(errorBodySchema, `NOT_FOUND: ${what}`),
   413: json(errorBodySchema, 'PAYLOAD_TOO_LARGE: the body exceeds 64 KiB'),
   415: json(errorBodySchema, 'UNSUPPORTED_MEDIA_TYPE: send the body as application/json'),
-  429: json(errorBodySchema, 'RATE_LIMITED: over the key’s usage plan (in AWS)'),
+  429: {
+    ...json(errorBodySchema, 'RATE_LIMITED: over the key’s usage plan; nothing was done'),
+    headers: retryAfter,
+  },
   500: json(errorBodySchema, 'An unexpected error; the request can be retried safely'),
 };
 
@@ -1051,6 +1067,7 @@ const catalogRoutes = (): RouteConfig[] =>
       if (!operation) throw new Error(`scripts/openapi.ts: document the route ${routeKey(route)}`);
       return {
         ...operation,
+        ...(route.auth === 'none' ? { responses: { ...operation.responses, 429: openRateLimited } } : {}),
         method: route.method.toLowerCase() as RouteConfig['method'],
         path: route.path,
         security: route.auth === 'apiKey' ? [{ ApiKey: [] }] : [],

@@ -1,5 +1,5 @@
 // Hashes the domain derives ids and keys from (node:crypto only: no I/O).
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The SHA-256 of the text (UTF-8), as 64 lowercase hex digits. */
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -13,3 +13,13 @@ export const customerHash = (email: string): string => sha256Hex(email.trim().to
  */
 export const keyedHash = (key: string, purpose: string, value: string): string =>
   createHmac('sha256', key).update(`${purpose}\u0000${value}`).digest('hex');
+
+/**
+ * Whether two secrets (an API key, a link token) are the same, in constant time: both are hashed to 32 bytes first,
+ * so the comparison takes as long whatever their lengths and wherever they first differ.
+ */
+export const sameSecret = (given: string, expected: string): boolean =>
+  timingSafeEqual(
+    createHash('sha256').update(given).digest(),
+    createHash('sha256').update(expected).digest(),
+  );

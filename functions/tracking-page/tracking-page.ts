@@ -3,8 +3,9 @@
 // it); here it is laid out, every text escaped. While the order can still change, a small inline script refetches
 // the page and swaps its content: polling works the same behind API Gateway and Lambda as locally, where a push
 // channel would not. The Content-Security-Policy allows that one script and that one stylesheet, by their hashes.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '../domain/format';
+import { sameSecret } from '../domain/hash';
 import type { OrderRecord } from '../domain/order';
 import { trackingToken } from '../domain/notices';
 import {
@@ -20,9 +21,7 @@ import {
 /** Whether `token` is the link token of `orderId` (constant time). */
 export const validTrackingToken = (orderId: string, token: string | undefined, secret: string): boolean => {
   if (!token || !secret) return false;
-  const expected = Buffer.from(trackingToken(orderId, secret));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(token, trackingToken(orderId, secret));
 };
 
 /** How often an open page looks for news. */

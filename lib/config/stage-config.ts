@@ -1,6 +1,7 @@
 // The typed configuration of one deployment stage (dev, staging, prod). `bin/` picks one by name and hands it to
 // the stack; constructs read nothing else. The schema checks what TypeScript cannot (e-mail shapes, principal ids,
 // allowed log retentions) so that a bad edit fails at synth with the field's path, not at deploy time.
+import { functionCatalog } from '../../catalog/functions';
 import { shipFromSchema } from '../../functions/runtime/config';
 import { defaultRiskThresholds } from '../../functions/domain/risk';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,13 @@ const throttleSchema = z.object({
   /** Requests allowed in a burst above the rate. */
   burstLimit: z.number().int().positive(),
 });
+
+/** `METHOD /path` of every catalog route without an API key (webhooks, tracking page, health, API document). */
+export const openRoutes: readonly string[] = functionCatalog.flatMap((spec) =>
+  (spec.routes ?? [])
+    .filter((route) => route.auth === 'none')
+    .map((route) => `${route.method} ${route.path}`),
+);
 
 const usagePlanSchema = z.object({
   throttle: throttleSchema,
@@ -78,8 +86,23 @@ export const stageConfigSchema = z
     api: z.object({
       /** Stage-wide default throttle for every method (per-key plans apply on top). */
       throttle: throttleSchema,
+      /**
+       * Per-method throttles of the routes without a key (`METHOD /path` → throttle, every such route of the
+       * catalog): no usage plan limits their callers, so each gets a rate of its own, below the stage default, and
+       * together at most half the stage rate. A flood on them is refused there and cannot take the account's
+       * request rate and Lambda concurrency the storefronts need (docs/deploy.md, "Throttles").
+       */
+      openRoutes: z.record(z.string(), throttleSchema),
       /** Associates an AWS WAF web ACL (managed common and known-bad-input rules) with the API stage. */
       webAcl: z.boolean(),
+      /**
+       * The web ACL's rate-based rules: requests one IP address may send in 5 minutes to the webhooks, and to the
+       * other routes without a key (tracking page, health, API document), before it is refused for a while with 429.
+       * Required with `webAcl`.
+       */
+      perIpLimits: z
+        .object({ webhooks: z.number().int().min(10), pages: z.number().int().min(10) })
+        .optional(),
       /** Base URL of customer tracking links; defaults to the API's own execute-api URL. */
       publicBaseUrl: z.url().optional(),
       /**
@@ -150,6 +173,27 @@ export const stageConfigSchema = z
       .default(defaultRiskThresholds),
   })
   .strict()
+  .superRefine(({ api }, context) => {
+    const issue = (path: (string | number)[], message: string) =>
+      context.addIssue({ code: 'custom', path: ['api', ...path], message });
+    for (const route of openRoutes) {
+      if (!api.openRoutes[route]) issue(['openRoutes', route], 'a route without a key needs a throttle');
+    }
+    for (const [route, throttle] of Object.entries(api.openRoutes)) {
+      if (!openRoutes.includes(route)) issue(['openRoutes', route], 'is not a catalog route without a key');
+      if (throttle.rateLimit > api.throttle.rateLimit || throttle.burstLimit > api.throttle.burstLimit) {
+        issue(['openRoutes', route], 'must not exceed the stage throttle');
+      }
+    }
+    const total = Object.values(api.openRoutes).reduce((sum, throttle) => sum + throttle.rateLimit, 0);
+    if (total > api.throttle.rateLimit / 2) {
+      issue(
+        ['openRoutes'],
+        `the rates add up to ${total}, over half the stage rate (${api.throttle.rateLimit})`,
+      );
+    }
+    if (api.webAcl && !api.perIpLimits) issue(['perIpLimits'], 'the web ACL needs its per-IP limits');
+  })
   .refine(({ email }) => email.sender === email.identity || email.sender.endsWith(`@${email.identity}`), {
     path: ['email', 'identity'],
     message: 'must be the sender address or its domain',

@@ -15,6 +15,7 @@ import {
   JsonSchemaVersion,
   LambdaIntegration,
   LogGroupLogDestination,
+  type MethodDeploymentOptions,
   MethodLoggingLevel,
   Period,
   ResponseType,
@@ -73,6 +74,27 @@ const authenticationReason = (auth: 'apiKey' | 'none', path: string): string => 
   return 'Declared open in the function catalog; the contract makes it public (e.g. the /health liveness probe).';
 };
 
+/**
+ * The stage's method settings of the routes without a key (`/<path>/<METHOD>`): their throttle from the stage config,
+ * logging as the stage default (a method setting replaces the stage's for that method).
+ */
+const openRouteThrottles = (config: StageConfig): Record<string, MethodDeploymentOptions> =>
+  Object.fromEntries(
+    Object.entries(config.api.openRoutes).map(([route, throttle]) => {
+      const [method, path] = route.split(' ') as [string, string];
+      return [
+        `${path}/${method}`,
+        {
+          throttlingRateLimit: throttle.rateLimit,
+          throttlingBurstLimit: throttle.burstLimit,
+          loggingLevel: MethodLoggingLevel.ERROR,
+          dataTraceEnabled: false,
+          metricsEnabled: false,
+        },
+      ];
+    }),
+  );
+
 export class Api extends Construct {
   readonly restApi: RestApi;
   /** JSON object of API key id → principal, for the handlers (API_KEY_PRINCIPALS). */
@@ -111,6 +133,7 @@ export class Api extends Construct {
         metricsEnabled: false,
         throttlingRateLimit: config.api.throttle.rateLimit,
         throttlingBurstLimit: config.api.throttle.burstLimit,
+        methodOptions: openRouteThrottles(config),
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
@@ -165,7 +188,14 @@ export class Api extends Construct {
     ]);
 
     if (config.api.webAcl) {
-      new ApiFirewall(this, 'Firewall', { stageArn: this.restApi.deploymentStage.stageArn });
+      new ApiFirewall(this, 'Firewall', {
+        stageArn: this.restApi.deploymentStage.stageArn,
+        stagePath: `/${API_STAGE_NAME}`,
+        openRoutes: Object.keys(config.api.openRoutes),
+        perIpLimits: config.api.perIpLimits!,
+        logRetention: props.logRetention,
+        retain: config.data.retain,
+      });
     } else {
       acknowledge(
         this.restApi.deploymentStage,
@@ -275,6 +305,9 @@ export class Api extends Construct {
         type,
         statusCode: String(statusCode),
         templates: { 'application/json': errorBody(code, message) },
+        // A throttled client may try again within a second (the bucket refills at the plan's rate); a used-up
+        // quota lasts until its period ends, which the gateway does not say.
+        ...(type === ResponseType.THROTTLED ? { responseHeaders: { 'Retry-After': "'1'" } } : {}),
       });
     }
     // Anything else keeps its status; the body still has the contract's shape.

@@ -25,6 +25,11 @@ export interface TestSystemOptions {
   onListening?: (url: string) => void;
   /** Run the deployed bundles in this folder (local/bundles.ts) instead of the sources. */
   bundles?: { dir: string; node?: string | undefined };
+  /**
+   * The local gateway's throttles (ORDERFLOW_RATE_LIMIT per key, ORDERFLOW_OPEN_RATE_LIMIT per route without a key);
+   * off unless given, since tests poll and fire requests far faster than any usage plan allows.
+   */
+  rateLimit?: { perKey?: string; perOpenRoute?: string };
   /** Run the real provider adapters against recorded exchanges (local/system.ts `providers`). */
   providers?: StartOptions['providers'];
   /** Milliseconds between workflow Retry attempts (default 20). */
@@ -43,6 +48,8 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ORDERFLOW_STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
       ORDERFLOW_CARRIER_SIMULATION: options.simulation ?? 'off',
       ORDERFLOW_DAY_SECONDS: String(options.daySeconds ?? 1),
+      ORDERFLOW_RATE_LIMIT: options.rateLimit?.perKey ?? 'off',
+      ORDERFLOW_OPEN_RATE_LIMIT: options.rateLimit?.perOpenRoute ?? 'off',
     }),
     {
       retryIntervalMs: options.retryIntervalMs ?? 20,

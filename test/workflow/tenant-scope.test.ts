@@ -1,6 +1,9 @@
 // Tenant scope comes from the key alone: a second storefront's key, whatever its query or body names, never reads,
-// lists, changes or counts the first storefront's orders. Every keyed route is tried with it.
+// lists, changes or counts the first storefront's orders. Every keyed route of the catalog is tried with it (a new
+// route fails here until it has its probe): another storefront's order is a 404 exactly like an order that does
+// not exist, and the operators' routes are refused to every storefront key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionCatalog } from '../../catalog/functions';
 import type { OrderView } from '../../functions/domain/order';
 import type { LocalSystem } from '../../local/system';
 import {
@@ -11,11 +14,12 @@ import {
   otherStorefrontKey,
   scan,
   startTestSystem,
+  storefrontKey,
   waitForOrder,
   waitForParked,
 } from '../helpers/local-system';
 
-type ErrorBody = { error: { code: string } };
+type ErrorBody = { error: { code: string; message: string; details: unknown[] } };
 type OrderList = { orders: OrderView[]; nextCursor: string | null };
 
 describe("a second storefront's key", () => {
@@ -149,6 +153,104 @@ describe("a second storefront's key", () => {
     const unsigned = await api.carrierEvent(scan(theirs.shipment!.trackingNumber, 'in_transit'), 'sha256=00');
 
     expect(unsigned.status).toBe(401);
+    await unchanged();
+  });
+
+  /** An order id nobody has: what a storefront's key gets for another storefront's order must look the same. */
+  const unknownOrderId = 'ord_000000000000000000000000';
+
+  /** The answer the second storefront's key gets, compared with the one for an order that does not exist. */
+  const asForAnUnknownOrder = async (method: string, suffix: string, body?: unknown) => {
+    const call = (orderId: string) =>
+      api.request<ErrorBody>(method, `/orders/${orderId}${suffix}`, {
+        key: otherStorefrontKey,
+        ...(body === undefined ? {} : { body }),
+      });
+    const [foreign, unknown] = await Promise.all([call(theirs.orderId), call(unknownOrderId)]);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe('NOT_FOUND');
+    // Nothing in the answer tells that the order exists: the same answer as for no order, the id aside.
+    expect(JSON.stringify(foreign.body).replaceAll(theirs.orderId, '<id>')).toBe(
+      JSON.stringify(unknown.body).replaceAll(unknownOrderId, '<id>'),
+    );
+  };
+
+  /** Refused with 403 FORBIDDEN to both storefronts' keys (the order's own included), whatever it names. */
+  const forOperatorsOnly = async (method: string, path: string, body?: unknown) => {
+    const answers = await Promise.all(
+      [storefrontKey, otherStorefrontKey].map((key) =>
+        api.request<ErrorBody>(method, path, { key, ...(body === undefined ? {} : { body }) }),
+      ),
+    );
+    expect(answers.map((answer) => [answer.status, answer.body.error.code])).toEqual([
+      [403, 'FORBIDDEN'],
+      [403, 'FORBIDDEN'],
+    ]);
+  };
+
+  /**
+   * How the second storefront's key is tried on each keyed route of the catalog, and what it must get. Each probe
+   * asserts its answers; the first storefront's order is checked unchanged after every one.
+   */
+  const probes: Record<string, () => Promise<void>> = {
+    'POST /orders': async () => {
+      const naming = await api.postOrder(
+        { ...anOrderRequest(), storefrontId: 'demo-store' },
+        { key: otherStorefrontKey },
+      );
+      const own = await api.postOrder(anOrderRequest(), { key: otherStorefrontKey });
+      expect([naming.status, own.status, own.body.storefrontId]).toEqual([400, 202, 'other-store']);
+    },
+    'GET /orders': async () => {
+      const naming = await api.request<ErrorBody>('GET', '/orders?storefrontId=demo-store', {
+        key: otherStorefrontKey,
+      });
+      const own = await api.request<OrderList>('GET', '/orders?limit=100', { key: otherStorefrontKey });
+      expect(naming.status).toBe(403);
+      expect(own.body.orders.some((order) => order.orderId === theirs.orderId)).toBe(false);
+    },
+    'GET /orders/{orderId}': () => asForAnUnknownOrder('GET', ''),
+    'POST /orders/{orderId}/ship': () => asForAnUnknownOrder('POST', '/ship'),
+    'POST /orders/{orderId}/cancel': () => asForAnUnknownOrder('POST', '/cancel', { reason: 'changed_mind' }),
+    'POST /orders/{orderId}/returns': () => asForAnUnknownOrder('POST', '/returns', { reason: 'too small' }),
+    'POST /orders/{orderId}/review': () =>
+      forOperatorsOnly('POST', `/orders/${theirs.orderId}/review`, { decision: 'reject' }),
+    'POST /store-credit/lookup': async () => {
+      const naming = await api.request('POST', '/store-credit/lookup', {
+        key: otherStorefrontKey,
+        body: { email: theirs.customer.email, storefrontId: 'demo-store' },
+      });
+      const own = await api.request<{ storefrontId: string }>('POST', '/store-credit/lookup', {
+        key: otherStorefrontKey,
+        body: { email: theirs.customer.email },
+      });
+      expect([naming.status, own.status, own.body.storefrontId]).toEqual([400, 200, 'other-store']);
+    },
+    'GET /kpis': () => forOperatorsOnly('GET', '/kpis?storefrontId=demo-store'),
+    'GET /inventory/{sku}': () => forOperatorsOnly('GET', '/inventory/SKU-TSHIRT'),
+    'PUT /inventory/{sku}': async () => {
+      const before = await api.stock('SKU-TSHIRT');
+      await forOperatorsOnly('PUT', '/inventory/SKU-TSHIRT', { available: 0 });
+      expect(await api.stock('SKU-TSHIRT')).toEqual(before);
+    },
+  };
+
+  const keyedRoutes = functionCatalog.flatMap((spec) =>
+    (spec.routes ?? [])
+      .filter((route) => route.auth === 'apiKey')
+      .map((route) => `${route.method} ${route.path}`),
+  );
+
+  it('has a probe for every keyed route of the catalog, and none for a route it does not have', () => {
+    expect(Object.keys(probes).sort()).toEqual([...keyedRoutes].sort());
+  });
+
+  it.each(keyedRoutes)('is kept to its own storefront on %s', async (route) => {
+    const probe = probes[route];
+    expect(probe, `${route} has no tenant probe: add one above`).toBeDefined();
+
+    await probe!();
+
     await unchanged();
   });
 
