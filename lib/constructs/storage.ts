@@ -102,12 +102,12 @@ export class Storage extends Construct {
   }
 
   /**
-   * Reads the table's stream, as an event source mapping does for its function: the four stream actions on this
-   * table's streams only (ListStreams included, scoped like the others, so nothing is granted on `*`).
+   * Reads the table's stream, as an event source mapping does for its function: the four actions Lambda checks
+   * when the mapping is created, on this table's stream ARN only (ListStreams included, so nothing is on `*`).
    */
   grantStreamRead(role: IRole, id: TableId): void {
-    const { table, spec } = this.entry(id);
-    if (!spec.stream) throw new Error(`table ${id} has no stream (catalog/tables.ts)`);
+    const { table } = this.entry(id);
+    if (!table.tableStreamArn) throw new Error(`table ${id} has no stream (catalog/tables.ts)`);
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [
@@ -116,7 +116,7 @@ export class Storage extends Construct {
           'dynamodb:GetShardIterator',
           'dynamodb:ListStreams',
         ],
-        resources: [`${table.tableArn}/stream/*`],
+        resources: [table.tableStreamArn],
       }),
     );
   }

@@ -62,7 +62,7 @@ export class StreamConsumers extends Construct {
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('ORDER') } } },
+            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('ORDER') as unknown } } },
           }),
         ],
       });

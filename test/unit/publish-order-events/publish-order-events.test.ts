@@ -72,7 +72,7 @@ const recordingTopic = (failing = new Set<string>()) => {
 describe('publishOrderEvents', () => {
   it('publishes one event for a status change, with the id of the write and no customer data', async () => {
     // Prepare
-    const received = anOrder({ orderId: 'ord_events_1', version: 3, status: 'AUTHORIZED' });
+    const received = anOrder({ orderId: 'ord_events_1', version: 3, status: 'RECEIVED' });
     const confirmed = moved(received, 'CONFIRMED', '2030-03-04T10:00:05.000Z');
     const topic = recordingTopic();
 
@@ -135,7 +135,7 @@ describe('publishOrderEvents', () => {
 
   it('reports the record whose publish failed, holds back that order’s later records, and goes on with others', async () => {
     // Prepare
-    const first = anOrder({ orderId: 'ord_events_4', status: 'AUTHORIZED', version: 4 });
+    const first = anOrder({ orderId: 'ord_events_4', status: 'RECEIVED', version: 4 });
     const confirmed = moved(first, 'CONFIRMED', '2030-03-04T10:00:05.000Z');
     const labelled = moved(confirmed, 'LABEL_CREATED', '2030-03-04T10:00:06.000Z');
     const other = anOrder({ orderId: 'ord_events_5' });
@@ -220,11 +220,11 @@ describe('the order-events topic adapter', () => {
 
     // Assess
     const [body] = bodies;
-    expect(JSON.parse(body!.get('Message')!)).toEqual(anEvent);
+    expect(JSON.parse(body!.get('Message')!) as unknown).toEqual(anEvent);
     expect(body!.get('TopicArn')).toBe('arn:aws:sns:us-east-1:1:events');
     const attributes = Object.fromEntries(
       [1, 2, 3].map((i) => [
-        body!.get(`MessageAttributes.entry.${i}.Name`),
+        body!.get(`MessageAttributes.entry.${i}.Name`) ?? '',
         body!.get(`MessageAttributes.entry.${i}.Value.StringValue`),
       ]),
     );
