@@ -30,7 +30,7 @@ export type Capability =
   | 'sendEmail' // SES email to customers
   | 'sendSms' // SNS SMS to customers
   | 'opsAlerts' // publishes to the ops topic
-  | 'orderEvents' // publishes status changes to the order-events topic
+  | 'orderEvents' // publishes status changes to the order-events topic (the stream's publisher only)
   | 'paymentProvider' // calls the payment provider (its secret when real)
   | 'carrierProvider' // calls the carrier (its secret when real)
   | 'webhookSecret' // verifies carrier webhooks
@@ -44,6 +44,20 @@ export interface Route {
   path: string;
   /** `apiKey`: storefront or ops key; `none`: open (health) or HMAC-checked in the handler (webhooks). */
   auth: 'apiKey' | 'none';
+}
+
+/**
+ * How a function consumes a table's stream: the event source mapping in AWS (lib/constructs/stream-consumers.ts) and the
+ * local engine's emulation of it (local/order-stream.ts) read the same settings.
+ */
+export interface StreamSource {
+  table: 'Orders';
+  /** Records per invocation, at most. */
+  batchSize: number;
+  /** Retries of a record that failed before it goes to the on-failure queue (AWS) or is set aside (locally). */
+  retryAttempts: number;
+  /** Records older than this are not handed any more (AWS: the stream keeps them a day). */
+  maxRecordAgeHours: number;
 }
 
 export interface FunctionSpec {
@@ -60,6 +74,8 @@ export interface FunctionSpec {
    * business time, scaled locally by the day's length like the business durations (never below a second there).
    */
   schedule?: { everyMinutes: number; businessTime?: boolean };
+  /** Invoked with the records of a table's stream (an event source mapping in AWS; emulated locally). */
+  stream?: StreamSource;
   /**
    * Business errors the step throws on purpose (functions/domain/errors.ts); each has its own branch in the ASL,
    * and a state that retries every error (`States.ALL`) may only run a function that throws none.
@@ -131,9 +147,9 @@ export const functionCatalog: readonly FunctionSpec[] = [
     description:
       'Carrier tracking webhooks: verify, record (applying a milestone the workflow need not decide on), resume the waiting workflow',
     // The order of a tracking number (byTracking), its inbox, and UNMATCHED# records for operators. A milestone it
-    // applies itself sends its customer notice and publishes the status change.
+    // applies itself sends its customer notice.
     tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['byTracking'] } },
-    capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret', 'sendEmail', 'sendSms', 'orderEvents'],
+    capabilities: ['sendTaskResult', 'opsAlerts', 'webhookSecret', 'sendEmail', 'sendSms'],
     routes: [{ method: 'POST', path: '/webhooks/carrier/{provider}', auth: 'none' }],
   },
   {
@@ -187,8 +203,17 @@ export const functionCatalog: readonly FunctionSpec[] = [
     // Orders with a silent parcel (parcelsInFlight), each order read; the scans found go the webhooks' way
     // (byTracking, the order's inbox, UNMATCHED# records); the run's lease item is a conditional put.
     tables: { Orders: { actions: ['GetItem', 'PutItem'], queries: ['parcelsInFlight', 'byTracking'] } },
-    capabilities: ['carrierProvider', 'sendTaskResult', 'opsAlerts', 'sendEmail', 'sendSms', 'orderEvents'],
+    capabilities: ['carrierProvider', 'sendTaskResult', 'opsAlerts', 'sendEmail', 'sendSms'],
     schedule: { everyMinutes: 30, businessTime: true },
+  },
+  {
+    id: 'PublishOrderEvents',
+    entry: 'functions/publish-order-events/handler.ts',
+    description: "Publishes each committed status change of an order, read from the Orders table's stream",
+    // It reads the stream only (granted by `stream`, not as a table access) and writes nothing.
+    tables: {},
+    capabilities: ['orderEvents'],
+    stream: { table: 'Orders', batchSize: 25, retryAttempts: 10, maxRecordAgeHours: 24 },
   },
   // Workflow steps
   step(
@@ -250,7 +275,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'confirm-order',
     'Confirms the order and tells the customer',
     { Orders: orderWrites },
-    ['sendEmail', 'sendSms', 'orderEvents'],
+    ['sendEmail', 'sendSms'],
     ['OrderCancelledError'],
   ),
   step(
@@ -258,7 +283,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'buy-label',
     'Buys the carrier label and parks (task token) on the shipment wait in the same write',
     { Orders: orderWrites },
-    ['carrierProvider', 'sendTaskResult', 'orderEvents'],
+    ['carrierProvider', 'sendTaskResult'],
     ['AddressUndeliverableError', 'OrderCancelledError'],
   ),
   step('VoidLabel', 'void-label', 'Voids an unused label (compensation)', { Orders: orderWrites }, [
@@ -269,7 +294,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'await-review',
     'Waits (task token) for an operator to review an order the risk rules held; alerts operators once',
     { Orders: orderWrites },
-    ['sendTaskResult', 'opsAlerts', 'orderEvents'],
+    ['sendTaskResult', 'opsAlerts'],
   ),
   step(
     'AwaitShipment',
@@ -283,7 +308,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'capture-payment',
     'Captures the payment once the parcel ships, commits stock, sends the shipping notice, parks (task token) on the delivery wait',
     { Orders: orderWrites, Inventory: stockUpdates },
-    ['sendTaskResult', 'paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
+    ['sendTaskResult', 'paymentProvider', 'sendEmail', 'sendSms'],
     ['CaptureFailedError'],
   ),
   step(
@@ -299,7 +324,6 @@ export const functionCatalog: readonly FunctionSpec[] = [
       'sendEmail',
       'sendSms',
       'opsAlerts',
-      'orderEvents',
     ],
   ),
   step(
@@ -308,14 +332,14 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'Waits (task token) for a return parcel; refunds or credits and restocks when it is back',
     // Store credit is a conditional put of a new account or an update of an existing one (functions/adapters/credit-store.ts).
     { Orders: { actions: ['GetItem', 'PutItem', 'UpdateItem'] }, Inventory: stockUpdates },
-    ['sendTaskResult', 'paymentProvider', 'sendEmail', 'sendSms', 'orderEvents'],
+    ['sendTaskResult', 'paymentProvider', 'sendEmail', 'sendSms'],
   ),
   step(
     'CloseOrder',
     'close-order',
     'Ends an order that will not be fulfilled: rejected, cancelled or failed, with its notice or alert',
     { Orders: orderWrites },
-    ['sendEmail', 'sendSms', 'opsAlerts', 'orderEvents'],
+    ['sendEmail', 'sendSms', 'opsAlerts'],
   ),
 ];
 

@@ -24,6 +24,8 @@ export interface TableSpec {
   sortKey?: KeyAttribute;
   globalSecondaryIndexes: IndexSpec[];
   timeToLiveAttribute?: string;
+  /** The table's stream: every write of an item, with its image before and after (DynamoDB Streams). */
+  stream?: 'NEW_AND_OLD_IMAGES';
 }
 
 /**
@@ -95,6 +97,9 @@ export const ordersTable: TableSpec = {
     },
   ],
   timeToLiveAttribute: 'expiresAt',
+  // The order-events publisher reads it (functions/publish-order-events/): a status change is published from the
+  // committed write itself.
+  stream: 'NEW_AND_OLD_IMAGES',
 };
 
 /** Inventory: one item per SKU with `available`, `reserved` and the set of orders holding a reservation. */

@@ -10,6 +10,7 @@ import { OrderFunctions } from './constructs/order-functions';
 import { Schedules } from './constructs/schedules';
 import { Secrets } from './constructs/secrets';
 import { Storage } from './constructs/storage';
+import { StreamConsumers } from './constructs/stream-consumers';
 import { stateMachineArn, Workflows } from './constructs/workflows';
 import { functionCatalog, type FunctionSpec } from '../catalog/functions';
 import { projectPath } from '../catalog/paths';
@@ -79,6 +80,7 @@ export class OrderflowStack extends Stack {
     });
     this.api.addRoutes(catalog, this.functions);
     new Schedules(this, 'Schedules', { catalog, functions: this.functions });
+    const streams = new StreamConsumers(this, 'Streams', { catalog, functions: this.functions, storage });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions,
       functions: this.functions,
@@ -92,6 +94,7 @@ export class OrderflowStack extends Stack {
       stateMachines: this.workflows.stateMachines,
       functions: catalog.map((spec) => ({ id: spec.id, fn: this.functions.get(spec.id) })),
       tables: tableSpecs.map((spec) => storage.table(spec.id)),
+      streamDeadLetters: [...streams.deadLetters],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Orderflow API' });

@@ -1,8 +1,9 @@
 // The local feed of order changes, which the dashboard's live updates (`GET /_local/events`) stream to the page. It
 // is fed from two places that see every change whichever way the handlers run (in this process or as bundles in
-// worker processes): the order-events topic the workflow steps publish each status change to, and the local API
-// gateway's successful commands (an order posted, shipped, cancelled or reviewed changes the order before any step
-// runs). A change names the order only; subscribers read the order itself for the rest.
+// worker processes): the order-events topic, where every stored status change is published from the Orders
+// table's stream (functions/publish-order-events/), and the local API gateway's successful commands (an order
+// posted, shipped, cancelled or reviewed: the answer comes before the stream's event). A change names the order
+// only; subscribers read the order itself for the rest.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { PublishedEvent } from './aws-clients';
 
@@ -12,7 +13,7 @@ export interface OrderChange {
   status?: string | undefined;
   storefrontId?: string | undefined;
   at: string;
-  /** `workflow`: a step's status change (order-events topic); `api`: a command accepted by the API. */
+  /** `workflow`: a stored status change (order-events topic); `api`: a command accepted by the API. */
   source: 'workflow' | 'api';
 }
 
@@ -71,7 +72,7 @@ const parseJson = (text: string | null | undefined): unknown => {
   }
 };
 
-/** The change an order-events topic message announces (functions/runtime/step.ts publishes them). */
+/** The change an order-events topic message announces (functions/publish-order-events/ publishes them). */
 export const changeFromOrderEvent = (event: PublishedEvent): OrderChange | undefined => {
   const message = asRecord(parseJson(event.message));
   const orderId = stringField(message, 'orderId');
@@ -87,8 +88,8 @@ export const changeFromOrderEvent = (event: PublishedEvent): OrderChange | undef
 
 /**
  * The change a successful API command made: the order named in the path, or the one the answer describes (a posted
- * order). Reads change nothing, and a webhook's answer names no order; the workflow step it wakes publishes the
- * status change instead.
+ * order). Reads change nothing, and a webhook's answer names no order; the status change it causes reaches the
+ * feed from the order-events topic instead.
  */
 export const changeFromApiCommand = (
   event: APIGatewayProxyEvent,

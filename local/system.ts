@@ -46,6 +46,7 @@ import { LambdaRuntime, type LambdaHandler } from './lambda-runtime';
 import { localRoutes } from './local-routes';
 import { RateLimiter } from './rate-limit';
 import { changeFromApiCommand, changeFromOrderEvent, OrderFeed } from './order-feed';
+import { LocalOrderStream } from './order-stream';
 import { Outbox } from './outbox';
 import { startSchedules } from './schedules';
 import { seedDemoCatalog } from './seed';
@@ -59,6 +60,7 @@ export const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:o
 export const returnStateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:order-return';
 const opsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-ops';
 const orderEventsTopicArn = 'arn:aws:sns:local:000000000000:orderflow-order-events';
+const ordersStreamArn = 'arn:aws:dynamodb:local:000000000000:table/Orders/stream/local';
 const localFunctionArn = (id: string): string => `arn:aws:lambda:local:000000000000:function:orderflow-${id}`;
 
 export interface StartOptions {
@@ -102,6 +104,8 @@ export interface LocalSystem {
   topicMessages: PublishedEvent[];
   /** Every order change as it happens (the dashboard's live updates). */
   orderFeed: OrderFeed;
+  /** The Orders table's stream, handed to the order-events publisher (local/order-stream.ts). */
+  orderStream: LocalOrderStream;
   stop(): Promise<void>;
 }
 
@@ -136,7 +140,19 @@ export const startLocalSystem = async (
   const inMemory = settings.dataDir === ':memory:';
   const dbPath = inMemory ? undefined : join(resolve(settings.dataDir), 'dynamodb');
   if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const store = await startLocalStore(dbPath);
+  // The Orders table's stream: every committed put of an order item, handed to its consumer once it is registered.
+  const streamConsumer = functionCatalog.find((spec) => spec.stream?.table === 'Orders');
+  if (!streamConsumer?.stream) throw new Error('catalog/functions.ts: no consumer of the Orders stream');
+  const orderStream = new LocalOrderStream({
+    source: streamConsumer.stream,
+    streamArn: ordersStreamArn,
+    invoke: (event) => lambdas.invoke(streamConsumer.id, event),
+    retryIntervalMs: options.retryIntervalMs ?? 200,
+  });
+  const store = await startLocalStore(dbPath, {
+    watchTables: [localTableName(ordersTable)],
+    onPut: (put) => orderStream.record(put),
+  });
   const storeEndpoint = store.endpoint;
   const counters = new Counters();
   const appDynamo = dynamoClient(storeEndpoint, counters);
@@ -149,6 +165,15 @@ export const startLocalSystem = async (
   };
   const engineTablePuts = new BatchedPuts(engineDoc, localEngineTable);
   const outbox = new Outbox(engineDoc, localEngineTable, engineTablePuts);
+  if (!inMemory) {
+    orderStream.persistIn({
+      client: engineDynamo,
+      doc: engineDoc,
+      table: localEngineTable,
+      puts: engineTablePuts,
+      ordersTable: db.tables.orders,
+    });
+  }
 
   // Email: the SES v2 emulator (with its mail viewer); SMS and topics: local SNS.
   const startSes =
@@ -305,6 +330,9 @@ export const startLocalSystem = async (
   });
 
   if (options.seed ?? true) await seedDemoCatalog(db, engineDoc, localEngineTable);
+  // The status changes a crash left unpublished go first, before anything writes again.
+  await orderStream.catchUp();
+  orderStream.start();
   await engine.resumeAll();
   await returnEngine.resumeAll();
   // Orders stored before a crash whose workflow never started: start them now (no request is in flight yet, so
@@ -338,6 +366,7 @@ export const startLocalSystem = async (
     deps,
     topicMessages,
     orderFeed,
+    orderStream,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -348,7 +377,9 @@ export const startLocalSystem = async (
       await engine.stop();
       await returnEngine.stop();
       await lambdas.drain();
-      // The outbox messages of the last invocations.
+      // Records not handed yet are caught up at the next start (on disk).
+      await orderStream.stop();
+      // The outbox messages of the last invocations, and the order stream's positions.
       await engineTablePuts.flush();
       await bundleRuntime?.stop();
       await awsEndpoints?.stop();

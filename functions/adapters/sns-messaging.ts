@@ -1,5 +1,5 @@
 // What goes through SNS: customer SMS, operator alerts (the ops topic) and order status events (the order-events
-// topic). A topic whose ARN the function was not given is not published to. The local engine passes a client
+// topic). Alerts to an ops topic whose ARN the function was not given are not sent. The local engine passes a client
 // answered in-process (messages land in the outbox).
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { CustomerMessaging, TopicMessaging } from '../domain/notices';
@@ -41,13 +41,20 @@ export const snsTopics = (options: SnsTopicsOptions): TopicMessaging => ({
       }),
     );
   },
+  // Only the order-events publisher (functions/publish-order-events/) calls this; without the topic it fails, so
+  // the stream hands the record again rather than the event being dropped.
   async publishOrderEvent(event) {
-    if (!options.orderEventsTopicArn) return;
+    if (!options.orderEventsTopicArn) throw new Error('no order-events topic (ORDER_EVENTS_TOPIC_ARN)');
     await options.sns.send(
       new PublishCommand({
         TopicArn: options.orderEventsTopicArn,
         Message: JSON.stringify(event),
-        MessageAttributes: { type: { DataType: 'String', StringValue: event.type } },
+        // For subscription filter policies, and to de-duplicate without reading the body.
+        MessageAttributes: {
+          type: { DataType: 'String', StringValue: event.type },
+          storefrontId: { DataType: 'String', StringValue: event.storefrontId },
+          eventId: { DataType: 'String', StringValue: event.eventId },
+        },
       }),
     );
   },

@@ -3,10 +3,10 @@
 // shipment wait), it stores the token in the same write as the label, or resumes it at once when the ship call, a
 // shipping scan or a cancellation is already in the inbox; without one it answers with the wait.
 import { assertNotCancelled, shipmentWakeAction } from '../domain/cancellation';
-import type { CarrierDeps, CoreDeps, TopicDeps, WorkflowDeps } from '../runtime/deps';
+import type { CarrierDeps, CoreDeps, WorkflowDeps } from '../runtime/deps';
 
 /** The parts this step uses. */
-type StepDeps = CoreDeps & CarrierDeps & TopicDeps & WorkflowDeps;
+type StepDeps = CoreDeps & CarrierDeps & WorkflowDeps;
 import { isForward, withTimeline, type OrderRecord } from '../domain/order';
 import { parcelWeightGrams } from '../domain/parcel';
 import type { Label } from '../domain/providers';

@@ -47,11 +47,21 @@ export interface OpsAlert {
   orderId?: string | undefined;
 }
 
+/**
+ * A committed status change of an order, for other systems (the order-events topic; docs/workflow.md). Published at
+ * least once: the same change always carries the same `eventId`, which subscribers de-duplicate on. No PII.
+ */
 export interface OrderEvent {
+  /** `<orderId>:<version>`: the order item's version that holds the change. */
+  eventId: string;
+  /** `order.<status in lower case>`. */
   type: string;
   orderId: string;
   storefrontId: string;
   status: string;
+  /** The order item's version: within one order, a later change has a higher one. */
+  version: number;
+  /** When the change was stored (the order's `updatedAt`). */
   at: string;
 }
 

@@ -58,24 +58,6 @@ export const stepHandler = <S extends z.ZodType<{ orderId: string }>, O, D>(
     return run(deps(), input);
   }).use(logging());
 
-/**
- * Tells subscribers of the order-events topic. The status is already stored, so a failure here is logged as an
- * error rather than retried: a retry would find nothing left to do and could not publish either.
- */
-const publishStatusChange = async (messaging: TopicMessaging, order: OrderRecord): Promise<void> => {
-  try {
-    await messaging.publishOrderEvent({
-      type: `order.${order.status.toLowerCase()}`,
-      orderId: order.orderId,
-      storefrontId: order.storefrontId,
-      status: order.status,
-      at: order.updatedAt,
-    });
-  } catch (error) {
-    logger.error('order event not published', { error: error as Error, status: order.status });
-  }
-};
-
 export interface StepPlan<T> {
   /** The order after this step, or undefined when the step has nothing (more) to do. */
   next: OrderRecord | undefined;
@@ -90,11 +72,12 @@ export interface StepPlan<T> {
  * Runs a step against the current order: `plan` (pure) says what changes, the effects and notices happen, then the
  * new order is stored conditional on the version read. On a lost race it starts over from a fresh read, but never
  * sends a notice it already sent in this invocation. The loop is `mutateOrder`'s; the effects and notices are its
- * `beforeWrite`, the metrics and the order event its `afterWrite`.
+ * `beforeWrite`, the metrics its `afterWrite`. A status change reaches the order-events topic from the table's
+ * stream (functions/publish-order-events/), not from here.
  */
 /**
  * What `commitStep` needs: the store and the clock, and the messaging the function was composed with. Without
- * messaging no order event is published (the function has no topic), and a step that plans notices fails.
+ * customer messaging a step that plans notices fails.
  */
 export type CommitDeps = Pick<CoreDeps, 'db' | 'now'> & {
   messaging?: TopicMessaging & Partial<CustomerMessaging>;
@@ -135,10 +118,7 @@ export const commitStep = async <T>(
         if (unsent.length > 0) await sendNotices(customerMessaging(deps.messaging), orderId, unsent);
         notices.forEach((notice) => sent.add(notice.key));
       },
-      afterWrite: async (next, current) => {
-        recordOrderChange(current, next);
-        if (next.status !== current.status && deps.messaging) await publishStatusChange(deps.messaging, next);
-      },
+      afterWrite: (next, current) => Promise.resolve(recordOrderChange(current, next)),
     },
   );
   return { order, result: step.result };
@@ -169,10 +149,7 @@ export const commitThenNotify = async <T>(
     () => deps.now(),
     8,
     {
-      afterWrite: async (next, current) => {
-        recordOrderChange(current, next);
-        if (next.status !== current.status) await publishStatusChange(deps.messaging, next);
-      },
+      afterWrite: (next, current) => Promise.resolve(recordOrderChange(current, next)),
     },
   );
   const unsent: PlannedNotice[] = [];

@@ -1,8 +1,8 @@
 // What operators look at and what wakes them: one CloudWatch dashboard (orders, cancellations and their reasons,
 // rejections and payment failures, on-time delivery, fulfillment time, delays, workflow executions, API errors and
 // latency, Lambda health, e-mail delivery) and alarms that publish to the ops topic (failed executions, API 5xx,
-// throttles, undeliverable alerts). Executions that end FAILED, TIMED_OUT or ABORTED are also reported one by one
-// through an EventBridge rule.
+// throttles, undeliverable alerts, stream records given up on). Executions that end FAILED, TIMED_OUT or ABORTED
+// are also reported one by one through an EventBridge rule.
 //
 // Business figures are Powertools metrics the handlers emit in the `Orderflow` namespace (see BUSINESS_METRICS), the
 // events behind the KPIs of docs/kpis.md. They are read with SEARCH expressions whose schema names the dimensions
@@ -26,6 +26,7 @@ import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EMAIL_TEMPLATE_DIMENSION, type Notifications } from './notifications';
 import { METRICS_NAMESPACE } from './order-functions';
@@ -66,6 +67,8 @@ export interface ObservabilityProps {
   stateMachines: ReadonlyMap<string, StateMachine>;
   functions: readonly { id: string; fn: IFunction }[];
   tables: readonly Table[];
+  /** Per stream-consuming function, the queue its event source mapping gives up into (stream-consumers.ts). */
+  streamDeadLetters?: readonly (readonly [string, IQueue])[];
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -188,6 +191,14 @@ export class Observability extends Construct {
         period: FIVE_MINUTES,
       }),
     );
+
+    for (const [functionId, queue] of props.streamDeadLetters ?? []) {
+      alarm(
+        `${functionId}RecordsUndeliverable`,
+        `${functionId} gave up on stream records after its retries (their positions wait in its dead-letter queue)`,
+        queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES }),
+      );
+    }
 
     // One ops message per execution that did not end on its own terms (the order id is the execution name).
     for (const [workflowId, machine] of stateMachines) {

@@ -120,6 +120,7 @@ export class OrderFunctions extends Construct {
       for (const [table, access] of Object.entries(spec.tables)) {
         if (access) storage.grant(fn.role, table as TableId, access);
       }
+      if (spec.stream) storage.grantStreamRead(fn.role, spec.stream.table);
       for (const grant of grants) grant(fn.role);
       this.functions.set(spec.id, fn);
     }

@@ -3,7 +3,14 @@
 // recovery and deletion protection come from the stage. Grants are what a function really calls: the item actions
 // the catalog names on the table, and Query on the indexes it names (no `*`, no Scan, no Delete, no batches).
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { TableAccess } from '../../catalog/functions';
@@ -39,6 +46,7 @@ export class Storage extends Construct {
         deletionProtection: props.deletionProtection,
         removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         ...(spec.timeToLiveAttribute ? { timeToLiveAttribute: spec.timeToLiveAttribute } : {}),
+        ...(spec.stream ? { stream: StreamViewType[spec.stream] } : {}),
       });
       for (const index of spec.globalSecondaryIndexes) {
         table.addGlobalSecondaryIndex({
@@ -91,6 +99,26 @@ export class Storage extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Reads the table's stream, as an event source mapping does for its function: the four actions Lambda checks
+   * when the mapping is created, on this table's stream ARN only (ListStreams included, so nothing is on `*`).
+   */
+  grantStreamRead(role: IRole, id: TableId): void {
+    const { table } = this.entry(id);
+    if (!table.tableStreamArn) throw new Error(`table ${id} has no stream (catalog/tables.ts)`);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        resources: [table.tableStreamArn],
+      }),
+    );
   }
 
   private entry(id: TableId): { table: Table; spec: TableSpec } {

@@ -146,6 +146,34 @@ describe('the deployed bundles', () => {
     await expectDeliveredOnce(orderId);
   });
 
+  it('publish each status of a journey once, in order, from the Orders stream through its bundle', async () => {
+    const orderId = await shipAndScan(
+      anOrderRequest(),
+      ['in_transit', 'out_for_delivery', 'delivered'],
+      'DELIVERED',
+    );
+    const events = () =>
+      system.topicMessages
+        .map((message) => JSON.parse(message.message) as { orderId: string; eventId: string; status: string })
+        .filter((event) => event.orderId === orderId);
+    const deadline = Date.now() + 10_000;
+    while (!events().some((event) => event.status === 'DELIVERED') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    expect(events().map((event) => event.status)).toEqual([
+      'RECEIVED',
+      'CONFIRMED',
+      'LABEL_CREATED',
+      'SHIPPED',
+      'IN_TRANSIT',
+      'OUT_FOR_DELIVERY',
+      'DELIVERED',
+    ]);
+    expect(new Set(events().map((event) => event.eventId)).size).toBe(7);
+    expect(invocations('PublishOrderEvents')).toBeGreaterThan(0);
+  });
+
   it('deliver an order whose delivered webhook was dropped, found by parcel reconciliation, telling the customer once', async () => {
     const orderId = await shipAndScan(
       anOrderRequest({ shipping: { service: 'overnight', amount: 500 } }),
