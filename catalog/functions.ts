@@ -190,8 +190,8 @@ export const functionCatalog: readonly FunctionSpec[] = [
     id: 'IntakeSweep',
     entry: 'functions/intake-sweep/handler.ts',
     description: 'Starts the workflow of orders left RECEIVED for over a minute without one',
-    // Orders still RECEIVED after a minute (receivedOrders); it writes nothing.
-    tables: { Orders: { actions: [], queries: ['receivedOrders'] } },
+    // Orders still RECEIVED after a minute (receivedOrders), each confirmed by reading it; it writes nothing.
+    tables: { Orders: { actions: ['GetItem'], queries: ['receivedOrders'] } },
     capabilities: ['startExecution'],
     schedule: { everyMinutes: 1 },
   },

@@ -100,6 +100,38 @@ describe('sweepReceivedOrders', () => {
     expect(stored?.receivedBucket).toBeUndefined();
   });
 
+  it('starts nothing for an index entry whose order is not stored (an index written ahead of its item)', async () => {
+    // Prepare: dynalite writes an item's index entries before the item, so a process killed between the two
+    // leaves a receivedOrders entry for an order that was never stored.
+    const ghost = anOrderId();
+    const real = await storeOrder(5);
+    const withGhost: Db = {
+      ...db,
+      doc: new Proxy(db.doc, {
+        get: (target, property, receiver) => {
+          if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+          return async (command: {
+            input: { IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> };
+          }) => {
+            const output = (await target.send(command as never)) as { Items?: Record<string, unknown>[] };
+            const { IndexName, ExpressionAttributeValues } = command.input;
+            if (IndexName === 'receivedOrders' && ExpressionAttributeValues?.[':b'] === indexBucketOf(ghost))
+              return { ...output, Items: [{ orderId: ghost }, ...(output.Items ?? [])] };
+            return output;
+          };
+        },
+      }),
+    };
+
+    // Act
+    const result = await sweepReceivedOrders({ ...deps(), db: withGhost }, { graceSeconds: 60 });
+
+    // Assess
+    expect(result.started).toEqual([real]);
+    expect(result.skipped).toEqual([ghost]);
+    expect(started).toEqual([real]);
+  });
+
   it('goes on past an order whose start fails, and reports it for the next run', async () => {
     // Prepare
     const broken = await storeOrder(5);
