@@ -27,6 +27,8 @@ export interface TestSystemOptions {
   bundles?: { dir: string; node?: string | undefined };
   /** Run the real provider adapters against recorded exchanges (local/system.ts `providers`). */
   providers?: StartOptions['providers'];
+  /** Inject faults (local/faults.ts). */
+  faults?: StartOptions['faults'];
 }
 
 export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
@@ -47,6 +49,7 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ...(options.onListening ? { onListening: options.onListening } : {}),
       ...(options.bundles ? { bundles: options.bundles } : {}),
       ...(options.providers ? { providers: options.providers } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
     },
   );
 
