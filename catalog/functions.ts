@@ -341,6 +341,13 @@ export const functionCatalog: readonly FunctionSpec[] = [
     { Orders: orderWrites },
     ['sendEmail', 'sendSms', 'opsAlerts'],
   ),
+  step(
+    'ReopenOrder',
+    'reopen-order',
+    'Fails the execution of a FAILED order; on a redrive, reopens the order where its journey can go on',
+    { Orders: orderWrites },
+    ['orderEvents'],
+  ),
 ];
 
 /** The ASL placeholder a function is referred to by. */

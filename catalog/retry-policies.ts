@@ -21,6 +21,23 @@ export const LAMBDA_SERVICE_ERRORS = [
 ] as const;
 
 /**
+ * DynamoDB's throttling, as the SDK reports it when its own retries (3 attempts) met it every time: the table is
+ * busy, and a later attempt gets through.
+ */
+export const STORE_THROTTLING_ERRORS = [
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+] as const;
+
+/**
+ * A function that ran past its timeout (a dependency that hung): `TimeoutError` as the steps' middy handler raises
+ * it just before Lambda's deadline, `Sandbox.Timedout` as Lambda reports a function it stopped, `Lambda.Unknown` as
+ * Step Functions names an unhandled Lambda failure. Every step is idempotent, so it runs again.
+ */
+export const FUNCTION_TIMEOUT_ERRORS = ['TimeoutError', 'Sandbox.Timedout', 'Lambda.Unknown'] as const;
+
+/**
  * Errors a step throws for an outcome of the order, each with a branch of its own (functions/domain/errors.ts). A
  * retry would repeat the same answer, or worse, turn a decision into a different one; none is ever retried.
  */
@@ -53,12 +70,19 @@ const timing = {
 
 export const retryPolicies = {
   /**
-   * Forward steps, the four task-token waits and the capture: what a retry can fix (a provider or DynamoDB that
-   * is down or slow, a lost race on the order item, Lambda's own failures). Any other error goes to the state's
+   * Forward steps, the four task-token waits, the capture and the redrive: what a retry can fix (a provider or
+   * DynamoDB that is down, slow or throttling, a function that timed out, a lost race on the order item, Lambda's
+   * own failures). Any other error goes to the state's
    * Catch at once.
    */
   transient: {
-    ErrorEquals: ['TransientError', 'ConcurrentUpdateError', ...LAMBDA_SERVICE_ERRORS],
+    ErrorEquals: [
+      'TransientError',
+      'ConcurrentUpdateError',
+      ...STORE_THROTTLING_ERRORS,
+      ...FUNCTION_TIMEOUT_ERRORS,
+      ...LAMBDA_SERVICE_ERRORS,
+    ],
     ...timing,
   },
   /**
@@ -92,6 +116,7 @@ export const retryPolicyByState: Readonly<Record<string, Readonly<Record<string,
     VoidAuthorization: 'compensation',
     ReleaseStock: 'compensation',
     CloseOrder: 'compensation',
+    OrderFailed: 'transient',
   },
   'order-return.asl.json': {
     WaitForReturnParcel: 'transient',

@@ -175,6 +175,16 @@ export const sfnAnswer = (engines: () => ReadonlyMap<string, LocalStepFunctions>
           });
         return engine.start(name ?? randomUUID(), executionInput ?? '{}');
       }
+      case 'RedriveExecutionCommand': {
+        const { executionArn } = input as { executionArn?: string };
+        const [machineArn, name] = (executionArn ?? '')
+          .replace(':execution:', ':stateMachine:')
+          .split(/:(?=[^:]+$)/);
+        const engine = engines().get(machineArn ?? '');
+        if (!engine || !name)
+          throw Object.assign(new Error(`no execution ${executionArn}`), { name: 'ExecutionDoesNotExist' });
+        return engine.redrive(name);
+      }
       case 'SendTaskSuccessCommand': {
         const { taskToken, output } = input as SendTaskSuccessCommandInput;
         await byToken(taskToken ?? '').sendTaskSuccess(taskToken ?? '', output ?? '{}');

@@ -7,7 +7,7 @@ import type { LocalResponse, LocalRoute } from './http-server';
 import type { OrderFeed } from './order-feed';
 import type { Outbox } from './outbox';
 import type { LocalSettings } from './settings';
-import type { LocalStepFunctions } from './step-functions';
+import { ExecutionNotRedrivableError, type LocalStepFunctions } from './step-functions';
 
 const jsonResponse = (status: number, body: unknown): LocalResponse => ({
   status,
@@ -31,8 +31,23 @@ export const localRoutes = (parts: {
   return async (method, url) => {
     const page = await dashboard(method, url);
     if (page) return page;
-    if (method !== 'GET') return undefined;
     const path = url.pathname;
+    const redrive = /^\/_local\/executions\/([\w-]+)\/redrive$/.exec(path);
+    if (redrive && method === 'POST') {
+      // RedriveExecution, as an operator runs it in AWS: the failed execution goes on from the state it failed in.
+      const name = redrive[1]!;
+      const engine = (await parts.engine.describe(name)) ? parts.engine : parts.returnEngine;
+      try {
+        const { redriveDate } = await engine.redrive(name);
+        return jsonResponse(202, { name, redriveDate: redriveDate.toISOString() });
+      } catch (error) {
+        if (!(error instanceof ExecutionNotRedrivableError)) throw error;
+        return jsonResponse(409, {
+          error: { code: 'EXECUTION_NOT_REDRIVABLE', message: error.message, details: [] },
+        });
+      }
+    }
+    if (method !== 'GET') return undefined;
     if (path === '/_local/outbox') {
       return jsonResponse(
         200,

@@ -1,5 +1,6 @@
 // `npm start`: the whole system on this machine, no AWS account, no Docker. Settings come from the environment
 // (CONTRACT.md, "Local runtime settings"); Ctrl-C stops it, and the next start carries on where it stopped.
+import { parseFaultSpec } from './faults';
 import { readSettings } from './settings';
 import { startLocalSystem } from './system';
 
@@ -11,7 +12,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const main = async (): Promise<void> => {
   const settings = readSettings(process.env);
-  const system = await startLocalSystem(settings);
+  const faults = parseFaultSpec(process.env.ORDERFLOW_FAULTS);
+  const system = await startLocalSystem(settings, faults ? { faults } : {});
   const [storefrontKey] = settings.apiKeys.split(',');
   console.log(
     [

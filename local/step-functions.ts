@@ -46,6 +46,36 @@ export const localDefinition = (definition: StateMachineDefinition): StateMachin
   ) as StateMachineDefinition['States'],
 });
 
+/**
+ * The Retry timing of every state scaled so that its first retry waits `firstIntervalMs` (AWS waits seconds): the
+ * backoff rate, the cap relative to the first interval, the attempts and the jitter strategy stay as the ASL says,
+ * and the engine draws each delay from them as Step Functions does.
+ */
+export const scaledRetries = (
+  definition: StateMachineDefinition,
+  firstIntervalMs: number,
+): StateMachineDefinition => ({
+  ...definition,
+  States: Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      const retry = (state as unknown as { Retry?: Record<string, Json>[] }).Retry;
+      if (!retry) return [name, state];
+      const scaled = retry.map((retrier) => {
+        const interval = typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1;
+        const scale = firstIntervalMs / 1000 / interval;
+        return {
+          ...retrier,
+          IntervalSeconds: interval * scale,
+          ...(typeof retrier.MaxDelaySeconds === 'number'
+            ? { MaxDelaySeconds: retrier.MaxDelaySeconds * scale }
+            : {}),
+        };
+      });
+      return [name, { ...state, Retry: scaled }];
+    }),
+  ) as StateMachineDefinition['States'],
+});
+
 const withoutTimeout = (input: Json): Json => {
   if (!input || typeof input !== 'object' || Array.isArray(input) || !(timeoutKey in input)) return input;
   const { [timeoutKey]: _timeout, ...rest } = input;
@@ -72,6 +102,9 @@ export interface ExecutionRecord {
   stopDate?: string;
   error?: string;
   cause?: string;
+  /** How often the execution was redriven (`$$.Execution.RedriveCount`), and when last. */
+  redriveCount?: number;
+  redriveDate?: string;
 }
 
 export interface VisitedState {
@@ -100,6 +133,11 @@ export type ExecutionEventListener = (execution: string, event: ExecutionEvent) 
 
 export class ExecutionAlreadyExistsError extends Error {
   override name = 'ExecutionAlreadyExists';
+}
+
+/** RedriveExecution of an execution that is not FAILED (running, succeeded, or unknown). */
+export class ExecutionNotRedrivableError extends Error {
+  override name = 'ExecutionNotRedrivable';
 }
 
 export class TaskTimedOutError extends Error {
@@ -134,7 +172,10 @@ export interface LocalStepFunctionsOptions {
   table: string;
   /** The batched puts into `table` that progress records are written with. */
   puts: BatchedPuts;
-  /** Milliseconds between Retry attempts (AWS waits seconds; locally every retry is quick). */
+  /**
+   * Milliseconds the first Retry attempt waits, nominally (AWS waits seconds): the later ones back off from it with
+   * full jitter as the ASL says (`scaledRetries`).
+   */
   retryIntervalMs?: number;
 }
 
@@ -180,10 +221,11 @@ export class LocalStepFunctions {
   private readonly tasks = new Map<string, PendingTask>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly listeners = new Set<ExecutionEventListener>();
+  private readonly retried = new Map<string, number>();
   private stopped = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
-    this.definition = localDefinition(options.definition);
+    this.definition = scaledRetries(localDefinition(options.definition), options.retryIntervalMs ?? 50);
     this.states = this.definition.States as unknown as Record<string, StateDefinition>;
   }
 
@@ -264,6 +306,35 @@ export class LocalStepFunctions {
     // State transitions include the start, as AWS counts them.
     this.run(record);
     return { executionArn: record.executionArn, startDate: new Date(record.startDate) };
+  }
+
+  /**
+   * RedriveExecution: a FAILED execution runs again from the state it failed in, with that state's input, as Step
+   * Functions does; `$$.Execution.RedriveCount` tells the states which redrive this is.
+   */
+  async redrive(name: string): Promise<{ redriveDate: Date }> {
+    await this.options.puts.flush();
+    const existing = await this.describe(name);
+    if (!existing || existing.status !== 'FAILED' || this.running.has(name)) {
+      throw new ExecutionNotRedrivableError(
+        `Execution ${name} cannot be redriven: ${existing ? existing.status : 'it does not exist'}`,
+      );
+    }
+    const { stopDate: _stopDate, error: _error, cause: _cause, ...rest } = existing;
+    const record: ExecutionRecord = {
+      ...rest,
+      status: 'RUNNING',
+      redriveCount: (existing.redriveCount ?? 0) + 1,
+      redriveDate: new Date().toISOString(),
+    };
+    await this.save(record);
+    this.run(record);
+    return { redriveDate: new Date(record.redriveDate!) };
+  }
+
+  /** Retries the engine made, by state name, since it started (what the ASL's Retry did, counted). */
+  retries(): Record<string, number> {
+    return Object.fromEntries(this.retried);
   }
 
   /** Carries on every execution that was running when the engine last stopped. */
@@ -361,8 +432,6 @@ export class LocalStepFunctions {
         },
       },
     );
-    const retryIntervalMs = this.options.retryIntervalMs ?? 50;
-    const retryIntervalOverrides = new Proxy({}, { get: () => retryIntervalMs });
     const machine = this.machineFrom(record.state);
     const context = {
       Execution: {
@@ -370,6 +439,8 @@ export class LocalStepFunctions {
         Name: record.name,
         Input: JSON.parse(record.input) as Json,
         StartTime: record.startDate,
+        RedriveCount: record.redriveCount ?? 0,
+        ...(record.redriveDate ? { RedriveTime: record.redriveDate } : {}),
       },
       Task: {
         get Token() {
@@ -378,7 +449,7 @@ export class LocalStepFunctions {
       },
     };
     const { abort, result, eventLogs } = machine.run(record.stateInput, {
-      overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: handlers },
       context,
     });
     let current = record;
@@ -386,6 +457,8 @@ export class LocalStepFunctions {
       for await (const event of eventLogs) {
         for (const listener of this.listeners) listener(execution, event);
         if (event.type === 'StateEntered' || event.type === 'StateRetried') counters.transition();
+        if (event.type === 'StateRetried')
+          this.retried.set(event.state.name, (this.retried.get(event.state.name) ?? 0) + 1);
         if (event.type === 'StateEntered' && topLevel.has(event.state.name) && event.index === undefined) {
           const at = new Date(event.timestamp).toISOString();
           current = { ...withVisit(current, event.state.name, at), stateInput: event.state.input };

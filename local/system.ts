@@ -41,6 +41,7 @@ import { bundleFile } from './bundles';
 import { startBundleRuntime, type BundleRuntime } from './bundle-runtime';
 import { CarrierSimulator } from './carrier-simulator';
 import { Counters } from './counters';
+import { FaultInjector, throttleStore, withProviderFaults, type FaultOptions } from './faults';
 import { startHttpServer, type ApiRoute } from './http-server';
 import { LambdaRuntime, type LambdaHandler } from './lambda-runtime';
 import { localRoutes } from './local-routes';
@@ -82,6 +83,11 @@ export interface StartOptions {
    * CARRIER_PROVIDER, their secret names, SHIP_FROM_ADDRESS), `secrets` serves those secrets. Sources only.
    */
   providers?: { environment: Record<string, string>; secrets: SecretsManagerClient; fetch: typeof fetch };
+  /**
+   * Inject faults (local/faults.ts): provider failures and timeouts, store throttling. The Lambda runtime then
+   * enforces the function timeout. Sources only; `npm start` reads ORDERFLOW_FAULTS.
+   */
+  faults?: FaultOptions;
 }
 
 export interface LocalSystem {
@@ -106,6 +112,8 @@ export interface LocalSystem {
   orderFeed: OrderFeed;
   /** The Orders table's stream, handed to the order-events publisher (local/order-stream.ts). */
   orderStream: LocalOrderStream;
+  /** The fault injector, when faults were configured (tests change its rules as they go). */
+  faults?: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -155,7 +163,10 @@ export const startLocalSystem = async (
   });
   const storeEndpoint = store.endpoint;
   const counters = new Counters();
+  if (options.faults && options.bundles) throw new Error('faults are injected into the sources only');
+  const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   const appDynamo = dynamoClient(storeEndpoint, counters);
+  if (faults) throttleStore(appDynamo, faults);
   const engineDynamo = dynamoClient(storeEndpoint);
   await createLocalTables(engineDynamo);
   const engineDoc = documentClient(engineDynamo);
@@ -190,7 +201,7 @@ export const startLocalSystem = async (
   };
 
   // The API first (the port goes into links), answering 503 STARTING until the whole system is ready.
-  const lambdas = new LambdaRuntime(counters);
+  const lambdas = new LambdaRuntime(counters, faults ? { timeoutMs: faults.functionTimeoutMs } : {});
   const routes: ApiRoute[] = functionCatalog.flatMap((spec) =>
     (spec.routes ?? []).map((route) => ({ ...route, functionId: spec.id })),
   );
@@ -248,7 +259,7 @@ export const startLocalSystem = async (
       ? (shipment: SandboxShipment) => simulator.schedule(shipment)
       : undefined;
   const mailUrl = `http://127.0.0.1:${mailPort}`;
-  const deps = composeDeps(
+  const composed = composeDeps(
     config,
     {
       dynamo: appDynamo,
@@ -260,6 +271,7 @@ export const startLocalSystem = async (
     // In auto mode the simulator plays every new label's scans, and the new ones after an intercept.
     { onSandboxShipment: simulate, ...(options.providers ? { providerFetch: options.providers.fetch } : {}) },
   );
+  const deps = faults ? withProviderFaults(composed, faults) : composed;
 
   // The handlers: every function of the catalog, from its own module with the local dependencies, or from its
   // deployed bundle with the stack's environment.
@@ -367,9 +379,11 @@ export const startLocalSystem = async (
     topicMessages,
     orderFeed,
     orderStream,
+    ...(faults ? { faults } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
+      faults?.release();
       orderFeed.close();
       simulator.stop();
       schedules.stop();

@@ -1,5 +1,6 @@
 // Authorizes the order total (manual capture: the money moves only when the parcel ships). The provider call is
 // keyed by the order, so a retried step gets the same authorization back instead of a second one.
+import { redriveKey } from '../domain/redrive';
 import { assertNotCancelled } from '../domain/cancellation';
 import type { CoreDeps, PaymentDeps } from '../runtime/deps';
 import { PaymentDeclinedError } from '../domain/errors';
@@ -36,7 +37,7 @@ export const authorizePayment = async (
       amount: order.total,
       currency: order.currency,
       token: order.paymentToken,
-      idempotencyKey: `authorize:${order.orderId}`,
+      idempotencyKey: redriveKey(`authorize:${order.orderId}`, order),
     });
     await commitStep(deps, order.orderId, (current) => ({
       next: withTimeline(

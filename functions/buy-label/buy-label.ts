@@ -2,6 +2,7 @@
 // by the order, so a retry returns the label already bought. Invoked with a task token (the workflow's first
 // shipment wait), it stores the token in the same write as the label, or resumes it at once when the ship call, a
 // shipping scan or a cancellation is already in the inbox; without one it answers with the wait.
+import { redriveKey } from '../domain/redrive';
 import { assertNotCancelled, shipmentWakeAction } from '../domain/cancellation';
 import type { CarrierDeps, CoreDeps, WorkflowDeps } from '../runtime/deps';
 
@@ -51,7 +52,7 @@ export const buyLabel = async (deps: StepDeps, input: OrderInput): Promise<WakeS
         service: order.shippingService,
         to: { ...order.shippingAddress, name: order.customer.name },
         weightGrams: parcelWeightGrams(order.items),
-        idempotencyKey: `label:${order.orderId}`,
+        idempotencyKey: redriveKey(`label:${order.orderId}`, order),
       });
   const { order: stored, result: action } = await commitStep(deps, order.orderId, (current) => {
     if (!current.shipment && !label) throw new Error(`order ${current.orderId} lost its label`);

@@ -3,6 +3,7 @@
 // start the delivery wait. Invoked with a task token (the ship wake carries the delivery wait's deadline), it
 // stores the token in the same write as the capture, or resumes it at once when scans or a cancellation are
 // already waiting for TrackDelivery; without one it answers with the wait.
+import { redriveKey } from '../domain/redrive';
 import type { CoreDeps, MessagingDeps, PaymentDeps, TrackingLinkDeps, WorkflowDeps } from '../runtime/deps';
 
 /** The parts this step uses. */
@@ -35,7 +36,7 @@ export const capturePayment = async (deps: StepDeps, input: OrderInput): Promise
       ({ capturedAmount } = await deps.payment(payment.provider).capture({
         paymentId: payment.paymentId,
         amount: payment.authorizedAmount,
-        idempotencyKey: `capture:${order.orderId}`,
+        idempotencyKey: redriveKey(`capture:${order.orderId}`, order),
       }));
     } catch (error) {
       if (error instanceof PaymentDeclinedError) {

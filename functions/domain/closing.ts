@@ -80,7 +80,7 @@ export const planClosing = (
     return { status: 'CANCELLED', next: cancelled.next, notices, alert: cancelled.alert };
   }
   const next = withTimeline(
-    { ...order, status: 'FAILED', failure: { error: input.error.Error, at } },
+    { ...order, status: 'FAILED', failure: { error: input.error.Error, at, status: order.status } },
     at,
     'ORDER_FAILED',
     { error: input.error.Error },

@@ -246,7 +246,10 @@ export interface OrderRecord {
   risk?: RiskAssessment | undefined;
   review?: ReviewState | undefined;
   rejection?: { code: string; message: string } | undefined;
-  failure?: { error: string; at: string } | undefined;
+  /** Why the order FAILED, and the status the failure interrupted (a redrive after shipment goes back to it). */
+  failure?: { error: string; at: string; status?: OrderStatus | undefined } | undefined;
+  /** The last redrive that reopened a FAILED order (functions/domain/redrive.ts). */
+  redrive?: { count: number; at: string } | undefined;
   cancellation?: CancellationState | undefined;
   returns?: ReturnRecord[] | undefined;
   /** Refunds that failed and disputes, as the payment provider reported them (payment-events.ts). */

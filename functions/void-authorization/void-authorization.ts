@@ -1,6 +1,7 @@
 // Compensation: releases an uncaptured authorization so no money stays held for an order that will not ship. An
 // authorization whose renewal was declined is `EXPIRED` a business day before its hold lapses, so it is released
 // too (the providers treat releasing a lapsed hold as done).
+import { redriveKey } from '../domain/redrive';
 import type { PaymentStatus } from '../domain/order';
 import type { CoreDeps, PaymentDeps } from '../runtime/deps';
 import { withTimeline } from '../domain/order';
@@ -19,7 +20,7 @@ export const voidAuthorization = async (deps: StepDeps, input: { orderId: string
   if (!heldStatuses.has(payment.status) || !payment.paymentId) return;
   await deps
     .payment(payment.provider)
-    .void({ paymentId: payment.paymentId, idempotencyKey: `void:${order.orderId}` });
+    .void({ paymentId: payment.paymentId, idempotencyKey: redriveKey(`void:${order.orderId}`, order) });
   await commitStep(deps, order.orderId, (current) =>
     heldStatuses.has(current.payment.status)
       ? {

@@ -1,4 +1,5 @@
 // Compensation: voids a label that was bought but never used (the parcel did not ship).
+import { redriveKey } from '../domain/redrive';
 import type { CarrierDeps, CoreDeps } from '../runtime/deps';
 import { withTimeline } from '../domain/order';
 import { commitStep } from '../runtime/step';
@@ -13,7 +14,7 @@ export const voidLabel = async (deps: StepDeps, input: { orderId: string }): Pro
   if (!shipment || shipment.shippedAt || shipment.status === 'voided') return;
   await deps.carrier.voidLabel({
     shipmentId: shipment.shipmentId,
-    idempotencyKey: `void-label:${order.orderId}`,
+    idempotencyKey: redriveKey(`void-label:${order.orderId}`, order),
   });
   await commitStep(deps, order.orderId, (current) =>
     current.shipment && current.shipment.status !== 'voided'

@@ -34,6 +34,8 @@ export interface TestSystemOptions {
   providers?: StartOptions['providers'];
   /** Milliseconds between workflow Retry attempts (default 20). */
   retryIntervalMs?: number;
+  /** Inject faults (local/faults.ts). */
+  faults?: StartOptions['faults'];
 }
 
 export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalSystem> =>
@@ -56,6 +58,7 @@ export const startTestSystem = (options: TestSystemOptions = {}): Promise<LocalS
       ...(options.onListening ? { onListening: options.onListening } : {}),
       ...(options.bundles ? { bundles: options.bundles } : {}),
       ...(options.providers ? { providers: options.providers } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
     },
   );
 

@@ -190,15 +190,18 @@ describe('planClosing', () => {
   describe.each(['States.TaskFailed', 'TypeError', 'States.Timeout', 'ConcurrentUpdateError'])(
     'after %s',
     (error) => {
-      it('fails the order and records the error', () => {
+      it('fails the order and records the error and the status it interrupted', () => {
+        // Prepare
+        const order = anOrder();
+
         // Act
-        const closing = planClosing(anOrder(), closeInput(error, 'boom'), AT, deps);
+        const closing = planClosing(order, closeInput(error, 'boom'), AT, deps);
 
         // Assess
         expect([closing.status, closing.next.status, closing.next.failure]).toEqual([
           'FAILED',
           'FAILED',
-          { error, at: AT },
+          { error, at: AT, status: order.status },
         ]);
       });
 
