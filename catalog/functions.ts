@@ -346,7 +346,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
     'reopen-order',
     'Fails the execution of a FAILED order; on a redrive, reopens the order where its journey can go on',
     { Orders: orderWrites },
-    ['orderEvents'],
+    [],
   ),
 ];
 

@@ -5,11 +5,11 @@
 import * as z from 'zod';
 import { OrderflowError } from '../domain/errors';
 import { planReopening, type ResumePoint } from '../domain/redrive';
-import type { CoreDeps, TopicDeps } from '../runtime/deps';
+import type { CoreDeps } from '../runtime/deps';
 import { commitStep, orderInput } from '../runtime/step';
 
 /** The parts this step uses. */
-type StepDeps = CoreDeps & TopicDeps;
+type StepDeps = CoreDeps;
 
 /** Fails the execution of a FAILED order (the error name its executions end with). */
 export class OrderFailedError extends OrderflowError {
