@@ -167,6 +167,16 @@ export class EntryPointFigures {
 const encoder = new TextEncoder();
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
+/** The text's UTF-8 bytes percent-encoded (letters, digits, `_` and `-` as they are), as a URL carries it. */
+export const percentEncoded = (text: string): string =>
+  [...utf8(text)]
+    .map((byte) =>
+      /[A-Za-z0-9_-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+
 /** Strings a careless parser or store trips over: lone surrogates, NUL, bidi overrides, emoji, combining marks. */
 export const trickyStrings = [
   '\uD800',
@@ -216,7 +226,18 @@ export const fuzzString: fc.Arbitrary<string> = fc.oneof(
 export const fuzzNumber: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: -1_000_000_000, max: -1 }),
   fc.double({ min: -1e12, max: 1e12, noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(-0, 0.5, 1e8 + 1, 2 ** 53 + 2, 1e21, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MAX_VALUE),
+  fc.constantFrom(
+    -0,
+    0.5,
+    1e8 + 1,
+    1e15,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53 + 2,
+    1e21,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    -Number.MAX_VALUE,
+  ),
 );
 
 /** Number literals as raw text, most of them not JSON at all (`NaN`, `1e400`, `0x10`) or not a finite double. */
@@ -234,7 +255,12 @@ export const rawNumberTexts = [
   '.5',
   '1.',
   '1e',
+  '9007199254740991',
   '9007199254740993',
+  '8640000000001',
+  '1e15',
+  '-1',
+  '0.5',
   '123456789012345678901234567890',
   '4498.0000000000001',
   '1E2',
@@ -349,20 +375,33 @@ export const mutated = (valid: Record<string, unknown>): fc.Arbitrary<unknown> =
 };
 
 /** The valid body's JSON text with one number replaced by a raw literal (`1e400`, `NaN`, `-0`, ...). */
-export const withRawNumber = (valid: Record<string, unknown>): fc.Arbitrary<string> => {
+const numberPathsOf = (valid: Record<string, unknown>): (string | number)[][] => {
   const numberPaths = pathsOf(valid).filter((path) => {
     let value: unknown = valid;
     for (const key of path) value = (value as Record<string | number, unknown>)[key];
     return typeof value === 'number';
   });
   // A body without numbers gets one where a string was.
-  const paths = numberPaths.length > 0 ? numberPaths : pathsOf(valid);
-  return fc
-    .tuple(fc.constantFrom(...paths), fc.constantFrom(...rawNumberTexts))
-    .map(([path, literal]) =>
-      JSON.stringify(replaced(valid, path, '\u0001raw\u0001')).replace('"\\u0001raw\\u0001"', literal),
-    );
+  return numberPaths.length > 0 ? numberPaths : pathsOf(valid);
 };
+
+const withLiteral = (valid: Record<string, unknown>, path: (string | number)[], literal: string): string =>
+  JSON.stringify(replaced(valid, path, '\u0001raw\u0001')).replace('"\\u0001raw\\u0001"', literal);
+
+/** The valid body's JSON text with one number replaced by a raw literal (`1e400`, `NaN`, `-0`, ...). */
+export const withRawNumber = (valid: Record<string, unknown>): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.constantFrom(...numberPathsOf(valid)), fc.constantFrom(...rawNumberTexts))
+    .map(([path, literal]) => withLiteral(valid, path, literal));
+
+/** Every number of the valid body replaced by every raw literal in turn: the boundaries, each one tried. */
+export const everyRawNumber = (valid: Record<string, unknown>): BodyInput[] =>
+  numberPathsOf(valid).flatMap((path) =>
+    rawNumberTexts.map((literal) => ({
+      body: utf8(withLiteral(valid, path, literal)),
+      contentType: 'application/json',
+    })),
+  );
 
 /** A hostile JSON body for a route whose valid body is `valid`: its text and the content type it is sent as. */
 export interface BodyInput {
