@@ -403,6 +403,24 @@ export const everyRawNumber = (valid: Record<string, unknown>): BodyInput[] =>
     })),
   );
 
+/** Text no field takes: lone surrogates (no UTF-8 form) and control characters. */
+export const unprintableTexts = ['\uD800', 'Ada \uD83D', '\uDC00x', 'nul\u0000byte', 'bell\u0007', '\u007F'];
+
+/** Every string of the valid body replaced by every unprintable text in turn. */
+export const everyUnprintableText = (valid: Record<string, unknown>): BodyInput[] =>
+  pathsOf(valid)
+    .filter((path) => {
+      let value: unknown = valid;
+      for (const key of path) value = (value as Record<string | number, unknown>)[key];
+      return typeof value === 'string';
+    })
+    .flatMap((path) =>
+      unprintableTexts.map((text) => ({
+        body: utf8(JSON.stringify(replaced(valid, path, text))),
+        contentType: 'application/json',
+      })),
+    );
+
 /** A hostile JSON body for a route whose valid body is `valid`: its text and the content type it is sent as. */
 export interface BodyInput {
   body: Uint8Array;

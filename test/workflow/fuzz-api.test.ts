@@ -22,6 +22,7 @@ import {
   closeFuzzClient,
   EntryPointFigures,
   everyRawNumber,
+  everyUnprintableText,
   fuzzString,
   headersOf,
   hostileBody,
@@ -199,9 +200,11 @@ describe('fuzzing the API', () => {
       },
     );
 
-    const boundaries = everyRawNumber(validOrder())
-      .filter((input) => !takesOrder(input))
-      .map((input) => post('/orders', storefrontKey, input));
+    // Every text field with a lone surrogate or a control character is refused, whatever the schema says.
+    const boundaries = [
+      ...everyRawNumber(validOrder()).filter((input) => !takesOrder(input)),
+      ...everyUnprintableText(validOrder()),
+    ].map((input) => post('/orders', storefrontKey, input));
 
     const entry = await fuzz('POST /orders', requests, 250, boundaries);
 
@@ -246,7 +249,7 @@ describe('fuzzing the API', () => {
         .filter((input) => !command.takes(input))
         .map((input) => post(command.path, command.key, input));
 
-      const boundaries = everyRawNumber(command.valid)
+      const boundaries = [...everyRawNumber(command.valid), ...everyUnprintableText(command.valid)]
         .filter((input) => !command.takes(input))
         .map((input) => post(command.path, command.key, input));
 
