@@ -20,7 +20,9 @@ export interface RawAnswer {
   text: string;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+// A connection per request: no request meets a connection the server is closing (its keep-alive timeout, or the
+// `connection: close` of a refusal).
+const agent = new Agent({ keepAlive: false, maxSockets: 4 });
 
 /** One request over real HTTP; a server that does not answer within `timeoutMs` fails it (a hang is a bug). */
 export const send = (baseUrl: string, input: RawRequest, timeoutMs = 10_000): Promise<RawAnswer> =>
