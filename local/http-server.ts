@@ -4,7 +4,13 @@
 // links), but until the system says it is ready every request, `/health` included, is `503 STARTING` with
 // `Retry-After: 1`: a client that waits for health never meets a half-started system.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Route } from '../catalog/functions';
 import { errorBody, json } from '../functions/runtime/http';
@@ -122,6 +128,46 @@ const rateLimited = (retryAfterSeconds: number): APIGatewayProxyResult =>
   errorResult(429, 'RATE_LIMITED', 'too many requests; retry later', {
     'retry-after': String(retryAfterSeconds),
   });
+/**
+ * The route's path parameters, percent-decoded as API Gateway passes them on; undefined when one is not valid
+ * percent-encoding (`%`, `%E0%A4%A`, an encoded lone surrogate), which no handler could read.
+ */
+export const pathParametersOf = (
+  route: CompiledRoute,
+  match: RegExpExecArray,
+): Record<string, string> | undefined => {
+  try {
+    return Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+  } catch {
+    return undefined;
+  }
+};
+
+const badPathParameter = (route: CompiledRoute): APIGatewayProxyResult =>
+  json(
+    400,
+    errorBody(
+      'VALIDATION_FAILED',
+      'the path is not valid percent-encoding',
+      route.params.map((name) => ({ path: name, message: 'must be valid percent-encoded UTF-8' })),
+    ),
+  );
+
+/**
+ * The answer to a request Node could not parse, in the contract's error shape rather than Node's bare status line:
+ * `431` when the request line and headers exceed Node's limit (16 KB; API Gateway's is lower), else `400`.
+ */
+export const clientErrorResponse = (error: NodeJS.ErrnoException): string => {
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'the request line and headers are too large']
+      : [400, 'BAD_REQUEST', 'the request is not valid HTTP'];
+  const body = JSON.stringify(errorBody(code, message));
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
+};
 
 export const proxyEvent = (
   route: CompiledRoute,
@@ -144,9 +190,7 @@ export const proxyEvent = (
     query[key] = value;
     (multiQuery[key] ??= []).push(value);
   }
-  const pathParameters = Object.fromEntries(
-    route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
-  );
+  const pathParameters = pathParametersOf(route, match) ?? {};
   const requestId = randomUUID();
   return {
     resource: route.path,
@@ -243,6 +287,10 @@ export const startHttpServer = async (options: {
             }
             throw error;
           }
+          if (!pathParametersOf(route, match)) {
+            send(response, badPathParameter(route));
+            return;
+          }
           const event = proxyEvent(route, match, request, url, body);
           const result = (await options.lambdas.invoke(route.functionId, event)) as APIGatewayProxyResult;
           send(response, result);
@@ -274,6 +322,13 @@ export const startHttpServer = async (options: {
         else response.end();
       }
     })();
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(clientErrorResponse(error));
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,37 @@ const money = z
   .int('must be an integer amount in minor units')
   .nonnegative()
   .max(100_000_000, 'must be at most 100000000 minor units');
-const text = (max: number) => z.string().trim().max(max);
+
+/** A control character other than tab and line breaks (NUL, BEL, ESC, DEL, ...). */
+const isControl = (code: number): boolean =>
+  (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+
+/** True when the text has no control character and no UTF-16 surrogate without its pair. */
+const isPrintable = (value: string): boolean => {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i += 1;
+    } else if ((code >= 0xdc00 && code <= 0xdfff) || isControl(code)) {
+      return false;
+    }
+  }
+  return true;
+};
+
+/**
+ * Free text as people write it: trimmed, at most `max` characters, and printable Unicode. A lone surrogate has no
+ * UTF-8 form (the store, an email or an SMS could not carry it) and a control character such as NUL is no part of
+ * a name, an address or a note, so both are refused rather than stored.
+ */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine(isPrintable, 'must be printable text (no control characters or lone surrogates)');
 
 /** Runs of digit groups separated by single spaces or dashes (how card numbers are written). */
 const digitRunPattern = /\d+(?:[ -]\d+)*/g;

@@ -244,5 +244,21 @@ describe('verifyStripeWebhook', () => {
       ]);
       expect(asHttpError(refusal(() => verify(noType)))).toMatchObject({ statusCode: 400 });
     });
+
+    it('refuses a signed event created later than any date can be with 400, naming created', () => {
+      for (const created of [8_640_000_000_001, Number.MAX_SAFE_INTEGER]) {
+        const body = JSON.stringify({
+          id: 'evt_1',
+          type: 'payment_intent.canceled',
+          created,
+          data: { object: { id: 'pi_1', object: 'payment_intent' } },
+        });
+
+        const answer = asHttpError(refusal(() => verify(body)));
+
+        expect(answer).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+        expect(answer?.details).toEqual([{ path: 'created', message: 'must be a Unix time in seconds' }]);
+      }
+    });
   });
 });

@@ -30,10 +30,13 @@ export interface VerifiedStripeEvent {
   event: PaymentEvent | undefined;
 }
 
+/** The latest Unix time in seconds a Date can hold (8.64e15 ms): a later `created` is no time at all. */
+const LATEST_UNIX_SECONDS = 8_640_000_000_000;
+
 const envelopeSchema = z.object({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(255),
-  created: z.number().int().nonnegative(),
+  created: z.number().int().nonnegative().max(LATEST_UNIX_SECONDS, 'must be a Unix time in seconds'),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 

@@ -130,6 +130,40 @@ describe('createOrderRequestSchema', () => {
     expect(issuePaths(result)).toEqual(['shipping.service']);
   });
 
+  it('rejects text with a lone surrogate or a control character, naming the field', () => {
+    // Prepare
+    const bodies = ['Ada \uD83D', '\uDC00Ada', 'Ada\u0000Lovelace', 'Ada\u0007'].map((name) => {
+      const body = aCreateOrderBody();
+      body.customer.name = name;
+      body.shippingAddress.line1 = `1 ${name} St`;
+      return body;
+    });
+
+    // Act
+    const results = bodies.map((body) => createOrderRequestSchema.safeParse(body));
+
+    // Assess
+    for (const result of results) {
+      expect(issuePaths(result)).toEqual(['customer.name', 'shippingAddress.line1']);
+      expect(result.error?.issues[0]?.message).toBe(
+        'must be printable text (no control characters or lone surrogates)',
+      );
+    }
+  });
+
+  it('accepts text in any script, with emoji, combining marks and line breaks', () => {
+    // Prepare
+    const body = aCreateOrderBody();
+    body.customer.name = 'مرحبا Zoë e\u0301 😀👩‍👩‍👧';
+    body.shippingAddress.line2 = 'Building 2\nFloor 3';
+
+    // Act
+    const request = createOrderRequestSchema.parse(body);
+
+    // Assess
+    expect(request.customer.name).toBe('مرحبا Zoë e\u0301 😀👩‍👩‍👧');
+  });
+
   it('rejects money that is not in integer minor units', () => {
     // Prepare
     const body = { ...aCreateOrderBody(), tax: 0.5, total: 4498.5 };
