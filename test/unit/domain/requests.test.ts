@@ -3,9 +3,9 @@
 import { sandboxWebhookBodySchema } from '../../../functions/adapters/carrier/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { createOrderRequestSchema } from '../../../functions/domain/order-request';
 import {
   containsCardNumber,
-  createOrderRequestSchema,
   kpisQuerySchema,
   listOrdersQuerySchema,
 } from '../../../functions/domain/requests';
