@@ -2,10 +2,11 @@
 // DynamoDB client, splits them by Lambda function and by item kind (order, inventory, sandbox payment or shipment
 // records that a real Stripe/EasyPost deployment would not write). It also sees what the counters cannot: writes
 // whose condition failed (DynamoDB bills them; the counters only count answers) and the write units each order
-// write costs again in every global secondary index holding the item (dynalite reports table units only).
+// write costs again in the global secondary indexes (dynalite reports table units only), as DynamoDB bills them:
+// from the index's projection (catalog/tables.ts) and the item before and after the write.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MetadataBearer, InitializeMiddleware } from '@smithy/types';
-import { ordersTable } from '../catalog/tables';
+import { ordersTable, type IndexSpec } from '../catalog/tables';
 import type { LocalSystem } from '../local/system';
 
 interface Tally {
@@ -75,18 +76,84 @@ export const itemKind = (input: CommandInput, tables: { orders: string; inventor
   return parts[0] === 'SANDBOX' ? `SANDBOX#${parts[1] ?? ''}` : (parts[0] ?? pk);
 };
 
-/** How many global secondary indexes of the Orders table hold an item with these attributes. */
-export const indexesHolding = (item: Record<string, unknown>): number =>
-  ordersTable.globalSecondaryIndexes.filter(
-    (index) =>
-      item[index.partitionKey.name] !== undefined &&
-      (!index.sortKey || item[index.sortKey.name] !== undefined),
-  ).length;
+type Item = Record<string, unknown>;
+
+/** Whether an index holds the item: it has the index's keys (a sparse index leaves out items without them). */
+const holds = (index: IndexSpec, item: Item): boolean =>
+  item[index.partitionKey.name] !== undefined && (!index.sortKey || item[index.sortKey.name] !== undefined);
+
+/** The index's entry of an item: the whole item (`ALL`), or the table's and the index's keys and its `include`. */
+const entryOf = (index: IndexSpec, item: Item): Item => {
+  if (!index.include) return item;
+  const names = [
+    ordersTable.partitionKey.name,
+    ...(ordersTable.sortKey ? [ordersTable.sortKey.name] : []),
+    index.partitionKey.name,
+    ...(index.sortKey ? [index.sortKey.name] : []),
+    ...index.include,
+  ];
+  return Object.fromEntries(
+    names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]),
+  );
+};
+
+/** A value's size as DynamoDB counts it (strings in UTF-8 bytes, numbers about a byte per two digits). */
+const valueBytes = (value: unknown): number => {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/\D/g, '').length / 2) + 1;
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + valueBytes(v), 0);
+  if (value instanceof Set) return [...value].reduce((sum: number, v) => sum + valueBytes(v), 0);
+  if (typeof value === 'object' && value) return 3 + itemBytes(value as Item) + Object.keys(value).length;
+  return 0;
+};
+
+/** An item's size as DynamoDB counts it: every attribute's name and value. */
+export const itemBytes = (item: Item): number =>
+  Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
+
+/** Write units of writing (or deleting) one index entry: one per KB, at least one. */
+const entryUnits = (entry: Item): number => Math.max(1, Math.ceil(itemBytes(entry) / 1024));
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The write units a put of `after` over `before` (undefined: a new item, or one not seen before) costs in one
+ * index, by DynamoDB's rules: an entry added or removed is one write of its size, a changed index key two (the old
+ * entry deleted, the new one put), a changed projected attribute one; a write that changes nothing the index holds
+ * costs nothing there. An index holding whole items is written by every change of the item.
+ */
+export const indexUnits = (index: IndexSpec, before: Item | undefined, after: Item): number => {
+  const was = before !== undefined && holds(index, before);
+  const is = holds(index, after);
+  if (!was && !is) return 0;
+  if (!was) return entryUnits(entryOf(index, after));
+  if (!is) return entryUnits(entryOf(index, before));
+  const keys = [index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])];
+  if (keys.some((key) => !sameValue(before[key], after[key]))) {
+    return entryUnits(entryOf(index, before)) + entryUnits(entryOf(index, after));
+  }
+  const entry = entryOf(index, after);
+  return sameValue(entryOf(index, before), entry) ? 0 : entryUnits(entry);
+};
+
+/** The write units a put of an order item costs in all of the Orders table's indexes. */
+export const indexWriteUnits = (before: Item | undefined, after: Item): number =>
+  ordersTable.globalSecondaryIndexes.reduce((sum, index) => sum + indexUnits(index, before, after), 0);
+
+/** The item's key in the Orders table, when the input names one. */
+const itemKey = (input: CommandInput): string | undefined => {
+  const key = input.Key ?? input.Item;
+  const pk = text(key?.pk);
+  return pk === undefined ? undefined : `${pk}|${text(key?.sk) ?? ''}`;
+};
 
 export class StoreLedger {
   private readonly context = new AsyncLocalStorage<string>();
   private byFunction = new Map<string, Tally>();
   private byKind = new Map<string, Tally>();
+  /** The last image of each order item the application read or wrote: what an index held before a put. */
+  private readonly images = new Map<string, Item>();
 
   private constructor(private readonly tables: { orders: string; inventory: string }) {}
 
@@ -129,6 +196,13 @@ export class StoreLedger {
       const kind = itemKind(input, this.tables);
       try {
         const result = await next(args);
+        const key = kind === 'ORDER' ? itemKey(input) : undefined;
+        const before = key === undefined ? undefined : this.images.get(key);
+        if (key !== undefined && command === 'GetItemCommand') {
+          const item = (result.output as { Item?: Item }).Item;
+          if (item) this.images.set(key, item);
+        }
+        if (key !== undefined && command === 'PutItemCommand' && input.Item) this.images.set(key, input.Item);
         const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } })
           .ConsumedCapacity;
         const units = consumed?.CapacityUnits ?? 0;
@@ -139,9 +213,9 @@ export class StoreLedger {
           } else if (writes.has(command)) {
             tally.writes += 1;
             tally.writeUnits += units;
-            // Orders are written whole (Put): each index holding the item is rewritten too, at the item's size.
+            // Orders are written whole (Put): each index pays for what the write changed in it.
             if (command === 'PutItemCommand' && input.Item && kind === 'ORDER') {
-              tally.indexWriteUnits += indexesHolding(input.Item) * Math.max(1, units);
+              tally.indexWriteUnits += indexWriteUnits(before, input.Item);
             }
           }
         }

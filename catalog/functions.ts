@@ -250,9 +250,9 @@ export const functionCatalog: readonly FunctionSpec[] = [
   step(
     'AuthorizePayment',
     'authorize-payment',
-    'Authorizes the payment (capture later)',
+    'Authorizes the payment (capture later); confirms an approved order and tells the customer',
     { Orders: orderWrites },
-    ['paymentProvider'],
+    ['paymentProvider', 'sendEmail', 'sendSms'],
     ['PaymentDeclinedError', 'OrderCancelledError'],
   ),
   step(
@@ -273,7 +273,7 @@ export const functionCatalog: readonly FunctionSpec[] = [
   step(
     'ConfirmOrder',
     'confirm-order',
-    'Confirms the order and tells the customer',
+    'Confirms an order approved in review and tells the customer',
     { Orders: orderWrites },
     ['sendEmail', 'sendSms'],
     ['OrderCancelledError'],

@@ -12,7 +12,9 @@ export interface IndexSpec {
   sortKey?: KeyAttribute;
   /**
    * The non-key attributes the index holds besides the table's and its own keys (projection `INCLUDE`); absent, it
-   * holds whole items (`ALL`). A narrow projection is written only when one of these attributes changes.
+   * holds whole items (`ALL`). A narrow projection is written only when one of these attributes or a key changes.
+   * Every attribute its readers in functions/adapters/ project or filter on must be here: a query of an attribute
+   * an index does not hold gets nothing back, silently (test/unit/adapters/index-projections.test.ts).
    */
   include?: readonly string[];
 }
@@ -43,22 +45,30 @@ export const ordersTable: TableSpec = {
       partitionKey: { name: 'storefrontId', type: 'S' },
       sortKey: { name: 'createdKey', type: 'S' },
     },
-    // Webhooks find the order of a tracking number (outbound and return parcels).
-    { indexName: 'byTracking', partitionKey: { name: 'trackingNumber', type: 'S' } },
+    // Webhooks find the order of a tracking number (outbound and return parcels): the order id, and the return's
+    // id for a return parcel (its `RETURN#` item).
+    {
+      indexName: 'byTracking',
+      partitionKey: { name: 'trackingNumber', type: 'S' },
+      include: ['orderId', 'returnId'],
+    },
     // Orders still RECEIVED, oldest first, spread over a few buckets (sparse: the key is removed when the order
-    // leaves RECEIVED). The intake sweep starts the workflow of any order found there for over a minute.
+    // leaves RECEIVED). The intake sweep starts the workflow of any order found there for over a minute, by its id.
     {
       indexName: 'receivedOrders',
       partitionKey: { name: 'receivedBucket', type: 'S' },
       sortKey: { name: 'createdKey', type: 'S' },
+      include: ['orderId'],
     },
     // Orders with a parcel with the carrier (outbound, or a return on its way back), by when their last carrier
     // event was received, over the same buckets (sparse: the keys exist only while a parcel is in flight). Parcel
-    // reconciliation asks the carrier about parcels found silent there for longer than the stage's interval.
+    // reconciliation asks the carrier about parcels found silent there for longer than the stage's interval, and
+    // reads those orders by id.
     {
       indexName: 'parcelsInFlight',
       partitionKey: { name: 'parcelBucket', type: 'S' },
       sortKey: { name: 'lastCarrierEventAt', type: 'S' },
+      include: ['orderId'],
     },
     // Every order by creation time, over the same buckets, holding only what the KPIs and the operators' list filter
     // on (no PII): `GET /kpis` reads a window of it, the ops list across storefronts pages through it newest first.
@@ -85,15 +95,18 @@ export const ordersTable: TableSpec = {
     },
     // Risk velocity: recent orders paid with one payment method, and recent orders from one source IP. Both keys
     // are keyed hashes (never the card token or the IP), and sparse: an order without them is not in the index.
+    // The rules count the distinct customers among them, so only the customer key is projected.
     {
       indexName: 'byPaymentMethod',
       partitionKey: { name: 'paymentFingerprint', type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
+      include: ['customerKey'],
     },
     {
       indexName: 'bySourceIp',
       partitionKey: { name: 'sourceIpHash', type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
+      include: ['customerKey'],
     },
   ],
   timeToLiveAttribute: 'expiresAt',

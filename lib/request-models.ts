@@ -1,9 +1,10 @@
-// API Gateway request models generated from the handlers' zod schemas (functions/domain/requests.ts) with zod 4's
+// API Gateway request models generated from the handlers' zod schemas (functions/domain/requests.ts, order-request.ts) with zod 4's
 // own z.toJSONSchema, so the gateway and the handler can never disagree on a field. The gateway check is the
 // outer, coarser gate: refinements (totals, card numbers, duplicate SKUs) cannot be expressed in JSON Schema and
 // stay in the handler, which parses every body again with the same schema.
 import type { JsonSchema } from 'aws-cdk-lib/aws-apigateway';
 import { z } from 'zod';
+import { createOrderRequestSchema } from '../functions/domain/order-request';
 import * as schemas from '../functions/domain/requests';
 
 export interface RequestModel {
@@ -65,7 +66,7 @@ export const toRequestModelSchema = (schema: z.ZodType): JsonSchema =>
 
 /** Request body schemas by route (`METHOD path`, as in the catalog). */
 const bodySchemaByRoute: Readonly<Record<string, [name: string, schema: z.ZodType]>> = {
-  'POST /orders': ['CreateOrderRequest', schemas.createOrderRequestSchema],
+  'POST /orders': ['CreateOrderRequest', createOrderRequestSchema],
   'PUT /inventory/{sku}': ['InventoryPutRequest', schemas.inventoryPutSchema],
   'POST /orders/{orderId}/cancel': ['CancelOrderRequest', schemas.cancelRequestSchema],
   'POST /orders/{orderId}/review': ['ReviewRequest', schemas.reviewRequestSchema],

@@ -11,6 +11,7 @@ import {
   type AttributeValue,
   type CreateTableCommandInput,
   type DynamoDBClient,
+  type Projection,
 } from '@aws-sdk/client-dynamodb';
 import { tableSpecs, type TableSpec } from '../catalog/tables';
 
@@ -58,7 +59,8 @@ const createTableInput = (
 
 /**
  * Rebuilds a table whose indexes are older than its spec (a data dir from an earlier version): dynalite cannot
- * add an index to a table, so its items are read, the table is created anew and the items written back.
+ * add an index to a table or change what one projects, so its items are read, the table is created anew and the
+ * items written back.
  */
 const rebuildTable = async (client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> => {
   const items: Record<string, AttributeValue>[] = [];
@@ -83,9 +85,17 @@ const rebuildTable = async (client: DynamoDBClient, input: CreateTableCommandInp
   }
 };
 
+/** The projection of an index, as DescribeTable gives it and CreateTable takes it, compared as text. */
+const projectionText = (projection: Projection | undefined): string =>
+  JSON.stringify({
+    type: projection?.ProjectionType ?? 'ALL',
+    include: [...(projection?.NonKeyAttributes ?? [])].sort(),
+  });
+
 /**
  * Creates one table from a spec (named after its id unless a name is given). An existing table is left alone,
- * unless it lacks an index the spec has: then it is rebuilt with its items.
+ * unless it lacks an index the spec has or an index projects other attributes than the spec says: then it is
+ * rebuilt with its items.
  */
 export const createTable = async (
   client: DynamoDBClient,
@@ -98,10 +108,16 @@ export const createTable = async (
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error; // exists from an earlier start
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-    if (spec.globalSecondaryIndexes.some((index) => !existing.has(index.indexName))) {
-      await rebuildTable(client, input);
-    }
+    const existing = new Map(
+      (Table?.GlobalSecondaryIndexes ?? []).map((index) => [
+        index.IndexName,
+        projectionText(index.Projection),
+      ]),
+    );
+    const outdated = (input.GlobalSecondaryIndexes ?? []).some(
+      (index) => existing.get(index.IndexName) !== projectionText(index.Projection),
+    );
+    if (outdated) await rebuildTable(client, input);
   }
 };
 

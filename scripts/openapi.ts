@@ -18,13 +18,11 @@ import { maxKpiWindowDays, type DailyKpis, type KpiReport } from '../functions/d
 import { noticeTemplates } from '../functions/domain/notices';
 import { sandboxWebhookBodySchema, webhookParsers } from '../functions/adapters/carrier/webhooks';
 import { trackingStatuses } from '../functions/domain/providers';
+import { addressSchema, createOrderRequestSchema, customerSchema } from '../functions/domain/order-request';
 import {
-  addressSchema,
   cancellationReasons,
   cancelRequestSchema,
   reviewRequestSchema,
-  createOrderRequestSchema,
-  customerSchema,
   inventoryPutSchema,
   kpisQuerySchema,
   lineItemSchema,

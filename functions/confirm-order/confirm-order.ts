@@ -1,24 +1,18 @@
-// Stock is held and the payment authorized: the order is confirmed and the customer told (email, and SMS when
-// they opted in). Answers with the shipment wait, which BuyLabel parks on once the label is bought.
-import * as z from 'zod';
+// An order approved in review is confirmed and the customer told (email, and SMS when they opted in); an order
+// approved at once was confirmed by AuthorizePayment already. Answers with the shipment wait, which BuyLabel parks
+// on once the label is bought.
+import type * as z from 'zod';
 import { assertNotCancelled } from '../domain/cancellation';
+import { confirmation } from '../domain/confirmation';
 import type { CoreDeps, MessagingDeps, TrackingLinkDeps } from '../runtime/deps';
-import { isForward, withTimeline } from '../domain/order';
 import { noticeContext } from '../runtime/notice-context';
-import { planNotice } from '../domain/notices';
-import { commitStep, orderInput } from '../runtime/step';
+import { commitStep, orderInput, riskInput } from '../runtime/step';
 import { shipmentWait, type WakeSignal } from '../domain/waits';
 
 /** The parts this step uses. */
 type StepDeps = CoreDeps & MessagingDeps & TrackingLinkDeps;
 
-export const confirmInput = orderInput.extend({
-  risk: z.object({
-    score: z.number(),
-    decision: z.enum(['approve', 'review', 'reject']),
-    reasons: z.array(z.string()),
-  }),
-});
+export const confirmInput = orderInput.extend({ risk: riskInput });
 
 export const confirmOrder = async (
   deps: StepDeps,
@@ -29,12 +23,8 @@ export const confirmOrder = async (
   const ctx = await noticeContext(deps);
   const { order } = await commitStep(deps, input.orderId, (order) => {
     assertNotCancelled(order);
-    if (!isForward(order.status, 'CONFIRMED')) return { next: undefined, result: undefined };
-    return {
-      next: withTimeline({ ...order, status: 'CONFIRMED', risk: input.risk }, at, 'ORDER_CONFIRMED'),
-      notices: planNotice(order, 'order_confirmation', 'order', ctx, at),
-      result: undefined,
-    };
+    const confirmed = confirmation(order, input.risk, ctx, at);
+    return { next: confirmed?.next, notices: confirmed?.notices, result: undefined };
   });
   return shipmentWait(order, now, deps.config.daySeconds);
 };

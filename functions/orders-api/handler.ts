@@ -28,12 +28,12 @@ import {
   returnRequestSchema,
   storeCreditLookupSchema,
   containsCardNumber,
-  createOrderRequestSchema,
   kpisQuerySchema,
   listOrdersQuerySchema,
   reviewRequestSchema,
   shipRequestSchema,
 } from '../domain/requests';
+import { createOrderRequestSchema } from '../domain/order-request';
 import { InvalidCursorError } from '../adapters/order-store';
 import * as z from 'zod';
 import {

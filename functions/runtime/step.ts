@@ -31,6 +31,16 @@ export const orderInput = z.object({
 });
 export type OrderInput = z.infer<typeof orderInput>;
 
+/**
+ * The risk assessment AssessRisk answered with (`$.risk`), as the steps that confirm the order receive it
+ * (AuthorizePayment, ConfirmOrder). The review wait it may carry is left out.
+ */
+export const riskInput = z.object({
+  score: z.number(),
+  decision: z.enum(['approve', 'review', 'reject']),
+  reasons: z.array(z.string()),
+});
+
 /** The task token and wait deadline a step was invoked with, when its state waits on it: both or neither. */
 export const parkedOn = (input: OrderInput): { token: string; until: string } | undefined => {
   if (!input.token) return undefined;

@@ -5,7 +5,7 @@ import { bytesByPackage } from '../../bench/cold-start';
 import { figure, FigureLog } from '../../bench/figures';
 import { loadPriceBook, noUsage, priceUsage, scaleCost, type Usage } from '../../bench/pricing';
 import { mean, median, percentile, round } from '../../bench/stats';
-import { indexesHolding, itemKind } from '../../bench/store-ledger';
+import { indexWriteUnits, itemBytes, itemKind } from '../../bench/store-ledger';
 
 const tables = { orders: 'Orders', inventory: 'Inventory' };
 
@@ -184,14 +184,55 @@ describe('store ledger classification', () => {
     expect(itemKind({ TableName: 'Inventory', Key: { sku: 'SKU-TSHIRT' } }, tables)).toBe('inventory');
   });
 
-  it('counts the Orders indexes an item appears in', () => {
-    // Prepare
-    const received = { storefrontId: 's', createdKey: 'k', customerKey: 'c', createdAt: 't' };
+  describe('the index write units of an order put', () => {
+    // An order as intake stores it: in byStorefront and byCustomer (whole items), byCreation (its KPI facts),
+    // receivedOrders and the two velocity indexes (keys and the customer key).
+    const received = {
+      pk: 'ORDER#ord_1',
+      sk: 'ORDER',
+      orderId: 'ord_1',
+      storefrontId: 's',
+      createdKey: '2031-01-01T00:00:00.000Z#ord_1',
+      createdAt: '2031-01-01T00:00:00.000Z',
+      customerKey: 'c',
+      creationBucket: '3',
+      receivedBucket: '3',
+      paymentFingerprint: 'p',
+      sourceIpHash: 'i',
+      status: 'RECEIVED',
+      version: 1,
+      notes: 'x'.repeat(2500),
+    };
 
-    // Act / Assess
-    expect(indexesHolding(received)).toBe(2);
-    expect(indexesHolding({ ...received, trackingNumber: 'SBX1' })).toBe(3);
-    expect(indexesHolding({ pk: 'SANDBOX#PAYMENT#1' })).toBe(0);
+    it('writes a new item into every index holding it, the whole-item ones at its size', () => {
+      // Act / Assess: byStorefront and byCustomer 3 units each (2 to 3 KB); four narrow entries of 1
+      expect(Math.ceil(itemBytes(received) / 1024)).toBe(3);
+      expect(indexWriteUnits(undefined, received)).toBe(3 + 3 + 1 + 1 + 1 + 1);
+    });
+
+    it('writes a narrow index only when what it holds changes', () => {
+      // Prepare: the order leaves RECEIVED (its receivedOrders key is removed)
+      const { receivedBucket: _left, ...rest } = received;
+      const confirmed = { ...rest, status: 'CONFIRMED', version: 2 };
+
+      // Act / Assess: both whole-item indexes again, the receivedOrders entry deleted, byCreation's status
+      expect(indexWriteUnits(received, confirmed)).toBe(3 + 3 + 1 + 1);
+      // A write that changes only what no narrow index holds: the whole-item indexes only
+      expect(indexWriteUnits(confirmed, { ...confirmed, notes: 'y'.repeat(2500), version: 3 })).toBe(3 + 3);
+    });
+
+    it('writes two entries when an index key changes', () => {
+      // Prepare: a parcel in flight, then a later carrier event
+      const inFlight = { ...received, parcelBucket: '3', lastCarrierEventAt: '2031-01-02T00:00:00.000Z' };
+      const scanned = { ...inFlight, lastCarrierEventAt: '2031-01-03T00:00:00.000Z' };
+
+      // Act / Assess: the old parcelsInFlight entry deleted and the new one put, beside the whole-item indexes
+      expect(indexWriteUnits(inFlight, scanned)).toBe(3 + 3 + 2);
+    });
+
+    it('writes nothing for an item no index holds', () => {
+      expect(indexWriteUnits(undefined, { pk: 'SANDBOX#PAYMENT#1', sk: 'SANDBOX' })).toBe(0);
+    });
   });
 });
 

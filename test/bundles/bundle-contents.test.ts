@@ -1,5 +1,6 @@
 // Each Lambda bundle carries an SDK client or provider exactly when the catalog says the function calls it: its
-// tables, or the capabilities the stack grants it (catalog/functions.ts). All the bundles are built in one esbuild
+// tables, or the capabilities the stack grants it (catalog/functions.ts); and the phone and address checks only
+// where an order's own fields are checked. All the bundles are built in one esbuild
 // call with the stack's settings (catalog/bundling.ts) and read from esbuild's metafile, so a handler that imports
 // a client it is not granted (a bigger bundle, a slower cold start) fails here, and so does one that lacks what it
 // is granted.
@@ -29,6 +30,12 @@ const hasAny = (spec: FunctionSpec, capabilities: Capability[]): boolean =>
   capabilities.some((capability) => spec.capabilities.includes(capability));
 
 const hasTables = (spec: FunctionSpec): boolean => Object.keys(spec.tables).length > 0;
+
+/**
+ * The functions that check an order's own fields: intake parses the order request (functions/domain/order-request.ts)
+ * and ValidateOrder checks the stored order again (order-checks.ts). No capability says so, so they are named.
+ */
+const checksOrderFields = (spec: FunctionSpec): boolean => ['OrdersApi', 'ValidateOrder'].includes(spec.id);
 
 interface Rule {
   /** An npm package, or a project module (`functions/...`). */
@@ -84,6 +91,10 @@ const rules: Rule[] = [
     calledFor: (spec) => hasAny(spec, ['carrierProvider']),
     required: true,
   },
+  // The phone and postal code checks (about 118 and 10 KB): only where an order's own fields are checked.
+  { what: 'libphonenumber-js', calledFor: checksOrderFields, required: true },
+  { what: 'postcode-validator', calledFor: checksOrderFields, required: true },
+  { what: 'functions/domain/order-checks.ts', calledFor: checksOrderFields, required: true },
   // The EasyPost SDK, should the adapter use it.
   { what: '@easypost/api', calledFor: (spec) => hasAny(spec, ['carrierProvider']), required: false },
 ];
@@ -125,7 +136,7 @@ beforeAll(async () => {
 
 describe('the bundle of each function', () => {
   it.each(functionCatalog.map((spec) => [spec.id, spec] as const))(
-    '%s carries a client or provider only when its tables or capabilities call for it',
+    '%s carries a client, provider or check only when its catalog entry calls for it',
     (_id, spec) => {
       // Act
       const bundle = bundles.get(spec.id)!;

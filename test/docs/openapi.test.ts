@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { OpenAPIObject, OperationObject, ResponsesObject, SchemaObject } from 'openapi3-ts/oas31';
 import { describe, expect, it } from 'vitest';
-import { createOrderRequestSchema } from '../../functions/domain/requests';
+import { createOrderRequestSchema } from '../../functions/domain/order-request';
 import { functionCatalog } from '../../catalog/functions';
 import { buildOpenApiDocument, exampleOrderRequest } from '../../scripts/openapi';
 import { projectPath } from '../../catalog/paths';

@@ -2,7 +2,7 @@
 // what JSON Schema cannot say, and in a form API Gateway models accept.
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createOrderRequestSchema } from '../../functions/domain/requests';
+import { createOrderRequestSchema } from '../../functions/domain/order-request';
 import { functionCatalog } from '../../catalog/functions';
 import { requestModelFor, ROUTES_WITHOUT_MODEL, toRequestModelSchema } from '../../lib/request-models';
 

@@ -9,7 +9,6 @@ import { functionCatalog } from '../../catalog/functions';
 import {
   cancelRequestSchema,
   containsCardNumber,
-  createOrderRequestSchema,
   inventoryPutSchema,
   returnRequestSchema,
   reviewRequestSchema,
@@ -17,6 +16,7 @@ import {
   skuSchema,
   storeCreditLookupSchema,
 } from '../../functions/domain/requests';
+import { createOrderRequestSchema } from '../../functions/domain/order-request';
 import type { LocalSystem } from '../../local/system';
 import {
   closeFuzzClient,

@@ -1,5 +1,6 @@
-// An order's whole journey on the real local engine: confirmed, labelled, captured only once the parcel ships
-// (by the ship call or by the carrier's first scan), tracked to the door, with the customer told at each step.
+// An order's whole journey on the real local engine: confirmed (with its authorization, in one write), labelled,
+// captured only once the parcel ships (by the ship call or by the carrier's first scan), tracked to the door, with
+// the customer told at each step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../local/system';
 import {
@@ -79,6 +80,20 @@ describe('with the carrier simulation off', () => {
     expect(waiting.payment).toMatchObject({ status: 'AUTHORIZED', capturedAmount: 0 });
     expect(still.status).toBe('LABEL_CREATED');
     expect(still.payment.capturedAmount).toBe(0);
+  });
+
+  it('confirms an approved order in the write that records its authorization, without ConfirmOrder', async () => {
+    const { body } = await api.postOrder(anOrderRequest());
+
+    const waiting = await waitForOrder(api, system, body.orderId, hasStatus('LABEL_CREATED'));
+
+    const types = waiting.timeline.map((entry) => entry.type);
+    const authorized = types.indexOf('PAYMENT_AUTHORIZED');
+    expect(types.slice(authorized, authorized + 2)).toEqual(['PAYMENT_AUTHORIZED', 'ORDER_CONFIRMED']);
+    expect(waiting.timeline[authorized]?.at).toBe(waiting.timeline[authorized + 1]?.at);
+    expect(system.counters.snapshot().lambdaByFunction.ConfirmOrder?.invocations ?? 0).toBe(0);
+    const confirmations = (await api.outbox(body.orderId)).filter((m) => m.template === 'order_confirmation');
+    expect(confirmations.map((m) => m.channel)).toEqual(['email', 'sms']);
   });
 
   it('captures on the ship call, once, and follows carrier scans to delivery', async () => {

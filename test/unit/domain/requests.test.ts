@@ -3,10 +3,10 @@
 import { sandboxWebhookBodySchema } from '../../../functions/adapters/carrier/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { createOrderRequestSchema } from '../../../functions/domain/order-request';
 import {
   cancelRequestSchema,
   containsCardNumber,
-  createOrderRequestSchema,
   kpisQuerySchema,
   listOrdersQuerySchema,
   returnRequestSchema,

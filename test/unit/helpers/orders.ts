@@ -19,7 +19,7 @@ import {
   type Address,
   type CreateOrderRequest,
   type Customer,
-} from '../../../functions/domain/requests';
+} from '../../../functions/domain/order-request';
 import { addDays } from '../../../functions/domain/time';
 import { loadFixture } from '../../providers/fixtures';
 

@@ -3,7 +3,7 @@
 // scenario ending anywhere but its expected status and cause fails the run.
 import { describe, expect, it } from 'vitest';
 import { scoreOrder } from '../../../functions/domain/risk';
-import { createOrderRequestSchema, type CreateOrderRequest } from '../../../functions/domain/requests';
+import { createOrderRequestSchema, type CreateOrderRequest } from '../../../functions/domain/order-request';
 import { toOrderView, type OrderRecord } from '../../../functions/domain/order';
 import {
   demoExitCodes,

@@ -1,5 +1,6 @@
 // Local tables come from catalog/tables.ts; a data dir made by an earlier version, whose table lacks an index the
-// spec now has, is rebuilt with every item kept (dynalite cannot add an index to a table).
+// spec now has or projects an index otherwise, is rebuilt with every item kept (dynalite cannot add an index to a
+// table or change its projection).
 import { DescribeTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersTable } from '../../../catalog/tables';
@@ -57,6 +58,44 @@ describe('createTable', () => {
     );
     const { Count } = await client.send(new ScanCommand({ TableName: 'OrdersOld', Select: 'COUNT' }));
     expect(Count).toBe(30);
+  });
+
+  it('projects an index as the spec now says and keeps the items', async () => {
+    // Prepare: the velocity index as it was, holding whole items
+    const older = {
+      ...ordersTable,
+      globalSecondaryIndexes: ordersTable.globalSecondaryIndexes.map((index) =>
+        index.indexName === 'bySourceIp' ? { ...index, include: undefined } : index,
+      ),
+    };
+    await createTable(client, older, 'OrdersWide');
+    await client.send(
+      new PutItemCommand({
+        TableName: 'OrdersWide',
+        Item: {
+          pk: { S: 'ORDER#1' },
+          sk: { S: 'ORDER' },
+          sourceIpHash: { S: 'h1' },
+          createdAt: { S: '2031-01-01T00:00:00.000Z' },
+          customerKey: { S: 'c1' },
+          customer: { M: { email: { S: 'ada@example.com' } } },
+        },
+      }),
+    );
+
+    // Act
+    await createTable(client, ordersTable, 'OrdersWide');
+
+    // Assess
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'OrdersWide' }));
+    const bySourceIp = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === 'bySourceIp');
+    expect(bySourceIp?.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['customerKey'] });
+    const { Items } = await client.send(
+      new ScanCommand({ TableName: 'OrdersWide', IndexName: 'bySourceIp' }),
+    );
+    expect(Items?.map((item) => Object.keys(item).sort())).toEqual([
+      ['createdAt', 'customerKey', 'pk', 'sk', 'sourceIpHash'],
+    ]);
   });
 
   it('leaves a table that is up to date as it is', async () => {
