@@ -62,7 +62,7 @@ const businessErrors: Readonly<Record<string, () => Error>> = {
 };
 
 /** mulberry32: a small, fast, seedable generator of numbers in [0, 1). */
-const generator = (seed: number): (() => number) => {
+export const seededRandom = (seed: number): (() => number) => {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -85,7 +85,7 @@ export class FaultInjector {
 
   constructor(options: FaultOptions) {
     this.functionTimeoutMs = options.functionTimeoutMs ?? 30_000;
-    this.random = generator(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.set(options.rules);
   }
 

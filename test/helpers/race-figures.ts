@@ -55,6 +55,21 @@ export class RaceFigures {
     return holds;
   }
 
+  /**
+   * Adds, for each order, the customer notices it was sent (email and SMS) and whether its payment was captured,
+   * as `captured` reads it.
+   */
+  async tallyOrders(
+    orderIds: readonly string[],
+    outbox: (orderId: string) => Promise<readonly { channel: string }[]>,
+    captured: (orderId: string) => Promise<boolean>,
+  ): Promise<void> {
+    for (const orderId of orderIds) {
+      this.add('notices', (await outbox(orderId)).filter((m) => m.channel !== 'ops').length);
+      if (await captured(orderId)) this.add('captures');
+    }
+  }
+
   log(): void {
     console.log(JSON.stringify({ figures: this.suite, ...this.values }));
   }

@@ -53,11 +53,11 @@ describe('racing commands', () => {
     figures.countCaptureRequests(system);
   });
   afterAll(async () => {
-    for (const orderId of orderIds) {
-      const messages = await api.outbox(orderId);
-      figures.add('notices', messages.filter((m) => m.channel !== 'ops').length);
-      if ((await paymentRecord(orderId))?.status === 'CAPTURED') figures.add('captures');
-    }
+    await figures.tallyOrders(
+      orderIds,
+      (orderId) => api.outbox(orderId),
+      async (orderId) => (await paymentRecord(orderId))?.status === 'CAPTURED',
+    );
     figures.log();
     await system.stop();
   });

@@ -16,6 +16,7 @@ import { ordersTable } from '../../catalog/tables';
 import { ApiClient, type ApiResponse } from '../../local/api-client';
 import { dynamoClient } from '../../local/aws-clients';
 import { startLocalStore } from '../../local/dynamo-store';
+import { seededRandom } from '../../local/faults';
 import type { OutboxMessage } from '../../local/outbox';
 import { localTableName } from '../../local/tables';
 import { startLocalProcess, type LocalProcess } from '../helpers/local-process';
@@ -50,18 +51,6 @@ const journeyMix: Record<Kind, number> = {
   return: 5,
   declined: 2,
   scarce: scarce.orders,
-};
-
-/** A small seeded generator (mulberry32): the run's plan (mix order, quantities, moments) is its seed's. */
-const randomFrom = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -252,7 +241,8 @@ describe('SIGKILL of the local process mid-journey', () => {
   it('finishes every order with the money and the stock right, the kills costing only the notices the design allows', async () => {
     // Prepare: the plan, from a seed the figures line reports.
     const seed = Number(process.env.ORDERFLOW_CRASH_SEED ?? Date.now() % 1_000_000);
-    const random = randomFrom(seed);
+    // The run's plan (mix order, quantities, moments) is its seed's.
+    const random = seededRandom(seed);
     const environment = {
       PORT: '0',
       HOST: '127.0.0.1',

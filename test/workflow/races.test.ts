@@ -37,12 +37,11 @@ describe('randomized schedules of scans, orders, cancellations and returns', () 
     figures.countCaptureRequests(system);
   });
   afterAll(async () => {
-    for (const orderId of orderIds) {
-      const messages = await api.outbox(orderId);
-      figures.add('notices', messages.filter((m) => m.channel !== 'ops').length);
-      const order = await api.order(orderId);
-      if (order.payment.capturedAmount > 0) figures.add('captures');
-    }
+    await figures.tallyOrders(
+      orderIds,
+      (orderId) => api.outbox(orderId),
+      async (orderId) => (await api.order(orderId)).payment.capturedAmount > 0,
+    );
     figures.log();
     await system.stop();
   });
