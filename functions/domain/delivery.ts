@@ -150,6 +150,11 @@ export const planDelivery = (
   }
   if (next.status === 'DELIVERED') {
     notify('delivered', 'delivered');
+    // A parcel the carrier announced later than promised was delayed, also when its delay and its delivery are
+    // applied in one write (a lost race with the delivered scan): the customer is then told it arrived, not late.
+    if (shipment && !shipment.delayed && shipment.estimatedDelivery > shipment.promisedDelivery) {
+      next = { ...next, shipment: { ...shipment, delayed: true } };
+    }
     return { next: { ...next, wait: undefined }, notices, action: 'delivered', until: at, refund: 0 };
   }
 

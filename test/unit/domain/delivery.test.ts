@@ -219,6 +219,24 @@ describe('planDelivery', () => {
       });
     });
 
+    it('marks the shipment delayed, without a delay notice, when the delivery comes in the same plan', () => {
+      // Prepare: the later estimate and the delivered scan are applied together (the delivered scan's receiver won
+      // the race against the plan that took in the delay).
+      const order = withScans(
+        anEmailOnlyOrder(),
+        aScan('in_transit', DAY_2, { estimatedDelivery: LATER }),
+        aScan('delivered', DAY_3),
+      );
+
+      // Act
+      const delivery = plan(order, DAY_3);
+
+      // Assess
+      expect(delivery.next.status).toBe('DELIVERED');
+      expect(delivery.next.shipment).toMatchObject({ delayed: true, estimatedDelivery: LATER });
+      expect(templates(delivery)).toEqual(['delivered by email']);
+    });
+
     it('waits until the new estimate plus the grace period', () => {
       // Prepare
       const order = withScans(aShippedOrder(), aScan('in_transit', DAY_2, { estimatedDelivery: LATER }));
