@@ -6,11 +6,13 @@
 // A record the consumer reports failed is handed again, with the ones after it, after a growing pause, up to the
 // catalog's retries; then it is set aside (as AWS sends its position to the on-failure queue) and logged.
 //
-// On disk, the version last handed per order is kept in the local engine's table, so a start after a crash
-// catches up: an order stored at a later version than its checkpoint is handed again at its current version (the
-// same event id as the write that was lost). Changes of one order that were all still unpublished at the crash
-// come back as that one latest change. A data dir that had orders before the stream existed starts at the latest
+// On disk, the version last handed per order is kept in the local engine's table, and every status change is
+// appended to a journal file as it is committed, so a start after a crash catches up: each status change of an
+// order stored at a later version than its checkpoint is handed again from the journal, in order, with the event id
+// of its own write, then the order as stored if a later write is not in the journal (the one a crash could cut off
+// between the store's commit and the append). A data dir that had orders before the stream existed starts at the latest
 // position, as a stream enabled on a table does. In memory nothing survives a stop, so nothing is kept.
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   GetItemCommand,
   ScanCommand,
@@ -20,6 +22,7 @@ import {
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamSource } from '../catalog/functions';
+import type { StoredOrderFields } from '../functions/domain/order-events';
 import type { BatchedPuts } from './batched-puts';
 import type { StoredItem, StoredPut } from './dynamo-store';
 
@@ -32,6 +35,11 @@ export interface StreamCheckpoints {
   table: string;
   puts: BatchedPuts;
   ordersTable: string;
+  /**
+   * A file the status changes are appended to as they are committed, so that a restart after a crash hands every
+   * one of them, not only each order's latest (a JSON line each; rewritten at start to what is still to hand).
+   */
+  journal: string;
 }
 
 export interface OrderStreamOptions {
@@ -55,6 +63,66 @@ interface Checkpoint {
 
 const orderIdOf = (image: StoredItem | Image): string => (image.pk?.S ?? '').replace(/^ORDER#/, '');
 
+/** A status change as the journal keeps it: what an order event is made of, and the status before. */
+interface JournalEntry extends StoredOrderFields {
+  pk: string;
+  previousStatus?: string;
+}
+
+const journalEntry = (oldItem: StoredItem | undefined, newItem: StoredItem): JournalEntry => ({
+  pk: newItem.pk?.S ?? '',
+  orderId: newItem.orderId?.S ?? '',
+  storefrontId: newItem.storefrontId?.S ?? '',
+  status: newItem.status?.S ?? '',
+  version: Number(newItem.version?.N ?? 0),
+  updatedAt: newItem.updatedAt?.S ?? '',
+  ...(oldItem?.status?.S ? { previousStatus: oldItem.status.S } : {}),
+});
+
+/** The journal's entries, oldest first; a line a crash cut short is not an entry. */
+const readJournal = (file: string): JournalEntry[] => {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as JournalEntry] : [];
+      } catch {
+        return [];
+      }
+    });
+};
+
+/** Replaces the journal with `entries`, atomically (a crash leaves the old or the new one). */
+const rewriteJournal = (file: string, entries: readonly JournalEntry[]): void => {
+  writeFileSync(`${file}.next`, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  renameSync(`${file}.next`, file);
+};
+
+/** An order item's image with the fields an order event is made of. */
+const entryImage = (entry: JournalEntry): StoredItem => ({
+  pk: { S: entry.pk },
+  sk: { S: 'ORDER' },
+  orderId: { S: entry.orderId },
+  storefrontId: { S: entry.storefrontId },
+  status: { S: entry.status },
+  version: { N: String(entry.version) },
+  updatedAt: { S: entry.updatedAt },
+});
+
+/** The image last handed for an order, as its checkpoint keeps it: its keys, version and status. */
+const checkpointImage = (
+  order: Record<string, AttributeValue>,
+  orderId: string,
+  checkpoint: Checkpoint,
+): StoredItem => ({
+  pk: order.pk!,
+  sk: order.sk!,
+  orderId: { S: orderId },
+  version: { N: String(checkpoint.version) },
+  status: { S: checkpoint.status },
+});
+
 export class LocalOrderStream {
   private readonly queue: DynamoDBRecord[] = [];
   /** Records given up on after their retries, oldest first (AWS: their positions go to the on-failure queue). */
@@ -77,6 +145,9 @@ export class LocalOrderStream {
   /** A committed put of the Orders table: a record when it wrote an order item (the mapping's filter). */
   record(put: StoredPut): void {
     if (put.newItem.sk?.S !== 'ORDER') return;
+    if (this.checkpoints && put.oldItem?.status?.S !== put.newItem.status?.S) {
+      appendFileSync(this.checkpoints.journal, `${JSON.stringify(journalEntry(put.oldItem, put.newItem))}\n`);
+    }
     this.enqueue(put.oldItem, put.newItem);
   }
 
@@ -105,11 +176,23 @@ export class LocalOrderStream {
       ]);
       return 0;
     }
+    const journal = readJournal(store.journal);
+    const pending = journal.filter((entry) => entry.version > (kept.get(entry.orderId)?.version ?? 0));
+    rewriteJournal(store.journal, pending);
     let queued = 0;
     for (const order of orders) {
       const orderId = orderIdOf(order);
       const checkpoint = kept.get(orderId);
       if (Number(order.version?.N ?? 0) <= (checkpoint?.version ?? 0)) continue;
+      // The status changes the journal kept, in order; then the order as stored, if a later write is not in it.
+      let last: StoredItem | undefined = checkpoint && checkpointImage(order, orderId, checkpoint);
+      for (const entry of pending.filter((candidate) => candidate.orderId === orderId)) {
+        const image = entryImage(entry);
+        this.enqueue(last, image);
+        last = image;
+        queued += 1;
+      }
+      if (Number(order.version?.N ?? 0) <= Number(last?.version?.N ?? 0)) continue;
       const { Item } = await store.client.send(
         new GetItemCommand({
           TableName: store.ordersTable,
@@ -118,15 +201,8 @@ export class LocalOrderStream {
         }),
       );
       if (!Item) continue;
-      // The image before is what was last handed: the order's keys, version and status.
-      const before: StoredItem | undefined = checkpoint && {
-        pk: order.pk!,
-        sk: order.sk!,
-        orderId: { S: orderId },
-        version: { N: String(checkpoint.version) },
-        status: { S: checkpoint.status },
-      };
-      this.enqueue(before, Item);
+      // The image before is what was last handed, or last journaled: the order's keys, version and status.
+      this.enqueue(last, Item);
       queued += 1;
     }
     return queued;

@@ -183,6 +183,7 @@ export const startLocalSystem = async (
       table: localEngineTable,
       puts: engineTablePuts,
       ordersTable: db.tables.orders,
+      journal: join(resolve(settings.dataDir), 'order-stream.jsonl'),
     });
   }
 
