@@ -179,6 +179,12 @@ export class LocalOrderStream {
     const journal = readJournal(store.journal);
     const pending = journal.filter((entry) => entry.version > (kept.get(entry.orderId)?.version ?? 0));
     rewriteJournal(store.journal, pending);
+    const pendingByOrder = new Map<string, JournalEntry[]>();
+    for (const entry of pending) {
+      const entries = pendingByOrder.get(entry.orderId) ?? [];
+      entries.push(entry);
+      pendingByOrder.set(entry.orderId, entries);
+    }
     let queued = 0;
     for (const order of orders) {
       const orderId = orderIdOf(order);
@@ -186,7 +192,7 @@ export class LocalOrderStream {
       if (Number(order.version?.N ?? 0) <= (checkpoint?.version ?? 0)) continue;
       // The status changes the journal kept, in order; then the order as stored, if a later write is not in it.
       let last: StoredItem | undefined = checkpoint && checkpointImage(order, orderId, checkpoint);
-      for (const entry of pending.filter((candidate) => candidate.orderId === orderId)) {
+      for (const entry of pendingByOrder.get(orderId) ?? []) {
         const image = entryImage(entry);
         this.enqueue(last, image);
         last = image;
